@@ -1,0 +1,58 @@
+import { FaceSwapError, type ImageRole } from '../engine/errors.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../engine/formats.ts';
+import type { Raster } from '../engine/image/raster.ts';
+import { sniffImage } from '../engine/image/sniff.ts';
+
+/** Browser image codec for the worker: decoding through createImageBitmap, encoding through OffscreenCanvas. */
+
+/** Decodes bytes (already validated from their header) into a bitmap, with EXIF orientation applied. */
+export async function decodeBitmap(bytes: Uint8Array, role: ImageRole): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+  } catch {
+    throw new FaceSwapError('INVALID_FORMAT', `The ${role} image is damaged or in a variant this browser cannot decode.`, role);
+  }
+}
+
+/** Reads a bitmap's pixels into a Raster. */
+export function bitmapToRaster(bitmap: ImageBitmap): Raster {
+  const ctx = context2d(bitmap.width, bitmap.height);
+  ctx.drawImage(bitmap, 0, 0);
+  const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { data, width, height };
+}
+
+/** A downscaled copy (long side at most `maxSide`) encoded as WebP, for previews. */
+export async function thumbnailOf(bitmap: ImageBitmap, maxSide: number): Promise<Blob> {
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const ctx = context2d(width, height);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  return encodeCanvas(ctx.canvas, 'webp');
+}
+
+/** Encodes a Raster at full resolution and checks the bytes really are the asked format. */
+export async function encodeRaster(raster: Raster, format: OutputFormat): Promise<Blob> {
+  const ctx = context2d(raster.width, raster.height);
+  ctx.putImageData(new ImageData(raster.data as Uint8ClampedArray<ArrayBuffer>, raster.width, raster.height), 0, 0);
+  return encodeCanvas(ctx.canvas, format);
+}
+
+async function encodeCanvas(canvas: OffscreenCanvas, format: OutputFormat): Promise<Blob> {
+  const meta = OUTPUT_FORMATS[format];
+  const blob = await canvas.convertToBlob({ type: meta.mime, quality: meta.quality });
+  // convertToBlob silently falls back to PNG for a type it cannot encode: trust the bytes, not the request.
+  const head = new Uint8Array(await blob.slice(0, 64).arrayBuffer());
+  if (blob.type !== meta.mime || sniffImage(head)?.format !== meta.sniffed) {
+    throw new FaceSwapError('INTERNAL', `This browser cannot encode ${meta.label} images; choose another output format.`);
+  }
+  return blob;
+}
+
+function context2d(width: number, height: number): OffscreenCanvasRenderingContext2D {
+  const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new FaceSwapError('INTERNAL', 'This browser has no 2D canvas in workers.');
+  return ctx;
+}

@@ -1,0 +1,78 @@
+import * as ort from 'onnxruntime-web/webgpu';
+import type { InferenceBackend, ModelName, Tensor } from '../engine/inference.ts';
+
+/** Which execution provider runs the models. */
+export type BackendKind = 'webgpu' | 'wasm';
+
+export interface RuntimeInfo {
+  backend: BackendKind;
+  threads: number;
+  crossOriginIsolated: boolean;
+}
+
+interface GpuNavigator {
+  gpu?: { requestAdapter(): Promise<unknown | null> };
+}
+
+/** WebGPU when the browser gives an adapter, else WASM with as many threads as isolation allows. */
+async function chooseBackend(): Promise<BackendKind> {
+  const gpu = (navigator as GpuNavigator).gpu;
+  if (!gpu) return 'wasm';
+  try {
+    return (await gpu.requestAdapter()) ? 'webgpu' : 'wasm';
+  } catch {
+    return 'wasm';
+  }
+}
+
+/**
+ * onnxruntime-web behind the engine's InferenceBackend. Sessions are created on first use from the app's own
+ * `models/` folder; runs are chained so that no two overlap (concurrent WebGPU runs corrupt each other).
+ */
+export class WebRuntime implements InferenceBackend {
+  private readonly sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly info: RuntimeInfo) {}
+
+  get name(): string {
+    return this.info.backend;
+  }
+
+  static async create(): Promise<WebRuntime> {
+    const isolated = self.crossOriginIsolated;
+    // Without cross-origin isolation SharedArrayBuffer is missing and ORT would silently use one thread anyway.
+    const threads = isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    ort.env.wasm.numThreads = threads;
+    return new WebRuntime({ backend: await chooseBackend(), threads, crossOriginIsolated: isolated });
+  }
+
+  run(model: ModelName, input: Tensor): Promise<Record<string, Tensor>> {
+    const result = this.queue.then(() => this.runNow(model, input));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private session(model: ModelName): Promise<ort.InferenceSession> {
+    let session = this.sessions.get(model);
+    if (!session) {
+      const url = new URL(`${import.meta.env.BASE_URL}models/${model}.onnx`, self.location.origin).href;
+      session = ort.InferenceSession.create(url, { executionProviders: [this.info.backend], graphOptimizationLevel: 'all' });
+      session.catch(() => this.sessions.delete(model));
+      this.sessions.set(model, session);
+    }
+    return session;
+  }
+
+  private async runNow(model: ModelName, input: Tensor): Promise<Record<string, Tensor>> {
+    const session = await this.session(model);
+    const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.dims as number[]) };
+    const results = await session.run(feeds);
+    const out: Record<string, Tensor> = {};
+    for (const [name, tensor] of Object.entries(results)) {
+      out[name] = { data: (await tensor.getData()) as Float32Array, dims: tensor.dims };
+      tensor.dispose();
+    }
+    return out;
+  }
+}
