@@ -1,0 +1,47 @@
+import type { OutputFormat } from './formats.ts';
+
+/** The seed's quality levels. */
+export type Quality = 'standard' | 'high' | '4k';
+
+export const QUALITIES: readonly Quality[] = ['standard', 'high', '4k'];
+export const DEFAULT_QUALITY: Quality = 'high';
+
+/** What to swap and how to write it. */
+export interface SwapRequest {
+  outputFormat: OutputFormat;
+  quality: Quality;
+  /** The target face to swap (0-based, in {@link FaceSummary} order); null or absent swaps every target face. */
+  faceIndex?: number | null;
+  /** The source face to use; absent takes the largest. */
+  sourceFaceIndex?: number | null;
+}
+
+/** A detected face as pickers show it. Faces are ordered left to right by box centre, then top to bottom. */
+export interface FaceSummary {
+  index: number;
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+}
+
+/** Stages of a swap, for progress. */
+export type SwapPhase = 'models' | 'detect' | 'swap' | 'encode';
+
+/** Progress of a stage: `done` of `total` steps finished. */
+export type ProgressListener = (phase: SwapPhase, done: number, total: number) => void;
+
+/** A finished swap, with the seed's fields. */
+export interface SwapResult {
+  jobId: string;
+  blob: Blob;
+  outputFormat: OutputFormat;
+  /** "WxH" as in the seed. */
+  resolution: string;
+  width: number;
+  height: number;
+  /** Milliseconds from the request to the encoded result. */
+  processingTime: number;
+  /** Faces found in the target. */
+  facesDetected: number;
+  /** Indexes of the target faces swapped. */
+  facesSwapped: number[];
+}
