@@ -1,0 +1,291 @@
+import { gaussianBlur } from './mask.ts';
+
+/** Per-channel weighted statistics of a masked region. */
+export interface ChannelStats {
+  mean: [number, number, number];
+  std: [number, number, number];
+  /** Sum of the mask weights used (0 = no pixel counted). */
+  weight: number;
+}
+
+// sRGB (0..255) -> linear (0..1): table at quarter-level steps, linearly interpolated.
+const TO_LINEAR_STEPS = 4;
+const TO_LINEAR = new Float32Array(255 * TO_LINEAR_STEPS + 2);
+for (let i = 0; i < TO_LINEAR.length; i++) {
+  const c = Math.min(1, i / TO_LINEAR_STEPS / 255);
+  TO_LINEAR[i] = c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+}
+// linear (0..1) -> sRGB (0..255): table over sqrt(linear), which makes the curve nearly straight.
+const FROM_LINEAR_SIZE = 4096;
+const FROM_LINEAR = new Float32Array(FROM_LINEAR_SIZE + 2);
+for (let i = 0; i < FROM_LINEAR.length; i++) {
+  const s = Math.min(1, i / FROM_LINEAR_SIZE);
+  const l = s * s;
+  FROM_LINEAR[i] = 255 * (l <= 0.0031308 ? 12.92 * l : 1.055 * Math.pow(l, 1 / 2.4) - 0.055);
+}
+
+/** sRGB value (0..255, fractional allowed) to linear light (0..1). */
+export function srgbToLinear(v: number): number {
+  const t = (v <= 0 ? 0 : v >= 255 ? 255 : v) * TO_LINEAR_STEPS;
+  const i = t | 0;
+  const f = t - i;
+  return TO_LINEAR[i] + f * (TO_LINEAR[i + 1] - TO_LINEAR[i]);
+}
+
+/** Linear light (0..1) to an sRGB value (0..255, fractional). */
+export function linearToSrgb(l: number): number {
+  const t = Math.sqrt(l <= 0 ? 0 : l >= 1 ? 1 : l) * FROM_LINEAR_SIZE;
+  const i = t | 0;
+  const f = t - i;
+  return FROM_LINEAR[i] + f * (FROM_LINEAR[i + 1] - FROM_LINEAR[i]);
+}
+
+const XN = 0.95047;
+const ZN = 1.08883;
+const DELTA = 6 / 29;
+const DELTA3 = DELTA * DELTA * DELTA;
+const K = 1 / (3 * DELTA * DELTA);
+
+/** Interleaved sRGB (0..255) to CIE L*a*b* (D65), 3 numbers per pixel. `out` may be `rgb`. */
+export function rgbToLab(rgb: Float32Array, out?: Float32Array): Float32Array {
+  const lab = out ?? new Float32Array(rgb.length);
+  for (let q = 0; q < rgb.length; q += 3) labAt(rgb, q, lab, q);
+  return lab;
+}
+
+// Converts the pixel at `q` of `rgb` into `lab` at `o`.
+function labAt(rgb: Float32Array, q: number, lab: Float32Array | Float64Array, o: number): void {
+  const r = srgbToLinear(rgb[q]);
+  const g = srgbToLinear(rgb[q + 1]);
+  const b = srgbToLinear(rgb[q + 2]);
+  const x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / XN;
+  const y = 0.2126729 * r + 0.7151522 * g + 0.072175 * b;
+  const z = (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / ZN;
+  const fx = x > DELTA3 ? Math.cbrt(x) : x * K + 4 / 29;
+  const fy = y > DELTA3 ? Math.cbrt(y) : y * K + 4 / 29;
+  const fz = z > DELTA3 ? Math.cbrt(z) : z * K + 4 / 29;
+  lab[o] = 116 * fy - 16;
+  lab[o + 1] = 500 * (fx - fy);
+  lab[o + 2] = 200 * (fy - fz);
+}
+
+/** CIE L*a*b* (D65) back to interleaved sRGB (0..255, clamped, fractional). `out` may be `lab`. */
+export function labToRgb(lab: Float32Array, out?: Float32Array): Float32Array {
+  const rgb = out ?? new Float32Array(lab.length);
+  for (let q = 0; q < lab.length; q += 3) {
+    const fy = (lab[q] + 16) / 116;
+    const fx = fy + lab[q + 1] / 500;
+    const fz = fy - lab[q + 2] / 200;
+    const x = XN * (fx > DELTA ? fx * fx * fx : (fx - 4 / 29) / K);
+    const y = fy > DELTA ? fy * fy * fy : (fy - 4 / 29) / K;
+    const z = ZN * (fz > DELTA ? fz * fz * fz : (fz - 4 / 29) / K);
+    rgb[q] = linearToSrgb(3.2404542 * x - 1.5371385 * y - 0.4985314 * z);
+    rgb[q + 1] = linearToSrgb(-0.969266 * x + 1.8760108 * y + 0.041556 * z);
+    rgb[q + 2] = linearToSrgb(0.0556434 * x - 0.2040259 * y + 1.0572252 * z);
+  }
+  return rgb;
+}
+
+/** Mask-weighted mean and standard deviation of each channel of an interleaved 3-channel buffer. */
+export function maskedStats(pixels: Float32Array, mask: Float32Array): ChannelStats {
+  return statsOf(pixels, mask, false);
+}
+
+/** Mask-weighted L*a*b* statistics of sRGB pixels, converting only the pixels the mask selects. */
+export function maskedLabStats(rgb: Float32Array, mask: Float32Array): ChannelStats {
+  return statsOf(rgb, mask, true);
+}
+
+function statsOf(pixels: Float32Array, mask: Float32Array, toLab: boolean): ChannelStats {
+  const v = new Float64Array(3);
+  let w = 0;
+  let s0 = 0, s1 = 0, s2 = 0;
+  let q0 = 0, q1 = 0, q2 = 0;
+  for (let p = 0, q = 0; p < mask.length; p++, q += 3) {
+    const m = mask[p];
+    if (!(m > 0)) continue;
+    if (toLab) labAt(pixels, q, v, 0);
+    const a = toLab ? v[0] : pixels[q];
+    const b = toLab ? v[1] : pixels[q + 1];
+    const c = toLab ? v[2] : pixels[q + 2];
+    w += m;
+    s0 += m * a;
+    s1 += m * b;
+    s2 += m * c;
+    q0 += m * a * a;
+    q1 += m * b * b;
+    q2 += m * c * c;
+  }
+  if (w === 0) return { mean: [0, 0, 0], std: [0, 0, 0], weight: 0 };
+  const m0 = s0 / w;
+  const m1 = s1 / w;
+  const m2 = s2 / w;
+  return {
+    mean: [m0, m1, m2],
+    std: [Math.sqrt(Math.max(0, q0 / w - m0 * m0)), Math.sqrt(Math.max(0, q1 / w - m1 * m1)), Math.sqrt(Math.max(0, q2 / w - m2 * m2))],
+    weight: w,
+  };
+}
+
+/** Options for {@link matchColourStats}. */
+export interface ColourMatchOptions {
+  /** 0 = unchanged, 1 = full transfer (default 1). */
+  strength?: number;
+  /** Limits on the per-channel std ratio target/source (default [0.5, 2]). */
+  gainRange?: [number, number];
+}
+
+/**
+ * Reinhard-style colour transfer in L*a*b*: shifts and scales each channel of `src` so that its
+ * statistics under `srcMask` match those of `target` under `targetMask`. The two buffers may differ
+ * in size (each mask matches its own buffer). Returns a new sRGB buffer the size of `src`.
+ */
+export function matchColourStats(
+  src: Float32Array,
+  srcMask: Float32Array,
+  target: Float32Array,
+  targetMask: Float32Array,
+  options: ColourMatchOptions = {},
+): Float32Array {
+  const strength = options.strength ?? 1;
+  const [gMin, gMax] = options.gainRange ?? [0.5, 2];
+  const lab = rgbToLab(src);
+  const s = maskedStats(lab, srcMask);
+  const t = maskedLabStats(target, targetMask);
+  if (s.weight === 0 || t.weight === 0) return src.slice();
+  const gain = [0, 0, 0];
+  const offset = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    const ratio = s.std[c] > 1e-6 ? t.std[c] / s.std[c] : 1;
+    const g = 1 + strength * (Math.min(gMax, Math.max(gMin, ratio)) - 1);
+    gain[c] = g;
+    // x' = (x - ms) * g + ms + strength * (mt - ms)
+    offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;
+  }
+  for (let q = 0; q < lab.length; q += 3) {
+    lab[q] = lab[q] * gain[0] + offset[0];
+    lab[q + 1] = lab[q + 1] * gain[1] + offset[1];
+    lab[q + 2] = lab[q + 2] * gain[2] + offset[2];
+  }
+  return labToRgb(lab, lab);
+}
+
+/** Options for {@link transferShading}. */
+export interface ShadingOptions {
+  /** Blur sigma in pixels: only light varying more slowly than this moves. Default max(w, h) / 8. */
+  sigma?: number;
+  /** Limits on the luminance ratio target/source (default [0.6, 1.6]). */
+  ratioRange?: [number, number];
+}
+
+/**
+ * Low-frequency shading transfer: multiplies `src` (in linear light) by the clamped ratio of the
+ * heavily blurred target luminance to the blurred source luminance, both averaged inside `mask`
+ * (normalised convolution, so pixels outside the mask do not pull the averages). `src` and `target`
+ * cover the same w x h region. Returns a new sRGB buffer; the ratio is 1 where the mask is absent.
+ */
+export function transferShading(
+  src: Float32Array,
+  target: Float32Array,
+  mask: Float32Array,
+  w: number,
+  h: number,
+  options: ShadingOptions = {},
+): Float32Array {
+  const n = w * h;
+  const sigma = options.sigma ?? Math.max(w, h) / 8;
+  const [rMin, rMax] = options.ratioRange ?? [0.6, 1.6];
+  const ys = new Float32Array(n);
+  const yt = new Float32Array(n);
+  const lin = new Float32Array(n * 3);
+  for (let p = 0, q = 0; p < n; p++, q += 3) {
+    const r = srgbToLinear(src[q]);
+    const g = srgbToLinear(src[q + 1]);
+    const b = srgbToLinear(src[q + 2]);
+    lin[q] = r;
+    lin[q + 1] = g;
+    lin[q + 2] = b;
+    const m = mask[p] > 0 ? mask[p] : 0;
+    ys[p] = m * (0.2126 * r + 0.7152 * g + 0.0722 * b);
+    yt[p] = m * (0.2126 * srgbToLinear(target[q]) + 0.7152 * srgbToLinear(target[q + 1]) + 0.0722 * srgbToLinear(target[q + 2]));
+  }
+  const bm = new Float32Array(n);
+  for (let p = 0; p < n; p++) bm[p] = mask[p] > 0 ? mask[p] : 0;
+  // The ratio is very smooth: compute it on a grid `f` times coarser, then interpolate.
+  const f = Math.max(1, Math.floor(sigma / 3));
+  const cw = Math.ceil(w / f);
+  const ch = Math.ceil(h / f);
+  const cs = Math.sqrt(Math.max(0, sigma * sigma - (f * f - 1) / 12)) / f;
+  const cm = gaussianBlur(shrink(bm, w, h, f), cw, ch, cs);
+  const cys = gaussianBlur(shrink(ys, w, h, f), cw, ch, cs);
+  const cyt = gaussianBlur(shrink(yt, w, h, f), cw, ch, cs);
+  const coarse = new Float32Array(cw * ch);
+  for (let p = 0; p < coarse.length; p++) {
+    let r = 1;
+    if (cm[p] > 1e-3 && cys[p] > 1e-6) {
+      r = cyt[p] / cys[p];
+      r = r < rMin ? rMin : r > rMax ? rMax : r;
+    }
+    coarse[p] = r;
+  }
+  const ratio = f === 1 ? coarse : enlarge(coarse, cw, ch, f, w, h);
+  const out = new Float32Array(n * 3);
+  for (let p = 0, q = 0; p < n; p++, q += 3) {
+    const r = ratio[p];
+    out[q] = linearToSrgb(lin[q] * r);
+    out[q + 1] = linearToSrgb(lin[q + 1] * r);
+    out[q + 2] = linearToSrgb(lin[q + 2] * r);
+  }
+  return out;
+}
+
+// Mean over f x f blocks (partial blocks at the right and bottom edges average what they hold).
+function shrink(plane: Float32Array, w: number, h: number, f: number): Float32Array {
+  if (f === 1) return plane.slice();
+  const cw = Math.ceil(w / f);
+  const ch = Math.ceil(h / f);
+  const sum = new Float32Array(cw * ch);
+  const cnt = new Float32Array(cw * ch);
+  for (let y = 0; y < h; y++) {
+    const row = ((y / f) | 0) * cw;
+    for (let x = 0; x < w; x++) {
+      const c = row + ((x / f) | 0);
+      sum[c] += plane[y * w + x];
+      cnt[c]++;
+    }
+  }
+  for (let c = 0; c < sum.length; c++) sum[c] /= cnt[c];
+  return sum;
+}
+
+// Bilinear interpolation of a block-mean grid (cell centres at (i + 0.5) * f) back to w x h.
+function enlarge(coarse: Float32Array, cw: number, ch: number, f: number, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  const xi = new Int32Array(w);
+  const xf = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / f - 0.5));
+    xi[x] = Math.min(cw - 2, Math.floor(cx));
+    xf[x] = cx - xi[x];
+    if (cw === 1) {
+      xi[x] = 0;
+      xf[x] = 0;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / f - 0.5));
+    const y0 = ch === 1 ? 0 : Math.min(ch - 2, Math.floor(cy));
+    const fy = ch === 1 ? 0 : cy - y0;
+    const r0 = y0 * cw;
+    const r1 = ch === 1 ? r0 : r0 + cw;
+    for (let x = 0; x < w; x++) {
+      const i = xi[x];
+      const fx = xf[x];
+      const i1 = cw === 1 ? i : i + 1;
+      const top = coarse[r0 + i] + fx * (coarse[r0 + i1] - coarse[r0 + i]);
+      const bottom = coarse[r1 + i] + fx * (coarse[r1 + i1] - coarse[r1 + i]);
+      out[y * w + x] = top + fy * (bottom - top);
+    }
+  }
+  return out;
+}

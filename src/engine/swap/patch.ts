@@ -1,0 +1,36 @@
+import type { Raster } from '../image/raster.ts';
+import type { Rect } from './region.ts';
+
+/**
+ * Copies a rectangle of a raster into interleaved float RGB (0..255), 3 numbers per pixel, row-major.
+ * Parts of the rectangle outside the raster repeat the nearest edge pixel.
+ */
+export function readRgb(raster: Raster, rect: Rect, out?: Float32Array): Float32Array {
+  const { width: w, height: h } = rect;
+  const rgb = out ?? new Float32Array(w * h * 3);
+  const src = raster.data;
+  const maxX = raster.width - 1;
+  const maxY = raster.height - 1;
+  for (let j = 0; j < h; j++) {
+    const sy = Math.min(maxY, Math.max(0, rect.y + j));
+    const rowBase = sy * raster.width;
+    let o = j * w * 3;
+    for (let i = 0; i < w; i++) {
+      const sx = Math.min(maxX, Math.max(0, rect.x + i));
+      const s = (rowBase + sx) * 4;
+      rgb[o] = src[s];
+      rgb[o + 1] = src[s + 1];
+      rgb[o + 2] = src[s + 2];
+      o += 3;
+    }
+  }
+  return rgb;
+}
+
+/** Luminance (Rec. 601 weights, same 0..255 scale) of interleaved float RGB, one number per pixel. */
+export function lumaOf(rgb: Float32Array, out?: Float32Array): Float32Array {
+  const n = rgb.length / 3;
+  const y = out ?? new Float32Array(n);
+  for (let p = 0, q = 0; p < n; p++, q += 3) y[p] = 0.299 * rgb[q] + 0.587 * rgb[q + 1] + 0.114 * rgb[q + 2];
+  return y;
+}
