@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { createRaster, type Raster } from '../image/raster.ts';
+import {
+  applyAffine,
+  composeAffine,
+  cropAffine,
+  estimateSimilarity,
+  invertAffine,
+  warpToTensor,
+  type Affine,
+} from './affine.ts';
+import { buildPyramid, halve, pickLevel } from './pyramid.ts';
+
+function gradient(width: number, height: number): Raster {
+  const r = createRaster(width, height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      r.data[i] = x;
+      r.data[i + 1] = y;
+      r.data[i + 2] = (x + y) & 255;
+      r.data[i + 3] = 255;
+    }
+  }
+  return r;
+}
+
+describe('affine maps', () => {
+  it('inverts and composes', () => {
+    const m: Affine = [1.3, -0.4, 12, 0.2, 0.9, -7];
+    const id = composeAffine(invertAffine(m), m);
+    [1, 0, 0, 0, 1, 0].forEach((v, i) => expect(id[i]).toBeCloseTo(v, 10));
+    const [x, y] = applyAffine(m, 3, 4);
+    expect(applyAffine(invertAffine(m), x, y)).toEqual([expect.closeTo(3, 10), expect.closeTo(4, 10)]);
+  });
+
+  it('crops a turned square onto the output, centre to centre', () => {
+    const m = cropAffine(100, 50, 40, Math.PI / 6, 192);
+    expect(applyAffine(m, 100, 50)).toEqual([expect.closeTo(96, 9), expect.closeTo(96, 9)]);
+    // A point along the turned x axis lands on the output's horizontal through the centre.
+    const [x, y] = applyAffine(m, 100 + 20 * Math.cos(Math.PI / 6), 50 + 20 * Math.sin(Math.PI / 6));
+    expect(x).toBeCloseTo(192, 9);
+    expect(y).toBeCloseTo(96, 9);
+  });
+
+  it('recovers a similarity from point pairs', () => {
+    const truth = cropAffine(40, 60, 80, 0.3, 112);
+    const from = [10, 20, 70, 25, 40, 60, 20, 90, 65, 95];
+    const to: number[] = [];
+    for (let i = 0; i < from.length; i += 2) to.push(...applyAffine(truth, from[i], from[i + 1]));
+    const fit = estimateSimilarity(from, to);
+    fit.forEach((v, i) => expect(v).toBeCloseTo(truth[i], 9));
+  });
+});
+
+describe('warpToTensor', () => {
+  const image = gradient(64, 48);
+
+  it('copies pixels through the identity, mapping 0…255 to the range', () => {
+    const t = warpToTensor(image, [1, 0, 0, 0, 1, 0], 64, 48, { range: [-1, 1] });
+    const at = (x: number, y: number, c: number) => t[(y * 64 + x) * 3 + c];
+    expect(at(10, 20, 0)).toBeCloseTo(-1 + (2 * 10) / 255, 5);
+    expect(at(10, 20, 1)).toBeCloseTo(-1 + (2 * 20) / 255, 5);
+    expect(at(63, 47, 2)).toBeCloseTo(-1 + (2 * 110) / 255, 5);
+  });
+
+  it('interpolates bilinearly and reads black outside the picture', () => {
+    // Shift by half a pixel: each output pixel averages two source columns.
+    const t = warpToTensor(image, [1, 0, -0.5, 0, 1, 0], 8, 8, { range: [0, 255], samples: 1 });
+    expect(t[(3 * 8 + 4) * 3]).toBeCloseTo(4.5, 4);
+    const outside = warpToTensor(image, [1, 0, 100, 0, 1, 0], 4, 4, { range: [0, 1] });
+    expect(Math.max(...outside)).toBe(0);
+    const edge = warpToTensor(image, [1, 0, -100, 0, 1, 0], 4, 4, { range: [0, 255], border: 'edge' });
+    expect(edge[0]).toBeCloseTo(63, 4);
+  });
+
+  it('gives the same result on the fast and the general path', () => {
+    const m = cropAffine(30, 20, 50, 0.4, 40);
+    const fast = warpToTensor(image, m, 40, 40, { samples: 1 });
+    const general = warpToTensor(image, m, 40, 40, { samples: 1, border: 'edge' });
+    // Inside the picture both paths sample identically.
+    const inv = invertAffine(m);
+    for (let v = 0; v < 40; v++) {
+      for (let u = 0; u < 40; u++) {
+        const [x, y] = applyAffine(inv, u + 0.5, v + 0.5);
+        if (x < 1 || y < 1 || x > 63 || y > 47) continue;
+        expect(fast[(v * 40 + u) * 3]).toBeCloseTo(general[(v * 40 + u) * 3], 5);
+      }
+    }
+  });
+
+  it('averages several samples per pixel when shrinking', () => {
+    const stripes = createRaster(64, 64);
+    for (let i = 0; i < 64 * 64; i++) stripes.data[i * 4] = (i % 64) % 2 ? 255 : 0;
+    const t = warpToTensor(stripes, [0.25, 0, 0, 0, 0.25, 0], 16, 16, { range: [0, 1] });
+    expect(t[(8 * 16 + 8) * 3]).toBeCloseTo(0.5, 2);
+  });
+});
+
+describe('pyramid', () => {
+  it('halves by 2×2 averages and picks the level that keeps a pixel per output pixel', () => {
+    const image = gradient(256, 256);
+    const half = halve(image);
+    expect(half.width).toBe(128);
+    expect(half.data[(10 * 128 + 20) * 4]).toBe(Math.round((40 + 41) / 2));
+    const pyramid = buildPyramid(image, 32);
+    expect(pyramid.levels.map((l) => l.width)).toEqual([256, 128, 64, 32]);
+    const m: Affine = [0.2, 0, 0, 0, 0.2, 0];
+    const level = pickLevel(pyramid, m, 0.2);
+    expect(level.image.width).toBe(64);
+    // The re-expressed map sends a level pixel where the original map sends the matching original pixel.
+    expect(applyAffine(level.toOutput, 10, 10)).toEqual(applyAffine(m, 40, 40));
+  });
+});

@@ -1,0 +1,210 @@
+import type { Raster } from '../image/raster.ts';
+
+/**
+ * A 2-D affine map as `[a, b, c, d, e, f]`: `x' = a·x + b·y + c`, `y' = d·x + e·y + f`.
+ * Coordinates are continuous: pixel (i, j) covers [i, i+1) × [j, j+1), so its centre is (i + 0.5, j + 0.5).
+ */
+export type Affine = readonly [number, number, number, number, number, number];
+
+/** The identity map. */
+export const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
+
+/** `outer ∘ inner`: first `inner`, then `outer`. */
+export function composeAffine(outer: Affine, inner: Affine): Affine {
+  const [a, b, c, d, e, f] = outer;
+  const [p, q, r, s, t, u] = inner;
+  return [a * p + b * s, a * q + b * t, a * r + b * u + c, d * p + e * s, d * q + e * t, d * r + e * u + f];
+}
+
+/** The inverse map; throws on a singular matrix. */
+export function invertAffine(m: Affine): Affine {
+  const [a, b, c, d, e, f] = m;
+  const det = a * e - b * d;
+  if (!det) throw new Error('singular affine matrix');
+  const ia = e / det;
+  const ib = -b / det;
+  const id = -d / det;
+  const ie = a / det;
+  return [ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)];
+}
+
+/** Maps one point. */
+export function applyAffine(m: Affine, x: number, y: number): [number, number] {
+  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
+}
+
+/** The linear scale of a map (geometric mean of its axes' stretch). */
+export function affineScale(m: Affine): number {
+  return Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3]));
+}
+
+/**
+ * The similarity that sends the square of side `size` centred on (cx, cy), turned by `angle` radians
+ * (clockwise on screen, y down), onto the `outSize` × `outSize` output: an upright crop of a tilted region.
+ */
+export function cropAffine(cx: number, cy: number, size: number, angle: number, outSize: number): Affine {
+  const s = outSize / size;
+  const cos = Math.cos(angle) * s;
+  const sin = Math.sin(angle) * s;
+  // Rotate by -angle about the centre, scale, then move the centre to the output's centre.
+  const h = outSize / 2;
+  return [cos, sin, h - cos * cx - sin * cy, -sin, cos, h + sin * cx - cos * cy];
+}
+
+/**
+ * The least-squares similarity (rotation, uniform scale, translation; no reflection) sending the points
+ * `from` onto `to` (Umeyama's method). Both are flat `[x0, y0, x1, y1, …]` lists of equal length.
+ */
+export function estimateSimilarity(from: ArrayLike<number>, to: ArrayLike<number>): Affine {
+  const n = from.length / 2;
+  let mx = 0, my = 0, ux = 0, uy = 0;
+  for (let i = 0; i < n; i++) {
+    mx += from[2 * i]; my += from[2 * i + 1];
+    ux += to[2 * i]; uy += to[2 * i + 1];
+  }
+  mx /= n; my /= n; ux /= n; uy /= n;
+  // For 2-D similarities the closed form reduces to two sums: a = Σ(p·q)/Σ|p|², b = Σ(p×q)/Σ|p|².
+  let dot = 0, cross = 0, norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[2 * i] - mx, py = from[2 * i + 1] - my;
+    const qx = to[2 * i] - ux, qy = to[2 * i + 1] - uy;
+    dot += px * qx + py * qy;
+    cross += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  const a = dot / norm;
+  const b = cross / norm;
+  return [a, -b, ux - a * mx + b * my, b, a, uy - b * mx - a * my];
+}
+
+/** Options for {@link warpToTensor}. */
+export interface WarpOptions {
+  /** The value range that 0…255 maps to; default [0, 1]. */
+  range?: readonly [number, number];
+  /** What lies outside the raster: 'zero' (black, the default) or 'edge' (the nearest edge pixel repeated). */
+  border?: 'zero' | 'edge';
+  /** Write here (length width·height·3) instead of allocating. */
+  out?: Float32Array;
+  /**
+   * Samples per output pixel along each axis when shrinking, to avoid aliasing; default: enough that each
+   * sample step is at most one source pixel, at most 4.
+   */
+  samples?: number;
+}
+
+/**
+ * Resamples the region of `image` that `toOutput` sends onto [0, width) × [0, height) into a Float32 NHWC
+ * RGB tensor (batch 1), with bilinear interpolation; alpha is ignored.
+ */
+export function warpToTensor(image: Raster, toOutput: Affine, width: number, height: number, options: WarpOptions = {}): Float32Array {
+  const [lo, hi] = options.range ?? [0, 1];
+  const out = options.out ?? new Float32Array(width * height * 3);
+  const n = Math.max(1, Math.min(4, Math.round(options.samples ?? Math.ceil(1 / affineScale(toOutput) - 1e-6))));
+  const inv = invertAffine(toOutput);
+  const k = (hi - lo) / 255 / (n * n);
+  const edge = options.border === 'edge';
+  if (n === 1 && !edge) {
+    warpOneSample(image, inv, width, height, lo, k, out);
+    return out;
+  }
+  const rgb = new Float64Array(3);
+  const xMax = image.width - 1;
+  const yMax = image.height - 1;
+  let o = 0;
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) {
+      rgb[0] = 0;
+      rgb[1] = 0;
+      rgb[2] = 0;
+      for (let sv = 0; sv < n; sv++) {
+        const oy = v + (sv + 0.5) / n;
+        for (let su = 0; su < n; su++) {
+          const ox = u + (su + 0.5) / n;
+          // Source position in pixel-index space (centres at integers).
+          let x = inv[0] * ox + inv[1] * oy + inv[2] - 0.5;
+          let y = inv[3] * ox + inv[4] * oy + inv[5] - 0.5;
+          if (edge) {
+            x = x < 0 ? 0 : x > xMax ? xMax : x;
+            y = y < 0 ? 0 : y > yMax ? yMax : y;
+          }
+          sampleBilinear(image, x, y, rgb);
+        }
+      }
+      out[o++] = lo + rgb[0] * k;
+      out[o++] = lo + rgb[1] * k;
+      out[o++] = lo + rgb[2] * k;
+    }
+  }
+  return out;
+}
+
+/** The one-sample-per-pixel case, stepping the source position incrementally along each row. */
+function warpOneSample(image: Raster, inv: Affine, width: number, height: number, lo: number, k: number, out: Float32Array): void {
+  const w = image.width;
+  const h = image.height;
+  const src = image.data;
+  const row = w * 4;
+  const rgb = new Float64Array(3);
+  let o = 0;
+  for (let v = 0; v < height; v++) {
+    const oy = v + 0.5;
+    let x = inv[0] * 0.5 + inv[1] * oy + inv[2] - 0.5;
+    let y = inv[3] * 0.5 + inv[4] * oy + inv[5] - 0.5;
+    for (let u = 0; u < width; u++, x += inv[0], y += inv[3]) {
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
+        const fx = x - x0;
+        const fy = y - y0;
+        const gx = 1 - fx;
+        const gy = 1 - fy;
+        const i = y0 * row + x0 * 4;
+        const j = i + row;
+        out[o++] = lo + k * ((src[i] * gx + src[i + 4] * fx) * gy + (src[j] * gx + src[j + 4] * fx) * fy);
+        out[o++] = lo + k * ((src[i + 1] * gx + src[i + 5] * fx) * gy + (src[j + 1] * gx + src[j + 5] * fx) * fy);
+        out[o++] = lo + k * ((src[i + 2] * gx + src[i + 6] * fx) * gy + (src[j + 2] * gx + src[j + 6] * fx) * fy);
+      } else {
+        rgb[0] = 0;
+        rgb[1] = 0;
+        rgb[2] = 0;
+        sampleBilinear(image, x, y, rgb);
+        out[o++] = lo + k * rgb[0];
+        out[o++] = lo + k * rgb[1];
+        out[o++] = lo + k * rgb[2];
+      }
+    }
+  }
+}
+
+/** Adds the bilinear RGB sample at pixel-index position (x, y) to `acc`; outside the raster reads as black. */
+function sampleBilinear(image: Raster, x: number, y: number, acc: Float64Array): void {
+  const w = image.width;
+  const h = image.height;
+  const src = image.data;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
+    const i00 = (y0 * w + x0) * 4;
+    const i01 = i00 + w * 4;
+    const gx = 1 - fx;
+    const gy = 1 - fy;
+    acc[0] += (src[i00] * gx + src[i00 + 4] * fx) * gy + (src[i01] * gx + src[i01 + 4] * fx) * fy;
+    acc[1] += (src[i00 + 1] * gx + src[i00 + 5] * fx) * gy + (src[i01 + 1] * gx + src[i01 + 5] * fx) * fy;
+    acc[2] += (src[i00 + 2] * gx + src[i00 + 6] * fx) * gy + (src[i01 + 2] * gx + src[i01 + 6] * fx) * fy;
+    return;
+  }
+  if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) return;
+  // On the border: taps outside the raster count as black.
+  for (let t = 0; t < 4; t++) {
+    const tx = x0 + (t & 1);
+    const ty = y0 + (t >> 1);
+    if (tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
+    const wt = (t & 1 ? fx : 1 - fx) * (t >> 1 ? fy : 1 - fy);
+    const i = (ty * w + tx) * 4;
+    acc[0] += src[i] * wt;
+    acc[1] += src[i + 1] * wt;
+    acc[2] += src[i + 2] * wt;
+  }
+}

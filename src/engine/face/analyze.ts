@@ -1,0 +1,158 @@
+/**
+ * Face analysis for one picture: detect, mesh (with iris), 5 landmarks, identity embedding.
+ */
+import { FaceSwapError, type ImageRole } from '../errors.ts';
+import type { InferenceBackend } from '../inference.ts';
+import type { Raster } from '../image/raster.ts';
+import { confirmDetection, containment, detectFaces, iou, type Box, type DetectOptions } from './detect.ts';
+import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
+import { estimateIris } from './iris.ts';
+import { landmarks5, MESH_POINTS } from './landmarks.ts';
+import { detectorDisagreement, meshForDetection, meshRoll } from './mesh.ts';
+import { buildPyramid } from './pyramid.ts';
+
+/** One analysed face. All coordinates are image pixels. */
+export interface Face {
+  /** Position in THE face order (see {@link orderFaces}): the `face_index` users pick by. */
+  index: number;
+  /** Axis-aligned bounds of the mesh points. */
+  box: Box;
+  /** Detector confidence, 0…1. */
+  score: number;
+  /** The mesh model's face flag, 0…1. */
+  meshScore: number;
+  /** 468 × (x, y, z); z is depth (towards the camera negative) on the same scale as x and y. */
+  mesh: Float32Array;
+  /** Iris centre and 4 rim points per eye, image-left eye first: 10 × (x, y, z); absent when disabled. */
+  iris?: Float32Array;
+  /** Image-left eye, image-right eye, nose tip, image-left and image-right mouth corner as [x, y] pairs. */
+  landmarks5: Float32Array;
+  /** L2-normalised identity descriptor; compare with `cosineSimilarity`. */
+  embedding: Float32Array;
+  /** Head roll from the eye line, degrees, clockwise on screen. */
+  rollDegrees: number;
+}
+
+/** Tuning for {@link analyzeFaces}. */
+export interface AnalyzeOptions {
+  /** Detector settings; the default minimum score is lowered to 0.3 because the mesh re-checks every face. */
+  detect?: DetectOptions;
+  /** Faces whose mesh face flag is below this are dropped; default 0.5. */
+  minMeshScore?: number;
+  /** Faces whose detector keypoints disagree with the mesh by more than this need a confirmation; default 0.13. */
+  maxDisagreement?: number;
+  /** The confirmation score (see `confirmDetection`) that admits them anyway; default 0.75. */
+  minConfirmation?: number;
+  /** Mesh passes after the first, each re-cropping from the previous mesh; default 1. */
+  meshRefinements?: number;
+  /** Compute iris points (and use iris centres as eye centres); default true. */
+  iris?: boolean;
+  /** The identity model; default {@link DEFAULT_EMBEDDER}. */
+  embedder?: Embedder;
+  /** Skip embeddings (the `embedding` is then empty). */
+  skipEmbedding?: boolean;
+  /** Cancels between model runs with FaceSwapError('CANCELLED'). */
+  signal?: AbortSignal;
+  /** Receives milliseconds spent per stage ('pyramid', 'detect', 'mesh', 'iris', 'embed'). */
+  timings?: Record<string, number>;
+}
+
+/** Same face seen twice (different windows or detections whose meshes converged). */
+const DUPLICATE_IOU = 0.5;
+const DUPLICATE_CONTAINED = 0.5;
+
+/**
+ * THE face order, used for `face_index`: by box centre left to right; faces whose centres share a column
+ * (within 1 px) top to bottom. Sorts in place and renumbers `index`.
+ */
+export function orderFaces<T extends { box: Box; index: number }>(faces: T[]): T[] {
+  const cx = (f: T) => f.box.x + f.box.width / 2;
+  const cy = (f: T) => f.box.y + f.box.height / 2;
+  faces.sort((a, b) => (Math.abs(cx(a) - cx(b)) > 1 ? cx(a) - cx(b) : cy(a) - cy(b)));
+  faces.forEach((f, i) => (f.index = i));
+  return faces;
+}
+
+/** Axis-aligned bounds of the first 468 points of a mesh. */
+export function meshBounds(mesh: Float32Array): Box {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < MESH_POINTS; i++) {
+    const x = mesh[i * 3], y = mesh[i * 3 + 1];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * Finds and analyses every face in `image`, in THE face order ({@link orderFaces}).
+ * Throws FaceSwapError('NO_FACE_DETECTED', …, role) when there is none.
+ */
+export async function analyzeFaces(
+  backend: InferenceBackend,
+  image: Raster,
+  role: ImageRole,
+  options: AnalyzeOptions = {},
+): Promise<Face[]> {
+  const timings = options.timings ?? {};
+  const lap = (stage: string, since: number) => {
+    if (options.signal?.aborted) throw new FaceSwapError('CANCELLED', 'The analysis was cancelled.', role);
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + now - since;
+    return now;
+  };
+  let t = performance.now();
+  const pyramid = buildPyramid(image);
+  t = lap('pyramid', t);
+  const detections = await detectFaces(backend, image, { minScore: 0.3, ...options.detect }, pyramid);
+  t = lap('detect', t);
+
+  const minMeshScore = options.minMeshScore ?? 0.5;
+  const maxDisagreement = options.maxDisagreement ?? 0.13;
+  const minConfirmation = options.minConfirmation ?? 0.75;
+  const faces: Face[] = [];
+  for (const detection of detections) {
+    const m = await meshForDetection(backend, pyramid, detection, options.meshRefinements ?? 1, minMeshScore);
+    if (m.faceScore < minMeshScore) continue;
+    if (detectorDisagreement(detection, m.mesh) > maxDisagreement) {
+      // Faces cut by the frame fit the mesh badly; face-like texture does too. A second look tells them apart.
+      if (detection.score < 0.5 || (await confirmDetection(backend, pyramid, detection)) < minConfirmation) continue;
+    }
+    const box = meshBounds(m.mesh);
+    const twin = faces.findIndex((f) => iou(f.box, box) > DUPLICATE_IOU || containment(f.box, box) > DUPLICATE_CONTAINED);
+    if (twin >= 0) {
+      if (faces[twin].meshScore >= m.faceScore) continue;
+      faces.splice(twin, 1);
+    }
+    faces.push({
+      index: 0,
+      box,
+      score: detection.score,
+      meshScore: m.faceScore,
+      mesh: m.mesh,
+      landmarks5: landmarks5(m.mesh),
+      embedding: new Float32Array(0),
+      rollDegrees: (meshRoll(m.mesh) * 180) / Math.PI,
+    });
+  }
+  t = lap('mesh', t);
+  if (!faces.length) {
+    throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
+  }
+
+  if (options.iris ?? true) {
+    for (const face of faces) {
+      face.iris = await estimateIris(backend, pyramid, face.mesh);
+      face.landmarks5 = landmarks5(face.mesh, face.iris);
+    }
+    t = lap('iris', t);
+  }
+  if (!options.skipEmbedding) {
+    const embedder = options.embedder ?? DEFAULT_EMBEDDER;
+    for (const face of faces) face.embedding = await embedFace(backend, pyramid, face.landmarks5, embedder);
+    lap('embed', t);
+  }
+  return orderFaces(faces);
+}

@@ -1,0 +1,55 @@
+import { createRaster, type Raster } from '../image/raster.ts';
+import { composeAffine, type Affine } from './affine.ts';
+
+/** A raster with its 2×2-averaged halvings, for cheap, alias-free sampling at any scale. */
+export interface Pyramid {
+  /** levels[k] is the image shrunk by 2^k; levels[0] is the original. */
+  levels: Raster[];
+}
+
+/** Halves a raster by averaging 2×2 blocks (odd last row/column dropped). */
+export function halve(image: Raster): Raster {
+  const w = image.width >> 1;
+  const h = image.height >> 1;
+  const out = createRaster(w, h);
+  const src = image.data;
+  const dst = out.data;
+  const row = image.width * 4;
+  let o = 0;
+  for (let y = 0; y < h; y++) {
+    let i = 2 * y * row;
+    for (let x = 0; x < w; x++, i += 8) {
+      const j = i + row;
+      dst[o++] = (src[i] + src[i + 4] + src[j] + src[j + 4] + 2) >> 2;
+      dst[o++] = (src[i + 1] + src[i + 5] + src[j + 1] + src[j + 5] + 2) >> 2;
+      dst[o++] = (src[i + 2] + src[i + 6] + src[j + 2] + src[j + 6] + 2) >> 2;
+      dst[o++] = 255;
+    }
+  }
+  return out;
+}
+
+/** Builds halvings of `image` until the smaller side would drop below `minSide` pixels. */
+export function buildPyramid(image: Raster, minSide = 128): Pyramid {
+  const levels = [image];
+  let top = image;
+  while (Math.min(top.width, top.height) >= 2 * minSide) {
+    top = halve(top);
+    levels.push(top);
+  }
+  return { levels };
+}
+
+/**
+ * The coarsest level that the map with linear `scale` (output px per original px) magnifies by at most
+ * `maxUpscale`, and the map re-expressed in that level's coordinates. The default 1 keeps at least one
+ * source pixel per output pixel; detection passes √2 to trade a little sharpness for a smaller read.
+ */
+export function pickLevel(pyramid: Pyramid, toOutput: Affine, scale: number, maxUpscale = 1): { image: Raster; toOutput: Affine } {
+  let k = 0;
+  while (k + 1 < pyramid.levels.length && scale * 2 ** (k + 1) <= maxUpscale) k++;
+  if (k === 0) return { image: pyramid.levels[0], toOutput };
+  const f = 2 ** k;
+  // A level-k pixel coordinate p maps to original coordinate p·f (exact for the kept area).
+  return { image: pyramid.levels[k], toOutput: composeAffine(toOutput, [f, 0, 0, 0, f, 0]) };
+}
