@@ -6,6 +6,7 @@ export type ImageRole = 'source' | 'target';
  * - FETCH_FAILED: a URL input could not be fetched (network, CORS, HTTP status).
  * - FACE_INDEX_OUT_OF_RANGE: `face_index` names a face the picture does not have.
  * - CANCELLED: the person (or the caller's AbortSignal) cancelled the job.
+ * - INVALID_ARGUMENT: a request option is malformed (the CLI's usage errors).
  * - INTERNAL: anything unexpected; the message says what.
  */
 export type ErrorCode =
@@ -15,6 +16,7 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'FACE_INDEX_OUT_OF_RANGE'
   | 'CANCELLED'
+  | 'INVALID_ARGUMENT'
   | 'INTERNAL';
 
 /** An error as a plain value: safe to send across the worker boundary and to show. */

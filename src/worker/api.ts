@@ -1,9 +1,12 @@
 import { FaceSwapError, outcomeOf, type ImageRole, type Outcome } from '../engine/errors.ts';
+import { analyzeFaces, type Face } from '../engine/face/analyze.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/formats.ts';
 import { readImageInput, type ImageInput } from '../engine/image/input.ts';
 import type { Raster } from '../engine/image/raster.ts';
 import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
+import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
+import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
@@ -25,9 +28,32 @@ export interface EngineInfo extends RuntimeInfo {
 
 const THUMBNAIL_SIDE = 512;
 
+/** The models a swap runs, loaded before the first one so that "loading models" is a stage of its own. */
+const SWAP_MODELS = ['blazeface', 'facemesh'];
+
 const images = new Map<ImageRole, Raster>();
+/** Analyses of the stored pictures, dropped when a picture is replaced. */
+const analyses = new Map<ImageRole, Promise<Face[]>>();
 let runtime: Promise<WebRuntime> | null = null;
 let jobs = new AbortController();
+
+function startRuntime(): Promise<WebRuntime> {
+  runtime ??= WebRuntime.create();
+  return runtime;
+}
+
+/** The faces of a stored picture, analysed once. */
+async function facesOf(role: ImageRole): Promise<Face[]> {
+  const image = storedImage(role);
+  let faces = analyses.get(role);
+  if (!faces) {
+    const backend = await startRuntime();
+    faces = analyzeFaces(backend, image, role, SWAP_ANALYSIS);
+    faces.catch(() => analyses.delete(role));
+    analyses.set(role, faces);
+  }
+  return faces;
+}
 
 function throwIfCancelled(signal: AbortSignal, role?: ImageRole): void {
   if (signal.aborted) throw new FaceSwapError('CANCELLED', 'Cancelled.', role);
@@ -43,8 +69,7 @@ function storedImage(role: ImageRole): Raster {
 export const workerApi = {
   /** Starts onnxruntime-web and reports the backend it chose and the formats it can write. */
   async init(): Promise<EngineInfo> {
-    runtime ??= WebRuntime.create();
-    return { ...(await runtime).info, outputFormats: await encodableFormats() };
+    return { ...(await startRuntime()).info, outputFormats: await encodableFormats() };
   },
 
   /** Reads, validates and decodes a picture, keeping its pixels here for the later stages. A failure keeps the previous picture. */
@@ -61,6 +86,7 @@ export const workerApi = {
         const thumbnail = await thumbnailOf(bitmap, THUMBNAIL_SIDE);
         throwIfCancelled(signal, role);
         images.set(role, raster);
+        analyses.delete(role);
         return { role, width: raster.width, height: raster.height, format: header.format, byteLength: bytes.byteLength, thumbnail };
       } finally {
         bitmap.close();
@@ -73,9 +99,32 @@ export const workerApi = {
     return outcomeOf(() => encodeRaster(storedImage(role), format), role);
   },
 
+  /** The faces of a stored picture, in face_index order, for pickers. NO_FACE_DETECTED when there is none. */
+  analyse(role: ImageRole): Promise<Outcome<FaceSummary[]>> {
+    return outcomeOf(async () => (await facesOf(role)).map(({ index, box, score }) => ({ index, box: { ...box }, score })), role);
+  },
+
+  /** Swaps the stored source's face onto the stored target and encodes the result. */
+  swap(request: SwapRequest, onProgress?: ProgressListener): Promise<Outcome<SwapResult>> {
+    const { signal } = jobs;
+    const report: ProgressListener = (phase, done, total) => void onProgress?.(phase, done, total);
+    return outcomeOf(async () => {
+      const started = performance.now();
+      const source = storedImage('source');
+      const target = storedImage('target');
+      report('models', 0, 1);
+      await (await startRuntime()).preload(SWAP_MODELS);
+      report('models', 1, 1);
+      const result = await runSwapJob({ analyse: (role) => facesOf(role), encode: encodeRaster }, source, target, request, report, signal);
+      const { encoded: blob, ...fields } = result;
+      return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
+    });
+  },
+
   /** Drops a stored picture. */
   forget(role: ImageRole): void {
     images.delete(role);
+    analyses.delete(role);
   },
 
   /** Cancels every job in flight; they resolve with the CANCELLED code. */

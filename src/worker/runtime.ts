@@ -47,6 +47,11 @@ export class WebRuntime implements InferenceBackend {
     return new WebRuntime({ backend: await chooseBackend(), threads, crossOriginIsolated: isolated });
   }
 
+  /** Creates the sessions of these models now rather than on their first run. */
+  async preload(models: readonly ModelName[]): Promise<void> {
+    await Promise.all(models.map((model) => this.session(model)));
+  }
+
   run(model: ModelName, input: Tensor): Promise<Record<string, Tensor>> {
     const result = this.queue.then(() => this.runNow(model, input));
     this.queue = result.catch(() => undefined);

@@ -1,0 +1,124 @@
+import { FaceSwapError, type ImageRole } from './errors.ts';
+import type { AnalyzeOptions } from './face/analyze.ts';
+import type { OutputFormat } from './formats.ts';
+import { createRaster, type Raster } from './image/raster.ts';
+import type { ProgressListener, SwapRequest } from './job.ts';
+import { swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
+import { outputSize } from './swap/output-size.ts';
+import { resizeRaster } from './swap/resample.ts';
+
+/** The analysis a swap needs: boxes and meshes, no identity embedding, no iris. */
+export const SWAP_ANALYSIS: AnalyzeOptions = { skipEmbedding: true, iris: false };
+
+/** What the swap needs of an analysed face. */
+export interface SwappableFace {
+  box: { x: number; y: number; width: number; height: number };
+  /** x, y, z per mesh point, in its picture's pixels. */
+  mesh: Float32Array;
+}
+
+/** The platform's parts: face analysis (may be cached) and an encoder. */
+export interface SwapJobDeps<Encoded> {
+  analyse(role: ImageRole, image: Raster, signal?: AbortSignal): Promise<SwappableFace[]>;
+  encode(image: Raster, format: OutputFormat): Promise<Encoded>;
+}
+
+export interface SwapJobResult<Encoded> {
+  jobId: string;
+  encoded: Encoded;
+  outputFormat: OutputFormat;
+  resolution: string;
+  width: number;
+  height: number;
+  processingTime: number;
+  facesDetected: number;
+  facesSwapped: number[];
+}
+
+/** A job id in the seed's style, `job_` and 12 random base-36 characters. */
+export function newJobId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `job_${Array.from(bytes, (b) => (b % 36).toString(36)).join('')}`;
+}
+
+/**
+ * The whole swap from decoded pictures to an encoded result: analyse both, pick the faces, render at the
+ * quality's size, encode. Shared by the worker and the CLI.
+ */
+export async function runSwapJob<Encoded>(
+  deps: SwapJobDeps<Encoded>,
+  source: Raster,
+  target: Raster,
+  request: SwapRequest,
+  onProgress: ProgressListener = () => {},
+  signal?: AbortSignal,
+  faceOptions: FaceSwapOptions = DEFAULT_FACE_SWAP,
+): Promise<SwapJobResult<Encoded>> {
+  const started = performance.now();
+  const checkCancelled = () => {
+    if (signal?.aborted) throw new FaceSwapError('CANCELLED', 'The swap was cancelled.');
+  };
+  onProgress('detect', 0, 2);
+  const sourceFaces = await deps.analyse('source', source, signal);
+  onProgress('detect', 1, 2);
+  const targetFaces = await deps.analyse('target', target, signal);
+  onProgress('detect', 2, 2);
+  checkCancelled();
+
+  const sourceFace = pickSourceFace(sourceFaces, request.sourceFaceIndex);
+  const chosen = pickTargetFaces(targetFaces, request.faceIndex);
+  const size = outputSize(target.width, target.height, request.quality);
+  const canvas = size.width === target.width && size.height === target.height ? copyRaster(target) : resizeRaster(target, size.width, size.height);
+  const scale = size.width / target.width;
+
+  for (let k = 0; k < chosen.length; k++) {
+    onProgress('swap', k, chosen.length);
+    swapFace(canvas, scaleMesh(targetFaces[chosen[k]].mesh, scale), source, sourceFace.mesh, faceOptions);
+    checkCancelled();
+  }
+  onProgress('swap', chosen.length, chosen.length);
+
+  onProgress('encode', 0, 1);
+  const encoded = await deps.encode(canvas, request.outputFormat);
+  onProgress('encode', 1, 1);
+  return {
+    jobId: newJobId(),
+    encoded,
+    outputFormat: request.outputFormat,
+    resolution: `${canvas.width}x${canvas.height}`,
+    width: canvas.width,
+    height: canvas.height,
+    processingTime: Math.round(performance.now() - started),
+    facesDetected: targetFaces.length,
+    facesSwapped: chosen,
+  };
+}
+
+function pickSourceFace(faces: SwappableFace[], index: number | null | undefined): SwappableFace {
+  if (index !== null && index !== undefined) {
+    if (!Number.isInteger(index) || index < 0 || index >= faces.length) {
+      throw new FaceSwapError('FACE_INDEX_OUT_OF_RANGE', `The source image has ${faces.length} face${faces.length === 1 ? '' : 's'}; there is no face ${index}.`, 'source');
+    }
+    return faces[index];
+  }
+  return faces.reduce((best, face) => (face.box.width * face.box.height > best.box.width * best.box.height ? face : best));
+}
+
+function pickTargetFaces(faces: SwappableFace[], index: number | null | undefined): number[] {
+  if (index === null || index === undefined) return faces.map((_, i) => i);
+  if (!Number.isInteger(index) || index < 0 || index >= faces.length) {
+    throw new FaceSwapError('FACE_INDEX_OUT_OF_RANGE', `The target image has ${faces.length} face${faces.length === 1 ? '' : 's'} (face_index 0 to ${faces.length - 1}); there is no face ${index}.`, 'target');
+  }
+  return [index];
+}
+
+function scaleMesh(mesh: Float32Array, scale: number): Float32Array {
+  if (scale === 1) return mesh;
+  return mesh.map((v) => v * scale);
+}
+
+function copyRaster(image: Raster): Raster {
+  const copy = createRaster(image.width, image.height);
+  copy.data.set(image.data);
+  return copy;
+}

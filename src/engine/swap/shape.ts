@@ -1,0 +1,91 @@
+import { fitSimilarity, applySimilarity } from '../face/rigid.ts';
+import { CHIN, EYE_POLYGON, EYE_RING, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
+
+/**
+ * Identity lives in shape as well as skin. This builds the face geometry of a swap: the source's 3-D proportions
+ * (eye spacing, nose, lips, jaw) re-posed with the target's head pose, with the target's expression (mouth
+ * opening and smile, eyelids) put back on the source's features.
+ */
+
+export interface ShapeOptions {
+  /** 0 keeps the target's proportions, 1 takes the source's. */
+  strength: number;
+}
+
+const MOUTH = [...LIPS_OUTER, ...LIPS_INNER, ...LIPS_BETWEEN];
+const MOUTH_CORNER_L = 61;
+const MOUTH_CORNER_R = 291;
+const LOWER_LIP = 17;
+const EYES = [
+  { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left },
+  { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right },
+];
+
+/** Returns the swap's mesh (x, y, z per point, target image px) for a source face placed on a target face. */
+export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array, { strength }: ShapeOptions): Float32Array {
+  const aligned = applySimilarity(fitSimilarity(sourceMesh, targetMesh, RIGID), sourceMesh);
+  const n = Math.min(sourceMesh.length, targetMesh.length);
+  const result = new Float32Array(n);
+  for (let i = 0; i < n; i++) result[i] = targetMesh[i] + strength * (aligned[i] - targetMesh[i]);
+
+  // The mouth keeps the target's shape (opening, smile width) centred where the source's mouth sits.
+  const lowerLipBefore = point(result, LOWER_LIP);
+  const mouthFrom = frame(targetMesh, MOUTH_CORNER_L, MOUTH_CORNER_R);
+  const mouthTo = { ...frame(result, MOUTH_CORNER_L, MOUTH_CORNER_R), scale: mouthFrom.scale * scaleOf(result, targetMesh) };
+  transplant(targetMesh, result, MOUTH, mouthFrom, mouthTo, 1);
+  // The chin follows the lower lip when the target's mouth is open wider than the source's.
+  const lowerLipAfter = point(result, LOWER_LIP);
+  for (const i of CHIN) for (let k = 0; k < 3; k++) result[i * 3 + k] += 0.85 * (lowerLipAfter[k] - lowerLipBefore[k]);
+
+  // The eyes keep the target's lids (blinks, squints) on the source's eye size and position.
+  for (const eye of EYES) {
+    const from = frame(targetMesh, eye.corners[0], eye.corners[1]);
+    const to = frame(result, eye.corners[0], eye.corners[1]);
+    transplant(targetMesh, result, eye.core, from, to, 1);
+    transplant(targetMesh, result, eye.ring, from, to, 0.6);
+  }
+  return result;
+}
+
+interface Frame {
+  x: number;
+  y: number;
+  z: number;
+  cos: number;
+  sin: number;
+  scale: number;
+}
+
+function point(mesh: Float32Array, i: number): [number, number, number] {
+  return [mesh[i * 3], mesh[i * 3 + 1], mesh[i * 3 + 2]];
+}
+
+/** A 2-D frame on the segment a–b: origin at its middle, x along it, unit = its length. */
+function frame(mesh: Float32Array, a: number, b: number): Frame {
+  const [ax, ay, az] = point(mesh, a);
+  const [bx, by, bz] = point(mesh, b);
+  const scale = Math.hypot(bx - ax, by - ay) || 1;
+  return { x: (ax + bx) / 2, y: (ay + by) / 2, z: (az + bz) / 2, cos: (bx - ax) / scale, sin: (by - ay) / scale, scale };
+}
+
+/** How much larger `a` is than `b`, measured on the rigid points. */
+function scaleOf(a: Float32Array, b: Float32Array): number {
+  return fitSimilarity(b, a, RIGID).scale;
+}
+
+/** Moves `points` of `into` to where their shape in `shapeMesh` (seen in frame `from`) lands in frame `to`, by `weight`. */
+function transplant(shapeMesh: Float32Array, into: Float32Array, points: readonly number[], from: Frame, to: Frame, weight: number): void {
+  const k = to.scale / from.scale;
+  for (const i of points) {
+    const dx = shapeMesh[i * 3] - from.x;
+    const dy = shapeMesh[i * 3 + 1] - from.y;
+    const u = (dx * from.cos + dy * from.sin) * k;
+    const v = (-dx * from.sin + dy * from.cos) * k;
+    const x = to.x + u * to.cos - v * to.sin;
+    const y = to.y + u * to.sin + v * to.cos;
+    const z = to.z + (shapeMesh[i * 3 + 2] - from.z) * k;
+    into[i * 3] += weight * (x - into[i * 3]);
+    into[i * 3 + 1] += weight * (y - into[i * 3 + 1]);
+    into[i * 3 + 2] += weight * (z - into[i * 3 + 2]);
+  }
+}
