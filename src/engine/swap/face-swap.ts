@@ -18,7 +18,7 @@ export interface FaceSwapOptions {
   keepTargetEyes: boolean;
 }
 
-export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: true };
+export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: false };
 
 /** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
 const MIRROR_WHEN_SMALLER = 0.35;
