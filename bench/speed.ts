@@ -1,0 +1,135 @@
+/**
+ * The speed bench: the app's stages in headless Chromium (Debian's, WASM backend, threads as the app picks them:
+ * 2 on this 2-core machine) and the same engine in Node, on a 1080p and a 3840×2160 target.
+ *
+ *   npm run bench:speed [-- --runs 3]
+ *
+ * Prints per-stage milliseconds (median of the warm runs), the cold start, and the peak memory of Chromium's
+ * renderer process (which hosts the worker) sampled every 50 ms.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import sharp from 'sharp';
+import { createServer } from 'vite';
+import { analyzeFaces } from '../src/engine/face/analyze.ts';
+import { runSwapJob, SWAP_ANALYSIS } from '../src/engine/swap-job.ts';
+import { decodeImage, encodeImage } from '../src/node/codec.ts';
+import { createNodeBackend } from '../src/node/ort-node-backend.ts';
+import { facesDir } from '../test/faces.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Math.max(2, Number(values.runs));
+
+const source = new Uint8Array(readFileSync(`${facesDir}img1.jpg`));
+const frame = (width: number, height: number) =>
+  sharp(`${facesDir}couple.jpg`).resize(width, height, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: 92 }).toBuffer().then((b) => new Uint8Array(b));
+const targets = { '1080p': await frame(1920, 1080), '4K': await frame(3840, 2160) };
+// The page fetches its inputs from the dev server: no multi-megabyte arguments through the DevTools protocol.
+await mkdir('bench/out', { recursive: true });
+await writeFile('bench/out/speed-source.jpg', source);
+for (const [name, bytes] of Object.entries(targets)) await writeFile(`bench/out/speed-target-${name}.jpg`, bytes);
+const url = (file: string) => `/bench/out/${file}`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function summarise(label: string, samples: Record<string, number>[]): void {
+  const warm = samples.slice(1);
+  const keys = Object.keys(samples[0]);
+  const cells = keys.map((k) => `${k}=${k === 'faces' ? samples[0][k] : median(warm.map((s) => s[k])).toFixed(k === 'outputMegapixels' ? 1 : 0)}`);
+  console.log(`${label.padEnd(28)} ${cells.join('  ')}   (cold total ${samples[0].total?.toFixed(0) ?? '-'})`);
+}
+
+/** Peak resident memory of Chromium's renderer processes while `work` runs, in MB. */
+async function peakRendererMemory<T>(work: () => Promise<T>): Promise<[T, number]> {
+  let peak = 0;
+  const sample = () => {
+    let total = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
+        const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (rss) total += Number(rss[1]) / 1024;
+      } catch {
+        // the process ended between listing and reading
+      }
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = setInterval(sample, 50);
+  try {
+    const result = await work();
+    sample();
+    return [result, peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+console.log('# Chromium (headless, WASM)');
+// Crawl the bench page up front, so the dev server does not reload the page mid-run to add a dependency.
+// No file watching either: an edit elsewhere in the tree must not reload the page mid-run.
+const server = await createServer({
+  server: { port: 5199, strictPort: true, hmr: false, watch: { ignored: ['**/*'] } },
+  logLevel: 'error',
+  optimizeDeps: { entries: ['bench/browser/index.html'] },
+});
+await server.listen();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto('http://localhost:5199/bench/browser/index.html');
+  await page.waitForFunction(() => window.bench !== undefined);
+  const start = await page.evaluate(() => window.bench!.start());
+  console.log(`runtime ${start.backend}, ${start.threads} threads; cold start (wasm compile + 4 sessions) ${start.ms.toFixed(0)} ms`);
+  for (const name of Object.keys(targets)) {
+    const samples: Record<string, number>[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await page.evaluate((u) => window.bench!.analyse(u), url(`speed-target-${name}.jpg`)));
+    summarise(`analysis ${name}`, samples);
+  }
+  for (const name of Object.keys(targets)) {
+    for (const quality of ['high', '4k'] as const) {
+      if (name === '4K' && quality === '4k') continue;
+      const samples: Record<string, number>[] = [];
+      let peak = 0;
+      for (let i = 0; i < runs; i++) {
+        const [marks, mb] = await peakRendererMemory(() =>
+          page.evaluate(([s, t, q]) => window.bench!.swap(s, t, q), [url('speed-source.jpg'), url(`speed-target-${name}.jpg`), quality] as const),
+        );
+        samples.push(marks);
+        peak = Math.max(peak, mb);
+      }
+      summarise(`swap ${name} target, ${quality}`, samples);
+      console.log(`${''.padEnd(28)} peak renderer memory ${peak.toFixed(0)} MB`);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log('# Node (onnxruntime-node CPU, sharp codec)');
+const backend = createNodeBackend();
+for (const [name, bytes] of Object.entries(targets)) {
+  const samples: Record<string, number>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const timings: Record<string, number> = {};
+    const image = await decodeImage(bytes, 'target');
+    const faces = await analyzeFaces(backend, image, 'target', { timings });
+    samples.push({ ...timings, faces: faces.length });
+  }
+  summarise(`analysis ${name}`, samples);
+  const swaps: Record<string, number>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const [s, tg] = [await decodeImage(source, 'source'), await decodeImage(bytes, 'target')];
+    const decode = performance.now() - t;
+    const result = await runSwapJob({ analyse: (role, image) => analyzeFaces(backend, image, role, SWAP_ANALYSIS), encode: encodeImage }, s, tg, { quality: 'high', outputFormat: 'jpg' });
+    swaps.push({ decode, swapJob: result.processingTime, total: performance.now() - t, faces: result.facesDetected });
+  }
+  summarise(`swap ${name} target, high`, swaps);
+}
