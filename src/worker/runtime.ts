@@ -11,15 +11,19 @@ export interface RuntimeInfo {
 }
 
 interface GpuNavigator {
-  gpu?: { requestAdapter(): Promise<unknown | null> };
+  gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> };
 }
 
-/** WebGPU when the browser gives an adapter, else WASM with as many threads as isolation allows. */
+/**
+ * WebGPU when the browser gives a hardware adapter, else WASM with as many threads as isolation allows.
+ * A fallback adapter (a software rasteriser such as SwiftShader) runs the models far slower than WASM does.
+ */
 async function chooseBackend(): Promise<BackendKind> {
   const gpu = (navigator as GpuNavigator).gpu;
   if (!gpu) return 'wasm';
   try {
-    return (await gpu.requestAdapter()) ? 'webgpu' : 'wasm';
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    return adapter && !adapter.info?.isFallbackAdapter ? 'webgpu' : 'wasm';
   } catch {
     return 'wasm';
   }
