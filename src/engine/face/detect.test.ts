@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyAffine, invertAffine } from './affine.ts';
-import { blazeFaceAnchors, blazeFaceTable, containment, iou, mergeDetections, planWindows, type Detection } from './detect.ts';
+import { blazeFaceAnchors, blazeFaceTable } from './blazeface.ts';
+import { containment, iou, mergeDetections, planWindows, type Detection } from './detect.ts';
 
 const det = (x: number, y: number, size: number, score: number): Detection => ({
   box: { x, y, width: size, height: size },

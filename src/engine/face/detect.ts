@@ -17,9 +17,10 @@
  *  - A detection lying mostly inside a bigger, more confident one (a tile seeing an eye or a forehead as a
  *    face) is dropped; `analyzeFaces` checks the rest against the mesh.
  */
-import type { InferenceBackend, Tensor } from '../inference.ts';
+import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { affineScale, applyAffine, cropAffine, invertAffine, warpToTensor, type Affine } from './affine.ts';
+import { affineScale, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
+import { decodeBlazeFace, DETECTOR_SIZE, KEYPOINTS, runBlazeFace, type Candidate } from './blazeface.ts';
 import { buildPyramid, pickLevel, type Pyramid } from './pyramid.ts';
 
 /** An axis-aligned rectangle in image pixels. */
@@ -64,12 +65,6 @@ export interface DetectOptions {
   rotations?: readonly number[];
 }
 
-/** The detector's model name and input side. */
-export const DETECTOR_MODEL = 'blazeface';
-export const DETECTOR_SIZE = 256;
-
-const KEYPOINTS = 6;
-
 /** A square detector window: the map from image px to the model input, and which of its edges are inner. */
 export interface Window {
   toInput: Affine;
@@ -113,81 +108,6 @@ function tileStarts(extent: number, t: number, stride: number): number[] {
   const n = Math.ceil((extent - t) / (t * stride)) + 1;
   const step = (extent - t) / (n - 1);
   return Array.from({ length: n }, (_, i) => i * step);
-}
-
-let anchorCache: Float32Array | null = null;
-
-/** BlazeFace's 896 anchor centres in input px: a 16 px grid with 2 per cell, then a 32 px grid with 6. */
-export function blazeFaceAnchors(): Float32Array {
-  if (anchorCache) return anchorCache;
-  const a: number[] = [];
-  for (const [stride, perCell] of [[16, 2], [32, 6]] as const) {
-    const cells = DETECTOR_SIZE / stride;
-    for (let gy = 0; gy < cells; gy++) {
-      for (let gx = 0; gx < cells; gx++) {
-        for (let k = 0; k < perCell; k++) a.push(stride * (gx + 0.5), stride * (gy + 0.5));
-      }
-    }
-  }
-  anchorCache = Float32Array.from(a);
-  return anchorCache;
-}
-
-/** A raw candidate in model-input px: centre, size, 6 keypoints, score. */
-interface Candidate {
-  cx: number;
-  cy: number;
-  w: number;
-  h: number;
-  kp: Float32Array;
-  score: number;
-}
-
-/**
- * Gathers BlazeFace's outputs into one [896 × 17] table (score logit, box, keypoints), whether the model
- * returns it whole or split by anchor grid (scores and regressors for 512 and 384 anchors).
- */
-export function blazeFaceTable(outputs: Record<string, Tensor>): Float32Array {
-  const list = Object.values(outputs);
-  const whole = list.find((t) => t.dims[t.dims.length - 1] === 17);
-  if (whole) return whole.data;
-  const find = (anchors: number, width: number) => {
-    const t = list.find((o) => o.dims[o.dims.length - 1] === width && o.data.length === anchors * width);
-    if (!t) throw new Error(`blazeface output ${anchors}×${width} missing`);
-    return t.data;
-  };
-  const table = new Float32Array(896 * 17);
-  let row = 0;
-  for (const n of [512, 384]) {
-    const scores = find(n, 1);
-    const boxes = find(n, 16);
-    for (let i = 0; i < n; i++, row++) {
-      table[row * 17] = scores[i];
-      table.set(boxes.subarray(i * 16, i * 16 + 16), row * 17 + 1);
-    }
-  }
-  return table;
-}
-
-/** Decodes candidates scoring at least `minScore` (after the sigmoid) from the [896 × 17] table. */
-function decode(table: Float32Array, minScore: number): Candidate[] {
-  const anchors = blazeFaceAnchors();
-  const minLogit = Math.log(minScore / (1 - minScore));
-  const out: Candidate[] = [];
-  for (let i = 0; i < 896; i++) {
-    const r = i * 17;
-    const logit = table[r];
-    if (logit < minLogit) continue;
-    const ax = anchors[2 * i];
-    const ay = anchors[2 * i + 1];
-    const kp = new Float32Array(KEYPOINTS * 2);
-    for (let k = 0; k < KEYPOINTS; k++) {
-      kp[2 * k] = ax + table[r + 5 + 2 * k];
-      kp[2 * k + 1] = ay + table[r + 6 + 2 * k];
-    }
-    out.push({ cx: ax + table[r + 1], cy: ay + table[r + 2], w: table[r + 3], h: table[r + 4], kp, score: 1 / (1 + Math.exp(-logit)) });
-  }
-  return out;
 }
 
 /** Maps a window's candidate to image space, or null when it touches an inner tile edge. */
@@ -286,11 +206,10 @@ export async function confirmDetection(backend: InferenceBackend, pyramid: Pyram
   const side = Math.max(d.box.width, d.box.height);
   const toInput = cropAffine(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2, side * CONFIRM_SCALE, d.angle, size);
   const level = pickLevel(pyramid, toInput, affineScale(toInput), Math.SQRT2);
-  const input = warpToTensor(level.image, level.toOutput, size, size, { range: [-1, 1], samples: 1 });
-  const outputs = await backend.run(DETECTOR_MODEL, { data: input, dims: [1, size, size, 3] });
+  const table = await runBlazeFace(backend, level.image, level.toOutput);
   const reach = (0.25 * size) / CONFIRM_SCALE;
   let best = 0;
-  for (const c of decode(blazeFaceTable(outputs), 0.05)) {
+  for (const c of decodeBlazeFace(table, 0.05)) {
     if (Math.hypot(c.cx - size / 2, c.cy - size / 2) < reach && c.score > best) best = c.score;
   }
   return best;
@@ -307,14 +226,11 @@ export async function detectFaces(
   pyramid: Pyramid = buildPyramid(image),
 ): Promise<Detection[]> {
   const minScore = options.minScore ?? 0.5;
-  const size = DETECTOR_SIZE;
-  const input = new Float32Array(size * size * 3);
+  const input = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3);
   const found: Detection[] = [];
   for (const win of planWindows(image.width, image.height, options)) {
     const level = pickLevel(pyramid, win.toInput, affineScale(win.toInput), Math.SQRT2);
-    warpToTensor(level.image, level.toOutput, size, size, { range: [-1, 1], out: input, samples: 1 });
-    const outputs = await backend.run(DETECTOR_MODEL, { data: input, dims: [1, size, size, 3] });
-    for (const c of decode(blazeFaceTable(outputs), minScore)) {
+    for (const c of decodeBlazeFace(await runBlazeFace(backend, level.image, level.toOutput, input), minScore)) {
       const d = toDetection(c, win);
       if (d) found.push(d);
     }

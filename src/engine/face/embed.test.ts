@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from './analyze.ts';
-import { alignment, ARCFACE_TEMPLATE, cosineSimilarity, DEFAULT_EMBEDDER, embedFace, FACERES, l2Normalize, MOBILEFACENET, type Embedder } from './embed.ts';
+import { alignment, ARCFACE_TEMPLATE, cosineSimilarity, DEFAULT_EMBEDDER, embedFace, FACERES, l2Normalize, type Embedder } from './embed.ts';
 import { applyAffine } from './affine.ts';
 import { buildPyramid } from './pyramid.ts';
 
@@ -41,11 +41,11 @@ function verification(embeddings: Map<string, Float32Array>): { accuracy: number
   return best;
 }
 
-describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris', 'faceres', 'mobilefacenet'))('verification on pairs.csv', () => {
+describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris', 'faceres'))('verification on pairs.csv', () => {
   it(`reaches at least 95 % with the default recogniser (${DEFAULT_EMBEDDER.model})`, async () => {
     const backend = createNodeBackend();
     const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-    const results = new Map<Embedder, Map<string, Float32Array>>([[FACERES, new Map()], [MOBILEFACENET, new Map()]]);
+    const results = new Map<Embedder, Map<string, Float32Array>>([[FACERES, new Map()]]);
     for (const file of files) {
       const image = await loadRaster(file);
       const [face] = (await analyzeFaces(backend, image, 'source', { skipEmbedding: true })).sort((x, y) => y.box.width - x.box.width);
@@ -55,9 +55,13 @@ describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris', 'faceres', 'mobilefa
     const report: string[] = [];
     for (const [embedder, map] of results) {
       const { accuracy, threshold } = verification(map);
-      report.push(`${embedder.model}: ${(100 * accuracy).toFixed(1)} % at cosine ≥ ${threshold.toFixed(3)}`);
+      report.push(`${embedder.model}: ${(100 * accuracy).toFixed(1)} % at cosine ≥ ${threshold.toFixed(4)}`);
       if (embedder === DEFAULT_EMBEDDER) expect(accuracy).toBeGreaterThanOrEqual(0.95);
     }
-    console.log(`verification accuracy over ${pairs.length} pairs (${pairs.filter((p) => p.same).length} same):\n  ${report.join('\n  ')}`);
+    const baseline = pairs.filter((p) => !p.same).length / pairs.length;
+    console.log(
+      `verification accuracy over ${pairs.length} pairs (${pairs.filter((p) => p.same).length} same; ` +
+        `answering "different" every time scores ${(100 * baseline).toFixed(1)} %):\n  ${report.join('\n  ')}`,
+    );
   }, 180_000);
 });

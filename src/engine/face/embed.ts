@@ -9,8 +9,11 @@ import { pickLevel, type Pyramid } from './pyramid.ts';
 
 /** A face recogniser: model file, input side, value range, and where its 5-point template sits. */
 export interface Embedder {
+  /** Model file stem under public/models. */
   model: string;
+  /** Input side in pixels (square NHWC RGB input). */
   size: number;
+  /** The value range 0…255 maps to. */
   range: readonly [number, number];
   /** Length of the descriptor output, used to pick it among the model's outputs. */
   length: number;
@@ -27,17 +30,16 @@ export const ARCFACE_TEMPLATE: readonly number[] = [
 ];
 
 /**
- * MobileFaceNet (192-d), 112×112 input, values in [0, 1] as vladmandic/human feeds it. Measured on the
- * development photos it barely separates identities (ROC AUC about 0.7 over all 1830 pairs, with any input
- * range tried), so it is kept only for comparison.
- */
-export const MOBILEFACENET: Embedder = { model: 'mobilefacenet', size: 112, range: [0, 1], length: 192, zoom: 1 };
-
-/**
  * HSE FaceRes (1024-d, `global_pooling/Mean`), 224×224 input, values in [0, 255] as vladmandic/human
  * feeds it, aligned to the ArcFace template scaled ×2.
  */
 export const FACERES: Embedder = { model: 'faceres', size: 224, range: [0, 255], length: 1024, zoom: 1 };
+
+/**
+ * Cosine similarity of two FACERES embeddings at or above which they are taken for the same person: the best
+ * threshold on the development pairs (100 % of pairs.csv; 99.5 % of all 1830 pairs of the 61 photos).
+ */
+export const FACERES_SAME_PERSON = 0.63;
 
 /** The recogniser the app uses (chosen by verification accuracy on the development pairs). */
 export const DEFAULT_EMBEDDER: Embedder = FACERES;

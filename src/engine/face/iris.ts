@@ -8,8 +8,9 @@ import { affineScale, applyAffine, composeAffine, cropAffine, invertAffine, warp
 import { EYE_CORNERS, EYE_OUTLINE } from './landmarks.ts';
 import { pickLevel, type Pyramid } from './pyramid.ts';
 
-/** The iris model's name and input side. */
+/** The iris model's file stem. */
 export const IRIS_MODEL = 'iris';
+/** The iris model's input side in pixels. */
 export const IRIS_SIZE = 64;
 
 /** Eye crop side relative to the corner-to-corner distance. */

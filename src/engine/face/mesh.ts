@@ -12,8 +12,9 @@ import type { Detection } from './detect.ts';
 import { EYE_OUTLINE, MESH_POINTS } from './landmarks.ts';
 import { pickLevel, type Pyramid } from './pyramid.ts';
 
-/** The mesh model's name and input side. */
+/** The mesh model's file stem. */
 export const MESH_MODEL = 'facemesh';
+/** The mesh model's input side in pixels. */
 export const MESH_SIZE = 192;
 
 /** A square region of the image turned by `angle` radians (clockwise on screen): what the mesh model sees. */
