@@ -1,9 +1,10 @@
 import type { FaceSwapErrorInfo, ImageRole } from '../engine/errors.ts';
-import { useStudio } from './store.ts';
+import { button } from './classes.ts';
+import { useImages } from './state/images.ts';
 
 /** A coded error in plain words, next to the picture it concerns. */
 export function ErrorMessage({ role, error }: { role: ImageRole; error: FaceSwapErrorInfo }) {
-  const dismissError = useStudio((s) => s.dismissError);
+  const dismissError = useImages((s) => s.dismissError);
   return (
     <div
       role="alert"
@@ -11,10 +12,10 @@ export function ErrorMessage({ role, error }: { role: ImageRole; error: FaceSwap
       data-code={error.code}
       className="flex items-start justify-between gap-3 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
     >
-      <p>
+      <p className="min-w-0 break-words">
         <code className="mr-1 font-semibold">{error.code}</code> {error.message}
       </p>
-      <button type="button" onClick={() => dismissError(role)} className="shrink-0 rounded px-1 hover:bg-red-100 focus-visible:ring-2 focus-visible:ring-red-500 focus-visible:outline-none dark:hover:bg-red-900">
+      <button type="button" onClick={() => dismissError(role)} className={`${button.quiet} shrink-0 text-red-900 hover:bg-red-100 dark:text-red-100 dark:hover:bg-red-900`}>
         Dismiss
       </button>
     </div>

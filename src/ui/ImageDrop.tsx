@@ -1,134 +1,109 @@
-import { useId, useState, type DragEvent, type FormEvent } from 'react';
+import { useId, useState, type DragEvent, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ImageRole } from '../engine/errors.ts';
+import { AddressForm } from './AddressForm.tsx';
+import { card } from './classes.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
-import { formatBytes } from './format-bytes.ts';
-import { useStudio } from './store.ts';
+import { FaceChoices } from './FaceChoices.tsx';
+import { FacePicker } from './FacePicker.tsx';
+import { PictureInfo } from './PictureInfo.tsx';
+import { useImages } from './state/images.ts';
 
 interface Props {
   role: ImageRole;
+  step: number;
   title: string;
   hint: string;
 }
 
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/avif,image/gif,image/bmp';
 
-/** One input picture: drop, browse, paste or type a URL / base64; shows its preview, size and any error. */
-export function ImageDrop({ role, title, hint }: Props) {
-  const slot = useStudio((s) => s.slots[role]);
-  const loadImage = useStudio((s) => s.loadImage);
-  const clearImage = useStudio((s) => s.clearImage);
-  const [dragging, setDragging] = useState(false);
-  const [address, setAddress] = useState('');
+/** One input picture: drop, browse, paste or type a URL / base64; shows its preview with its faces, size and any error. */
+export function ImageDrop({ role, step, title, hint }: Props) {
+  const { hasImage, busy, error } = useImages(useShallow((s) => ({ hasImage: !!s.slots[role].image, busy: s.slots[role].busy, error: s.slots[role].error })));
+  const loadImage = useImages((s) => s.loadImage);
   const inputId = useId();
-  const addressId = useId();
+  const titleId = useId();
   const label = role === 'source' ? 'Source image' : 'Target image';
 
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void loadImage(role, file, file.name);
-    else {
-      const text = event.dataTransfer.getData('text/uri-list') || event.dataTransfer.getData('text/plain');
-      if (text) void loadImage(role, text, 'Dropped link');
-    }
-  };
-
-  const onAddress = (event: FormEvent) => {
-    event.preventDefault();
-    if (address.trim()) void loadImage(role, address, address.startsWith('http') ? address : 'Pasted data');
-  };
-
   return (
-    <section
-      data-role={role}
-      className="flex flex-col gap-3 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
-    >
-      <div className="flex items-baseline justify-between">
-        <h2 className="text-lg font-semibold">
+    <section data-role={role} aria-labelledby={titleId} className={card}>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+        <h2 id={titleId} className="flex items-center gap-2 text-lg font-semibold">
+          <span aria-hidden="true" className="flex size-6 items-center justify-center rounded-full bg-indigo-600 text-xs font-bold text-white">
+            {step}
+          </span>
           {title}
         </h2>
-        <span className="text-xs text-slate-500 dark:text-slate-400">{hint}</span>
+        <span className="text-sm text-slate-600 dark:text-slate-400">{hint}</span>
       </div>
 
-      <label
-        htmlFor={inputId}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        className={`relative flex aspect-[4/3] cursor-pointer items-center justify-center overflow-hidden rounded-xl border-2 border-dashed transition focus-within:ring-2 focus-within:ring-indigo-500 ${
-          dragging ? 'border-indigo-500 bg-indigo-50 dark:bg-indigo-950' : 'border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-950'
-        }`}
-      >
-        {slot.image ? (
-          <img src={slot.image.previewUrl} alt={`${title} preview`} className="h-full w-full object-contain" />
-        ) : (
-          <span className="px-6 text-center text-sm text-slate-600 dark:text-slate-400">
-            Drop a photo here, click to browse, or paste one (Ctrl/⌘ V)
-          </span>
-        )}
-        {slot.busy && (
-          <span className="absolute inset-0 flex items-center justify-center bg-white/70 text-sm font-medium dark:bg-slate-950/70" aria-live="polite">
-            Reading…
-          </span>
-        )}
+      <DropZone onFile={(file) => void loadImage(role, file, file.name)} onText={(text) => void loadImage(role, text, 'Dropped link')}>
         <input
           id={inputId}
           type="file"
           accept={ACCEPT}
           aria-label={label}
-          className="sr-only"
+          className="peer sr-only"
           onChange={(event) => {
             const file = event.target.files?.[0];
             if (file) void loadImage(role, file, file.name);
             event.target.value = '';
           }}
         />
-      </label>
-
-      {slot.image && (
-        <div className="flex items-center justify-between gap-2 text-sm" data-testid={`${role}-info`}>
-          <span className="truncate" title={slot.image.name}>
-            <span className="font-medium" data-testid={`${role}-size`}>
-              {slot.image.width}×{slot.image.height}
-            </span>{' '}
-            · {slot.image.format.toUpperCase()} · {formatBytes(slot.image.byteLength)}
+        {hasImage ? (
+          <FacePicker role={role} title={title} />
+        ) : (
+          <label htmlFor={inputId} className="flex h-full w-full cursor-pointer flex-col items-center justify-center gap-2 px-6 text-center text-sm text-slate-600 dark:text-slate-400">
+            <svg aria-hidden="true" viewBox="0 0 24 24" className="size-8 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5">
+              <path d="M4 16l4.6-4.6a2 2 0 012.8 0L16 16m-2-2l1.6-1.6a2 2 0 012.8 0L20 14M14 8h.01M6 20h12a2 2 0 002-2V6a2 2 0 00-2-2H6a2 2 0 00-2 2v12a2 2 0 002 2z" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
+            <span>
+              Drop a photo here, <span className="font-medium text-indigo-700 underline dark:text-indigo-300">click to browse</span>, or paste one (Ctrl/⌘ V)
+            </span>
+          </label>
+        )}
+        {busy && (
+          <span className="absolute inset-0 flex items-center justify-center bg-white/70 text-sm font-medium dark:bg-slate-950/70" role="status">
+            Reading…
           </span>
-          <button
-            type="button"
-            onClick={() => clearImage(role)}
-            className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:text-slate-300 dark:hover:bg-slate-800"
-          >
-            Clear<span className="sr-only"> {title.toLowerCase()}</span>
-          </button>
-        </div>
-      )}
+        )}
+      </DropZone>
 
-      {slot.error && <ErrorMessage role={role} error={slot.error} />}
-
-      <form onSubmit={onAddress} className="flex gap-2">
-        <label htmlFor={addressId} className="sr-only">
-          {title}: image URL or base64
-        </label>
-        <input
-          id={addressId}
-          type="text"
-          inputMode="url"
-          placeholder="…or an image URL, data URL or base64"
-          value={address}
-          onChange={(event) => setAddress(event.target.value)}
-          className="min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none dark:border-slate-700 dark:bg-slate-950"
-        />
-        <button
-          type="submit"
-          className="rounded-lg bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white"
-        >
-          Load<span className="sr-only"> {title.toLowerCase()}</span>
-        </button>
-      </form>
+      <FaceChoices role={role} />
+      {hasImage && <PictureInfo role={role} title={title} inputId={inputId} />}
+      {error && <ErrorMessage role={role} error={error} />}
+      <AddressForm role={role} title={title} />
     </section>
+  );
+}
+
+/** The preview frame; a file or a link dropped on it is read, and it shows the focus of the file input inside it. */
+function DropZone({ children, onFile, onText }: { children: ReactNode; onFile: (file: File) => void; onText: (text: string) => void }) {
+  const [dragging, setDragging] = useState(false);
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file) onFile(file);
+    else {
+      const text = event.dataTransfer.getData('text/uri-list') || event.dataTransfer.getData('text/plain');
+      if (text) onText(text);
+    }
+  };
+  return (
+    <div
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      className={`relative flex aspect-[4/3] items-center justify-center overflow-hidden rounded-xl border-2 border-dashed transition has-[input[type=file]:focus-visible]:outline-2 has-[input[type=file]:focus-visible]:outline-offset-2 has-[input[type=file]:focus-visible]:outline-indigo-500 ${
+        dragging ? 'border-indigo-500 bg-indigo-50 dark:bg-indigo-950' : 'border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-950'
+      }`}
+    >
+      {children}
+    </div>
   );
 }

@@ -1,9 +1,9 @@
-import { useStudio } from './store.ts';
+import { useShallow } from 'zustand/react/shallow';
+import { useRuntime } from './state/runtime.ts';
 
 /** Shows which onnxruntime-web backend the worker chose, and whether WASM threads are available. */
 export function RuntimeBadge() {
-  const runtime = useStudio((s) => s.runtime);
-  const error = useStudio((s) => s.runtimeError);
+  const { info, error } = useRuntime(useShallow((s) => ({ info: s.info, error: s.error })));
   if (error) {
     return (
       <span role="status" className="rounded-full bg-red-100 px-3 py-1 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200">
@@ -15,13 +15,11 @@ export function RuntimeBadge() {
     <span
       role="status"
       aria-label="Engine"
-      data-backend={runtime?.backend ?? ''}
-      data-formats={runtime?.outputFormats.join(' ') ?? ''}
+      data-backend={info?.backend ?? ''}
+      data-formats={info?.outputFormats.join(' ') ?? ''}
       className="rounded-full bg-slate-200 px-3 py-1 text-xs font-medium text-slate-800 dark:bg-slate-800 dark:text-slate-200"
     >
-      {runtime
-        ? `Engine: ${runtime.backend === 'webgpu' ? 'WebGPU' : `WASM, ${runtime.threads} thread${runtime.threads === 1 ? '' : 's'}`}`
-        : 'Starting engine…'}
+      {info ? `Engine: ${info.backend === 'webgpu' ? 'WebGPU' : `WASM, ${info.threads} thread${info.threads === 1 ? '' : 's'}`}` : 'Starting engine…'}
     </span>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
 import type { ImageRole } from '../engine/errors.ts';
-import { useStudio } from './store.ts';
+import { useImages } from './state/images.ts';
 
 /** Pasting an image (or an image URL / data URL) fills the slot that has focus, else the first empty one. */
 export function usePasteIntoSlot(): void {
-  const loadImage = useStudio((s) => s.loadImage);
+  const loadImage = useImages((s) => s.loadImage);
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
       const focusedField = document.activeElement instanceof HTMLInputElement && document.activeElement.type === 'text';
@@ -13,7 +13,7 @@ export function usePasteIntoSlot(): void {
       const text = event.clipboardData?.getData('text/plain').trim();
       if (!file && !text) return;
       const focusedRole = document.activeElement?.closest<HTMLElement>('[data-role]')?.dataset.role as ImageRole | undefined;
-      const { slots } = useStudio.getState();
+      const { slots } = useImages.getState();
       const role: ImageRole = focusedRole ?? (!slots.source.image ? 'source' : 'target');
       event.preventDefault();
       void loadImage(role, file ?? text!, file?.name || 'Pasted image');

@@ -1,0 +1,366 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Download, Locator, Page, TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { expect, face, openApp, test } from './fixtures.ts';
+
+/** The first bytes of each output format. */
+const MAGIC: Record<string, (bytes: Buffer) => boolean> = {
+  png: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  jpg: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  webp: (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+};
+const FORMAT_LABEL = { png: 'PNG', jpg: 'JPG', webp: 'WebP' } as const;
+
+// Journeys that analyse and swap several times: more time than the default 90 s.
+test.describe.configure({ timeout: 240_000 });
+
+const region = (page: Page, role: 'source' | 'target') => page.locator(`section[data-role="${role}"]`);
+
+/** Saves a full-page screenshot of a state under the test's output folder. */
+async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Gives both pictures through the file inputs and waits until their faces are found. */
+async function choosePictures(page: Page, source: string, target: string): Promise<void> {
+  await page.getByLabel('Source image', { exact: true }).setInputFiles(source);
+  await page.getByLabel('Target image', { exact: true }).setInputFiles(target);
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', /^[1-9]\d*$/, { timeout: 60_000 });
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', /^[1-9]\d*$/, { timeout: 60_000 });
+}
+
+/** Chooses the output format, swaps, and waits for the new result; returns its job id. */
+async function swap(page: Page, format: keyof typeof FORMAT_LABEL): Promise<string> {
+  await page.getByRole('radio', { name: FORMAT_LABEL[format], exact: true }).check();
+  const result = page.getByTestId('result');
+  const previous = (await result.count()) > 0 ? await result.getAttribute('data-job-id') : '';
+  await page.getByRole('button', { name: 'Swap faces', exact: true }).click();
+  await expect(result).toHaveAttribute('data-job-id', /.+/, { timeout: 80_000 });
+  await expect(result).not.toHaveAttribute('data-job-id', previous ?? '');
+  return (await result.getAttribute('data-job-id'))!;
+}
+
+/** Clicks something that downloads and returns the download with its bytes. */
+async function downloadFrom(page: Page, trigger: Locator): Promise<{ download: Download; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), trigger.click()]);
+  return { download, bytes: readFileSync((await download.path())!) };
+}
+
+/** A picture without any face: a crop of the backdrop between the two heads of couple.jpg. */
+async function facelessPicture(testInfo: TestInfo): Promise<string> {
+  const path = testInfo.outputPath('backdrop.jpg');
+  await sharp(face('couple.jpg')).extract({ left: 950, top: 150, width: 300, height: 400 }).jpeg().toFile(path);
+  return path;
+}
+
+test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, downloaded in each format, kept in the history', async ({ page, consoleErrors }, testInfo) => {
+  await openApp(page);
+  await shot(page, testInfo, '01-empty');
+  await choosePictures(page, face('img1.jpg'), face('couple.jpg'));
+
+  const target = region(page, 'target');
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '2');
+  await expect(target.locator('[data-face-index]')).toHaveCount(2);
+  const allFaces = target.getByRole('radio', { name: 'All faces' });
+  await expect(allFaces).toBeChecked();
+  // Outlines sit on the faces: left to right, each inside the picture.
+  const boxes = await target.locator('[data-face-index]').evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().x));
+  expect(boxes[0]).toBeLessThan(boxes[1]);
+
+  // Keyboard: the face radios and "All faces" form one group; arrows move the choice.
+  await target.getByRole('radio', { name: 'Face 1', exact: true }).check();
+  await page.keyboard.press('ArrowRight');
+  await expect(target.getByRole('radio', { name: 'Face 2', exact: true })).toBeChecked();
+  await expect(target.getByRole('radio', { name: 'Face 2', exact: true })).toBeFocused();
+  await expect(allFaces).not.toBeChecked();
+  await shot(page, testInfo, '02-faces-outlined-face-2-picked');
+
+  // PNG first; progress by stage while it runs.
+  await page.getByRole('radio', { name: 'PNG', exact: true }).check();
+  await page.getByRole('button', { name: 'Swap faces', exact: true }).click();
+  await expect(page.getByTestId('swap-progress')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeVisible();
+  await shot(page, testInfo, '03-swapping');
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-job-id', /.+/, { timeout: 80_000 });
+  await expect(page.getByTestId('swap-progress')).toHaveCount(0);
+  const jobs = [(await result.getAttribute('data-job-id'))!];
+
+  await expect(result.getByRole('img', { name: 'Swapped result' })).toBeVisible();
+  await expect(result).toHaveAttribute('data-faces-swapped', '1');
+  await expect(page.getByTestId('result-resolution')).toHaveText(/^\d+x\d+$/);
+  await expect(page.getByTestId('result-processing-time')).toHaveText(/^\d[\d,]* ms$/);
+  await expect(page.getByTestId('result-faces-detected')).toHaveText('2');
+  await expect(page.getByTestId('result-job-id')).toHaveText(jobs[0]);
+  await expect(page.getByRole('heading', { name: 'Result' })).toBeFocused();
+  await shot(page, testInfo, '04-result');
+
+  // The compare slider and zoom work from the keyboard.
+  const compare = page.getByRole('slider', { name: 'Before / after' });
+  await compare.focus();
+  await page.keyboard.press('Home');
+  await expect(compare).toHaveValue('0');
+  await page.keyboard.press('ArrowRight');
+  await expect(compare).toHaveValue('1');
+  const zoom = page.getByRole('slider', { name: 'Zoom' });
+  await zoom.focus();
+  await page.keyboard.press('End');
+  await expect(zoom).toHaveValue('400');
+  await shot(page, testInfo, '05-result-zoomed');
+  await page.keyboard.press('Home');
+
+  const png = await downloadFrom(page, page.getByRole('button', { name: 'Download', exact: true }));
+  expect(png.download.suggestedFilename()).toBe(`faceswap-${jobs[0]}.png`);
+  expect(MAGIC.png(png.bytes)).toBe(true);
+
+  // Change the options and swap again without giving the pictures again.
+  for (const format of ['jpg', 'webp'] as const) {
+    const jobId = await swap(page, format);
+    jobs.push(jobId);
+    await expect(page.getByTestId('result-file-name')).toHaveText(`faceswap-${jobId}.${format}`);
+    const { download, bytes } = await downloadFrom(page, page.getByRole('button', { name: 'Download', exact: true }));
+    expect(download.suggestedFilename()).toBe(`faceswap-${jobId}.${format}`);
+    expect(MAGIC[format](bytes)).toBe(true);
+  }
+  expect(new Set(jobs).size).toBe(3);
+
+  // History: newest first, survives a reload, downloads again, deletes one, clears all.
+  const items = page.getByTestId('history-item');
+  await expect(items).toHaveCount(3);
+  await page.reload();
+  await openApp(page);
+  await expect(items).toHaveCount(3);
+  expect(await items.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.jobId))).toEqual([...jobs].reverse());
+  await expect(items.first().getByRole('img')).toHaveJSProperty('complete', true);
+  expect(await items.first().getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await shot(page, testInfo, '06-history-after-reload');
+
+  const again = await downloadFrom(page, items.nth(2).getByRole('button', { name: /^Save/ }));
+  expect(again.download.suggestedFilename()).toBe(`faceswap-${jobs[0]}.png`);
+  expect(again.bytes.equals(png.bytes)).toBe(true);
+
+  await items.nth(1).getByRole('button', { name: /^Delete/ }).click();
+  await expect(items).toHaveCount(2);
+  await page.reload();
+  await openApp(page);
+  await expect(items).toHaveCount(2);
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await page.getByRole('button', { name: 'Delete all' }).click();
+  await expect(items).toHaveCount(0);
+  await page.reload();
+  await openApp(page);
+  await expect(page.getByTestId('history')).toContainText('Your results appear here');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('"All faces" on selfie-many-people.jpg swaps every face found', async ({ page }, testInfo) => {
+  await openApp(page);
+  await choosePictures(page, face('img1.jpg'), face('selfie-many-people.jpg'));
+  const count = Number(await page.getByTestId('target-faces').getAttribute('data-count'));
+  expect(count).toBeGreaterThan(2);
+  const target = region(page, 'target');
+  await expect(target.locator('label[data-face-index]')).toHaveCount(count);
+  await expect(target.getByRole('radio', { name: 'All faces' })).toBeChecked();
+  await shot(page, testInfo, '01-many-faces');
+
+  await swap(page, 'png');
+  await expect(page.getByTestId('result-faces-detected')).toHaveText(String(count));
+  const swapped = (await page.getByTestId('result').getAttribute('data-faces-swapped'))!.split(',');
+  expect(swapped).toHaveLength(count);
+  await shot(page, testInfo, '02-all-faces-result');
+});
+
+test('a source with several faces: the picker chooses the source face', async ({ page }) => {
+  await openApp(page);
+  await choosePictures(page, face('couple.jpg'), face('img2.jpg'));
+  const source = region(page, 'source');
+  await expect(source.getByRole('radio')).toHaveCount(2);
+  await expect(source.getByRole('radio', { name: 'All faces' })).toHaveCount(0);
+  // The largest face is chosen to begin with; another can be.
+  await expect(source.getByRole('radio', { checked: true })).toHaveCount(1);
+  await source.getByRole('radio', { name: 'Face 1', exact: true }).check();
+  await expect(source.getByRole('radio', { name: 'Face 1', exact: true })).toBeChecked();
+  await swap(page, 'jpg');
+  await expect(page.getByTestId('result-faces-detected')).toHaveText('1');
+});
+
+test('each error is shown in plain words next to its image, and nothing given is lost', async ({ page }, testInfo) => {
+  await openApp(page);
+  const sourceInput = page.getByLabel('Source image', { exact: true });
+  const targetInput = page.getByLabel('Target image', { exact: true });
+  const sourceError = page.getByTestId('source-error');
+  const targetError = page.getByTestId('target-error');
+  const swapButton = page.getByRole('button', { name: 'Swap faces', exact: true });
+  await expect(swapButton).toHaveAttribute('aria-disabled', 'true');
+
+  // NO_FACE_DETECTED on the target, found as soon as it is given.
+  const backdrop = await facelessPicture(testInfo);
+  await sourceInput.setInputFiles(face('img1.jpg'));
+  await targetInput.setInputFiles(backdrop);
+  await expect(targetError).toHaveAttribute('data-code', 'NO_FACE_DETECTED', { timeout: 60_000 });
+  await expect(targetError).toContainText(/target/i);
+  await expect(sourceError).toHaveCount(0);
+  await expect(swapButton).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByText('The target image has no face we can find')).toBeVisible();
+  await shot(page, testInfo, '01-no-face-in-target');
+
+  // The same picture as the source: the error moves to the source.
+  await targetInput.setInputFiles(face('img2.jpg'));
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  await expect(targetError).toHaveCount(0);
+  const sourceSize = await page.getByTestId('source-size').textContent();
+  await sourceInput.setInputFiles(backdrop);
+  await expect(sourceError).toHaveAttribute('data-code', 'NO_FACE_DETECTED', { timeout: 60_000 });
+  await expect(targetError).toHaveCount(0);
+  await expect(page.getByTestId('source-size')).not.toHaveText(sourceSize!);
+
+  // Bad inputs keep the picture given before them.
+  await sourceInput.setInputFiles(face('img1.jpg'));
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  const goodSource = await page.getByTestId('source-size').textContent();
+  await sourceInput.setInputFiles({ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a picture') });
+  await expect(sourceError).toHaveAttribute('data-code', 'INVALID_FORMAT');
+  await expect(sourceError).toContainText('source image');
+  await expect(page.getByTestId('source-size')).toHaveText(goodSource!);
+  await targetInput.setInputFiles({ name: 'bomb.png', mimeType: 'image/png', buffer: pngHeader(100_000, 100_000) });
+  await expect(targetError).toHaveAttribute('data-code', 'IMAGE_TOO_LARGE');
+  await page.getByLabel('Target image: image URL or base64').fill('http://127.0.0.1:9/missing.jpg');
+  await page.getByRole('button', { name: 'Load target image' }).click();
+  await expect(targetError).toHaveAttribute('data-code', 'FETCH_FAILED');
+  await expect(sourceError).toHaveAttribute('data-code', 'INVALID_FORMAT');
+  await shot(page, testInfo, '02-errors-beside-their-images');
+
+  // Both pictures are still there: the swap works, and a cancelled swap changes nothing.
+  await sourceError.getByRole('button', { name: 'Dismiss' }).click();
+  await targetError.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(swapButton).not.toHaveAttribute('aria-disabled', 'true');
+  await swapButton.click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByText(/^Cancelled\./)).toBeVisible();
+  await expect(page.getByTestId('result')).toHaveCount(0);
+  await expect(page.getByTestId('source-size')).toHaveText(goodSource!);
+  await swap(page, 'png');
+  await expect(page.getByTestId('result-faces-detected')).toHaveText('1');
+});
+
+test('no accessibility violations (axe), empty and with faces and a result', async ({ page }, testInfo) => {
+  const check = async (state: string) => {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => `${state}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  };
+  await openApp(page);
+  await check('empty');
+  await choosePictures(page, face('img1.jpg'), face('couple.jpg'));
+  await check('faces outlined');
+  await swap(page, 'webp');
+  await check('result');
+  await expect(page.getByTestId('history-item')).toHaveCount(1);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await check('result, dark');
+  await shot(page, testInfo, 'dark-result');
+});
+
+test.describe('on a 375×812 phone screen', () => {
+  test.use({ viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+
+  test('the journey fits the screen', async ({ page }, testInfo) => {
+    const noSideScroll = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await openApp(page);
+    await noSideScroll();
+    await page.screenshot({ path: testInfo.outputPath('01-phone-empty.png') });
+    await choosePictures(page, face('img1.jpg'), face('couple.jpg'));
+    await region(page, 'target').getByRole('radio', { name: 'Face 2', exact: true }).check();
+    await noSideScroll();
+    await shot(page, testInfo, '02-phone-faces');
+    const jobId = await swap(page, 'png');
+    await noSideScroll();
+    await expect(page.getByRole('button', { name: 'Download', exact: true })).toBeInViewport();
+    await page.screenshot({ path: testInfo.outputPath('03-phone-result.png') });
+    await shot(page, testInfo, '04-phone-full');
+    const { download, bytes } = await downloadFrom(page, page.getByRole('button', { name: 'Download', exact: true }));
+    expect(download.suggestedFilename()).toBe(`faceswap-${jobId}.png`);
+    expect(MAGIC.png(bytes)).toBe(true);
+  });
+});
+
+test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
+  await openApp(page);
+  const source = readFileSync(face('img1.jpg')).toString('base64');
+  const target = readFileSync(face('couple.jpg')).toString('base64');
+  const downloaded = page.waitForEvent('download');
+  const out = await page.evaluate(
+    async ({ source, target }) => {
+      const api = window.faceSwap!;
+      const client = api.createFaceSwap();
+      const blobOf = (base64: string) => new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
+      const faces = await client.analyze(`data:image/jpeg;base64,${target}`);
+      const phases: string[] = [];
+      const result = await client.imageSwap({
+        sourceImage: source,
+        targetImage: blobOf(target),
+        quality: '4k',
+        outputFormat: 'webp',
+        faceIndex: 1,
+        onProgress: (phase) => phases.push(phase),
+      });
+      const head = new Uint8Array(await result.blob.slice(0, 12).arrayBuffer());
+      const shown = await new Promise<boolean>((resolve) => {
+        const img = new Image();
+        img.onload = () => resolve(img.naturalWidth === result.width);
+        img.onerror = () => resolve(false);
+        img.src = result.outputUrl;
+      });
+      const failure = (caught: unknown) => {
+        const e = caught as InstanceType<typeof api.FaceSwapApiError>;
+        return { api: e instanceof api.FaceSwapApiError, isError: e instanceof Error, code: e.code, image: e.image, message: e.message };
+      };
+      const bad = await client.imageSwap({ sourceImage: 'aGVsbG8gd29ybGQ=', targetImage: target }).catch(failure);
+      const controller = new AbortController();
+      const pending = client.imageSwap({ sourceImage: source, targetImage: target, signal: controller.signal });
+      setTimeout(() => controller.abort(), 30);
+      const cancelled = await pending.then(() => null, failure);
+      // After a cancel the engine takes the next job as usual.
+      const bitmap = await createImageBitmap(blobOf(source));
+      const next = await client.imageSwap({ sourceImage: bitmap, targetImage: target, outputFormat: 'jpg', quality: 'standard' });
+      await next.download('out.jpg');
+      return {
+        faces,
+        phases: [...new Set(phases)],
+        result: { jobId: result.jobId, resolution: result.resolution, facesDetected: result.facesDetected, facesSwapped: result.facesSwapped, fileName: result.fileName, processingTime: result.processingTime, outputUrl: result.outputUrl, head: [...head], shown },
+        bad,
+        cancelled,
+        next: { facesSwapped: next.facesSwapped, outputFormat: next.outputFormat },
+      };
+    },
+    { source, target },
+  );
+  expect(out.faces).toHaveLength(2);
+  expect(out.faces[0].box.x).toBeLessThan(out.faces[1].box.x);
+  expect(out.faces.map((f) => f.index)).toEqual([0, 1]);
+  expect(out.phases).toEqual(['decode', 'models', 'detect', 'swap', 'encode'].filter((p) => out.phases.includes(p)));
+  expect(out.phases).toContain('decode');
+  expect(out.phases).toContain('encode');
+  expect(out.result).toMatchObject({ facesDetected: 2, facesSwapped: [1], fileName: `faceswap-${out.result.jobId}.webp`, shown: true });
+  expect(out.result.resolution).toMatch(/^\d+x\d+$/);
+  expect(out.result.processingTime).toBeGreaterThan(0);
+  expect(out.result.outputUrl).toMatch(/^blob:/);
+  expect(MAGIC.webp(Buffer.from(out.result.head))).toBe(true);
+  expect(out.bad).toMatchObject({ api: true, isError: true, code: 'INVALID_FORMAT', image: 'source' });
+  expect(out.cancelled).toMatchObject({ api: true, code: 'CANCELLED' });
+  expect(out.next).toEqual({ facesSwapped: [0, 1], outputFormat: 'jpg' });
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toBe('out.jpg');
+  expect(MAGIC.jpg(readFileSync((await download.path())!))).toBe(true);
+});
+
+/** A PNG that is only a signature and an IHDR chunk declaring the given size (CRC left zero: only the header is read). */
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = Buffer.alloc(25);
+  chunk.writeUInt32BE(13, 0);
+  chunk.write('IHDR', 4, 'latin1');
+  chunk.writeUInt32BE(width, 8);
+  chunk.writeUInt32BE(height, 12);
+  chunk.set([8, 6, 0, 0, 0], 16);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk]);
+}
