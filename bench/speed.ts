@@ -86,6 +86,11 @@ try {
   await page.waitForFunction(() => window.bench !== undefined);
   const start = await page.evaluate(() => window.bench!.start());
   console.log(`runtime ${start.backend}, ${start.threads} threads; cold start (wasm compile + 4 sessions) ${start.ms.toFixed(0)} ms`);
+  const perModel: string[] = [];
+  for (const [name, side] of [['blazeface', 256], ['facemesh', 192], ['iris', 64], ['faceres', 224]] as const) {
+    perModel.push(`${name}=${(await page.evaluate(([n, s]) => window.bench!.model(n, s, 9), [name, side] as const)).toFixed(1)}`);
+  }
+  console.log(`one model run (ms)          ${perModel.join('  ')}`);
   for (const name of Object.keys(targets)) {
     const samples: Record<string, number>[] = [];
     for (let i = 0; i < runs; i++) samples.push(await page.evaluate((u) => window.bench!.analyse(u), url(`speed-target-${name}.jpg`)));

@@ -29,6 +29,20 @@ const api = {
     return { backend: r.info.backend, threads: r.info.threads, ms: performance.now() - t };
   },
 
+  /** Milliseconds per run of one model on a constant input (median of `runs`). */
+  async model(name: string, side: number, runs: number): Promise<number> {
+    const backend = await runtime!;
+    const input = { data: new Float32Array(side * side * 3).fill(0.25), dims: [1, side, side, 3] };
+    await backend.run(name, input);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await backend.run(name, input);
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[runs >> 1];
+  },
+
   /** The analysis stages of one picture (detect, mesh, iris, embed). */
   async analyse(url: string): Promise<Record<string, number>> {
     const image = await decode(await fetchBytes(url), 'target');
