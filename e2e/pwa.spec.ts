@@ -126,7 +126,7 @@ test('the wasm and the models are downloaded once: the precache fetches them, th
   for (const url of heavy) expect(server.log.filter((line) => line === `GET /${url}`), url).toHaveLength(1);
 });
 
-test('once installed, the app works with the network gone: it loads, starts its engine and decodes photos', async ({ page, context, server, consoleErrors }) => {
+test('once installed, the app works with the network gone: it loads, starts its engine, decodes photos, swaps and downloads', async ({ page, context, server, consoleErrors }) => {
   await page.goto(server.origin);
   await expect(page.getByRole('status', { name: 'Engine' })).toHaveAttribute('data-backend', /^(webgpu|wasm)$/);
   await serviceWorkerActivated(page);
@@ -160,6 +160,17 @@ test('once installed, the app works with the network gone: it loads, starts its 
   await page.getByLabel('Target image', { exact: true }).setInputFiles(face('couple.jpg'));
   await expect(page.getByTestId('source-size')).toHaveText('1382×1868');
   await expect(page.getByTestId('target-size')).toHaveText('2280×1588');
+
+  // A full swap with the models from the cache, and its download.
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '2', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Swap faces', exact: true }).click();
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-job-id', /^job_/, { timeout: 80_000 });
+  const jobId = await result.getAttribute('data-job-id');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+  expect(download.suggestedFilename()).toBe(`faceswap-${jobId}.png`);
+  const bytes = readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
   expect(failed).toEqual([]);
   expect(consoleErrors).toEqual([]);
