@@ -1,24 +1,12 @@
-import { resultFileName, type OutputFormat } from '../engine/formats.ts';
-import type { SwapResult } from '../engine/job.ts';
+import { resultFileName } from '../engine/formats.ts';
+import type { SwapFields, SwapResult } from '../engine/job.ts';
 
 /** A finished swap with the seed's response fields, camel-cased. */
-export interface ImageSwapResult {
+export interface ImageSwapResult extends SwapFields {
   /** Always true: failures reject with a FaceSwapApiError instead. */
   success: true;
-  jobId: string;
   /** An object URL of the result, valid until {@link ImageSwapResult.revoke} (or the page closes). */
   outputUrl: string;
-  outputFormat: OutputFormat;
-  /** "WIDTHxHEIGHT", as in the seed. */
-  resolution: string;
-  width: number;
-  height: number;
-  /** Milliseconds the job took. */
-  processingTime: number;
-  /** Faces found in the target picture. */
-  facesDetected: number;
-  /** Indexes of the target faces that were swapped. */
-  facesSwapped: number[];
   /** The encoded picture. */
   blob: Blob;
   /** The download name: `faceswap-<job id>.<png|jpg|webp>`. */

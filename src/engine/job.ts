@@ -29,10 +29,9 @@ export type SwapPhase = 'models' | 'detect' | 'swap' | 'encode';
 /** Progress of a stage: `done` of `total` steps finished. */
 export type ProgressListener = (phase: SwapPhase, done: number, total: number) => void;
 
-/** A finished swap, with the seed's fields. */
-export interface SwapResult {
+/** The seed's fields of a finished swap. */
+export interface SwapFields {
   jobId: string;
-  blob: Blob;
   outputFormat: OutputFormat;
   /** "WxH" as in the seed. */
   resolution: string;
@@ -44,4 +43,9 @@ export interface SwapResult {
   facesDetected: number;
   /** Indexes of the target faces swapped. */
   facesSwapped: number[];
+}
+
+/** A finished swap as the worker returns it: the fields and the encoded picture. */
+export interface SwapResult extends SwapFields {
+  blob: Blob;
 }

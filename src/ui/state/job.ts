@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { FaceSwapApiError, type FaceSwapPhase, type ImageSwapResult } from '../../api/index.ts';
 import type { FaceSwapErrorInfo } from '../../engine/errors.ts';
-import type { OutputFormat } from '../../engine/formats.ts';
+import type { SwapFields } from '../../engine/job.ts';
 import { studio } from '../studio-client.ts';
 import { useHistory } from './history.ts';
 import { useImages } from './images.ts';
@@ -9,16 +9,8 @@ import { releaseUrl } from './object-urls.ts';
 import { useOptions } from './options.ts';
 
 /** The latest result's fields, for display. Its Blob stays outside the store, in {@link resultBlobs}. */
-export interface ResultView {
-  jobId: string;
+export interface ResultView extends SwapFields {
   fileName: string;
-  outputFormat: OutputFormat;
-  resolution: string;
-  width: number;
-  height: number;
-  processingTime: number;
-  facesDetected: number;
-  facesSwapped: number[];
   url: string;
   /** The target as it was, at full size, for the before/after view. */
   beforeUrl?: string;
