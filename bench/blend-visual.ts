@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { loadRaster, saveRaster } from '../test/load-raster.ts';
 import type { Raster } from '../src/engine/image/raster.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from '../src/engine/swap/blend.ts';
-import { matchColourStats, transferShading } from '../src/engine/swap/colour.ts';
+import { matchColourStats } from '../src/engine/swap/colour.ts';
+import { matchLight } from '../src/engine/swap/light.ts';
 import { featherMask, rasterizePolygon } from '../src/engine/swap/mask.ts';
 import { readRgb } from '../src/engine/swap/patch.ts';
 import { boundingRect, type Rect } from '../src/engine/swap/region.ts';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     const mask = featherMask(poly, rect.width, rect.height, { erode: 4, feather: 36 });
     const inner = featherMask(poly, rect.width, rect.height, { erode: 20, feather: 1 });
     const matched = matchColourStats(warped.rgb, inner, tRgb, inner);
-    const shaded = transferShading(matched, tRgb, inner, rect.width, rect.height);
+    const shaded = matchLight(matched, tRgb, inner, rect.width, rect.height, { sigma: Math.max(rect.width, rect.height) / 8 });
     const hard = new Float32Array(poly.length);
     for (let p = 0; p < poly.length; p++) hard[p] = poly[p] >= 0.5 ? 1 : 0;
 

@@ -1,7 +1,9 @@
 /**
  * Derives the face mesh's left-right symmetry (which point mirrors which) from our own models: the mesh of a
- * frontal photo and the mesh of its mirror image, flipped back, land on each other's mirrored points. Votes over
- * several photos and writes src/engine/face/symmetry.ts.   npx tsx tools/mesh-symmetry.ts
+ * frontal photo and the mesh of its mirror image, flipped back, land on each other's mirrored points. Sums the
+ * distances over several photos, both ways round, so that the pairing is mutual (near-coincident points such as
+ * the lip outlines of a closed mouth are told apart), and writes src/engine/face/symmetry.ts.
+ *   npx tsx tools/mesh-symmetry.ts
  */
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
@@ -23,23 +25,25 @@ async function mainMesh(image: Raster): Promise<Float32Array> {
   return (await meshForDetection(backend, pyramid, best)).mesh;
 }
 
-const votes = Array.from({ length: MESH_POINTS }, () => new Map<number, number>());
+// cost[i * MESH_POINTS + j]: squared distance (in eye spacings) from flipped-back point i to point j, summed over photos.
+const cost = new Float64Array(MESH_POINTS * MESH_POINTS);
 for (const file of FRONTAL_PHOTOS) {
   const image = await loadRaster(file);
   const mirrored = await loadRaster(sharp(`${facesDir}${file}`).rotate().flop());
   const a = await mainMesh(image);
   const b = await mainMesh(mirrored);
+  const eyes = (a[33 * 3] - a[263 * 3]) ** 2 + (a[33 * 3 + 1] - a[263 * 3 + 1]) ** 2;
   for (let i = 0; i < MESH_POINTS; i++) {
     const x = image.width - b[i * 3], y = b[i * 3 + 1];
-    let best = 0, bestD = Infinity;
-    for (let j = 0; j < MESH_POINTS; j++) {
-      const d = (a[j * 3] - x) ** 2 + (a[j * 3 + 1] - y) ** 2;
-      if (d < bestD) { bestD = d; best = j; }
-    }
-    votes[i].set(best, (votes[i].get(best) ?? 0) + 1);
+    for (let j = 0; j < MESH_POINTS; j++) cost[i * MESH_POINTS + j] += ((a[j * 3] - x) ** 2 + (a[j * 3 + 1] - y) ** 2) / eyes;
   }
 }
-const mirror = votes.map((v) => [...v.entries()].sort((p, q) => q[1] - p[1])[0][0]);
+const both = (i: number, j: number) => cost[i * MESH_POINTS + j] + cost[j * MESH_POINTS + i];
+const mirror = Array.from({ length: MESH_POINTS }, (_, i) => {
+  let best = 0;
+  for (let j = 1; j < MESH_POINTS; j++) if (both(i, j) < both(i, best)) best = j;
+  return best;
+});
 const inconsistent = mirror.filter((j, i) => mirror[j] !== i).length;
 console.log(`mirror pairs found; ${inconsistent} of ${MESH_POINTS} points not mutually paired`);
 const body = `/**

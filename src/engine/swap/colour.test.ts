@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FACES_DIR, loadRaster } from '../../../test/load-raster.ts';
-import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear, transferShading } from './colour.ts';
-import { gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lumaOf, readRgb } from './patch.ts';
+import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear } from './colour.ts';
+import { rasterizePolygon } from './mask.ts';
+import { readRgb } from './patch.ts';
 
 function ellipse(cx: number, cy: number, rx: number, ry: number, n = 128): Float32Array {
   const pts = new Float32Array(n * 2);
@@ -69,56 +69,5 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     // Half strength moves the means half way.
     const half = maskedStats(rgbToLab(matchColourStats(src, sMask, tgt, tMask, { strength: 0.5, gainRange: [0.25, 4] })), sMask);
     expect(half.mean[0]).toBeCloseTo((before.mean[0] + want.mean[0]) / 2, 0);
-  });
-});
-
-describe('transferShading', () => {
-  it('imposes the target light gradient on a flat textured source and keeps the texture', () => {
-    const w = 160;
-    const h = 120;
-    const src = new Float32Array(w * h * 3);
-    const tgt = new Float32Array(w * h * 3);
-    let s = 1;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const q = (y * w + x) * 3;
-        s = (s * 1103515245 + 12345) >>> 0;
-        const tex = ((s >>> 16) % 21) - 10;
-        for (let c = 0; c < 3; c++) src[q + c] = 150 + tex;
-        const light = 70 + (120 * x) / w; // dark on the left, bright on the right
-        for (let c = 0; c < 3; c++) tgt[q + c] = light;
-      }
-    }
-    const mask = rasterizePolygon(ellipse(80, 60, 70, 50), { x: 0, y: 0, width: w, height: h });
-    const out = transferShading(src, tgt, mask, w, h, { sigma: 6, ratioRange: [0.2, 5] });
-    const yo = lumaOf(out);
-    const yt = lumaOf(tgt);
-    const bo = gaussianBlur(yo, w, h, 6);
-    // Low frequencies follow the target inside the mask (away from its edge).
-    for (const x of [30, 60, 80, 100, 130]) expect(Math.abs(bo[60 * w + x] - yt[60 * w + x])).toBeLessThan(6);
-    // The texture survives: the high-pass of the result correlates with the source's.
-    const ys = lumaOf(src);
-    const bs = gaussianBlur(ys, w, h, 2);
-    const bo2 = gaussianBlur(yo, w, h, 2);
-    let num = 0, da = 0, db = 0;
-    for (let y = 40; y < 80; y++) for (let x = 50; x < 110; x++) {
-      const p = y * w + x;
-      const a = ys[p] - bs[p];
-      const b = yo[p] - bo2[p];
-      num += a * b; da += a * a; db += b * b;
-    }
-    expect(num / Math.sqrt(da * db)).toBeGreaterThan(0.95);
-    // Unmasked pixels far from the mask keep their colour.
-    expect(out[0]).toBeCloseTo(src[0], 0);
-  });
-
-  it('clamps the ratio', () => {
-    const w = 40;
-    const h = 40;
-    const src = new Float32Array(w * h * 3).fill(200);
-    const tgt = new Float32Array(w * h * 3).fill(5);
-    const mask = new Float32Array(w * h).fill(1);
-    const out = transferShading(src, tgt, mask, w, h, { ratioRange: [0.5, 2] });
-    expect(srgbToLinear(out[3 * 820])).toBeCloseTo(srgbToLinear(200) * 0.5, 3);
   });
 });

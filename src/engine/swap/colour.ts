@@ -1,5 +1,3 @@
-import { gaussianBlur } from './mask.ts';
-
 /** Per-channel weighted statistics of a masked region. */
 export interface ChannelStats {
   mean: [number, number, number];
@@ -170,77 +168,8 @@ export function matchColourStats(
   return labToRgb(lab, lab);
 }
 
-/** Options for {@link transferShading}. */
-export interface ShadingOptions {
-  /** Blur sigma in pixels: only light varying more slowly than this moves. Default max(w, h) / 8. */
-  sigma?: number;
-  /** Limits on the luminance ratio target/source (default [0.6, 1.6]). */
-  ratioRange?: [number, number];
-}
-
-/**
- * Low-frequency shading transfer: multiplies `src` (in linear light) by the clamped ratio of the
- * heavily blurred target luminance to the blurred source luminance, both averaged inside `mask`
- * (normalised convolution, so pixels outside the mask do not pull the averages). `src` and `target`
- * cover the same w x h region. Returns a new sRGB buffer; the ratio is 1 where the mask is absent.
- */
-export function transferShading(
-  src: Float32Array,
-  target: Float32Array,
-  mask: Float32Array,
-  w: number,
-  h: number,
-  options: ShadingOptions = {},
-): Float32Array {
-  const n = w * h;
-  const sigma = options.sigma ?? Math.max(w, h) / 8;
-  const [rMin, rMax] = options.ratioRange ?? [0.6, 1.6];
-  const ys = new Float32Array(n);
-  const yt = new Float32Array(n);
-  const lin = new Float32Array(n * 3);
-  for (let p = 0, q = 0; p < n; p++, q += 3) {
-    const r = srgbToLinear(src[q]);
-    const g = srgbToLinear(src[q + 1]);
-    const b = srgbToLinear(src[q + 2]);
-    lin[q] = r;
-    lin[q + 1] = g;
-    lin[q + 2] = b;
-    const m = mask[p] > 0 ? mask[p] : 0;
-    ys[p] = m * (0.2126 * r + 0.7152 * g + 0.0722 * b);
-    yt[p] = m * (0.2126 * srgbToLinear(target[q]) + 0.7152 * srgbToLinear(target[q + 1]) + 0.0722 * srgbToLinear(target[q + 2]));
-  }
-  const bm = new Float32Array(n);
-  for (let p = 0; p < n; p++) bm[p] = mask[p] > 0 ? mask[p] : 0;
-  // The ratio is very smooth: compute it on a grid `f` times coarser, then interpolate.
-  const f = Math.max(1, Math.floor(sigma / 3));
-  const cw = Math.ceil(w / f);
-  const ch = Math.ceil(h / f);
-  const cs = Math.sqrt(Math.max(0, sigma * sigma - (f * f - 1) / 12)) / f;
-  const cm = gaussianBlur(shrink(bm, w, h, f), cw, ch, cs);
-  const cys = gaussianBlur(shrink(ys, w, h, f), cw, ch, cs);
-  const cyt = gaussianBlur(shrink(yt, w, h, f), cw, ch, cs);
-  const coarse = new Float32Array(cw * ch);
-  for (let p = 0; p < coarse.length; p++) {
-    let r = 1;
-    if (cm[p] > 1e-3 && cys[p] > 1e-6) {
-      r = cyt[p] / cys[p];
-      r = r < rMin ? rMin : r > rMax ? rMax : r;
-    }
-    coarse[p] = r;
-  }
-  const ratio = f === 1 ? coarse : enlarge(coarse, cw, ch, f, w, h);
-  const out = new Float32Array(n * 3);
-  for (let p = 0, q = 0; p < n; p++, q += 3) {
-    const r = ratio[p];
-    out[q] = linearToSrgb(lin[q] * r);
-    out[q + 1] = linearToSrgb(lin[q + 1] * r);
-    out[q + 2] = linearToSrgb(lin[q + 2] * r);
-  }
-  return out;
-}
-
-// Mean over f x f blocks (partial blocks at the right and bottom edges average what they hold).
-function shrink(plane: Float32Array, w: number, h: number, f: number): Float32Array {
+/** Mean over f x f blocks (partial blocks at the right and bottom edges average what they hold): ceil(w/f) x ceil(h/f). */
+export function shrink(plane: Float32Array, w: number, h: number, f: number): Float32Array {
   if (f === 1) return plane.slice();
   const cw = Math.ceil(w / f);
   const ch = Math.ceil(h / f);
@@ -258,8 +187,8 @@ function shrink(plane: Float32Array, w: number, h: number, f: number): Float32Ar
   return sum;
 }
 
-// Bilinear interpolation of a block-mean grid (cell centres at (i + 0.5) * f) back to w x h.
-function enlarge(coarse: Float32Array, cw: number, ch: number, f: number, w: number, h: number): Float32Array {
+/** Bilinear interpolation of a block-mean grid from {@link shrink} (cell centres at (i + 0.5) * f) back to w x h. */
+export function enlarge(coarse: Float32Array, cw: number, ch: number, f: number, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
   const xi = new Int32Array(w);
   const xf = new Float32Array(w);

@@ -1,13 +1,18 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
-import { EYE_POLYGON, FACE_OVAL, LIPS_INNER } from '../face/regions.ts';
+import { halve } from '../face/pyramid.ts';
+import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
-import type { Raster } from '../image/raster.ts';
-import { compositeInto, multiBandBlend } from './blend.ts';
-import { matchColourStats, transferShading } from './colour.ts';
+import { createRaster, type Raster } from '../image/raster.ts';
+import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
+import { enlarge, matchColourStats, shrink } from './colour.ts';
+import { findEyewear } from './eyewear.ts';
+import { cleanRegion, faceLayout, gridRect, grow, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
+import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
+import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
 
 /** How one face is swapped. */
@@ -22,7 +27,25 @@ export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTarget
 
 /** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
 const MIRROR_WHEN_SMALLER = 0.35;
-
+/** Width of the cross-fade from the own render to the mirrored one, relative to the face's size. */
+const MIRROR_BAND = 0.02;
+/** Reach of the relighting of the mirrored render, relative to the face's size; and its largest gain. */
+const RELIGHT_SIGMA = 0.08;
+const MAX_RELIGHT = 2;
+/** The source is halved while it is more than this much larger than the face it is rendered as. */
+const MAX_DOWNSCALE = 1.5;
+/** Width of the new face's soft edge, relative to the face's size. */
+const FEATHER = 0.03;
+/** Limits on how far the source's colour spread is scaled to the target's (per L*a*b* channel). */
+const COLOUR_GAIN: [number, number] = [0.75, 1.33];
+/** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
+const LIGHT_SIGMA = 0.12;
+/** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
+const SKIN = { redder: 0.3 };
+/** Stray hair is painted over this far past where it is found, relative to the face's size (its fine ends). */
+const STRAY_GROWTH = 0.015;
+/** Stray hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
+const STRAY_REACH = 0.05;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
 
@@ -38,15 +61,27 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
   const faceSize = Math.max(faceRect.width, faceRect.height);
   const { width: w, height: h } = faceRect;
+  const n = w * h;
 
-  const face = renderSourceFace(source, sourceMesh, geometry, faceRect);
-  const mask = faceMask(geometry, faceRect, face.coverage, faceSize, options);
-
+  const face = renderSourceFace(source, sourceMesh, geometry, faceRect, faceSize);
   const background = readRgb(canvas, faceRect);
-  const core = new Float32Array(w * h);
-  for (let p = 0; p < core.length; p++) core[p] = mask[p] > 0.5 ? 1 : 0;
-  const coloured = matchColourStats(face.rgb, core, background, core);
-  const lit = transferShading(coloured, background, core, w, h, { sigma: faceSize / 10 });
+  // Skin, hair, glasses and lips are looked for on a coarser grid; what is found is brought back to pixels.
+  const grid = workGrid(faceRect, geometry, faceSize);
+  const layout = faceLayout(grid);
+  const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
+  const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
+  const sourceSkin = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouth);
+  const mask = faceMask(geometry, faceRect, outline, faceSize, options);
+  for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
+
+  // Colour and light are matched on skin bare in both faces: no beard, brows, lips or hair in the figures.
+  const bareCells = new Float32Array(grid.width * grid.height);
+  for (let c = 0; c < bareCells.length; c++) bareCells[c] = sourceSkin[c] * targetSkin[c] * (1 - layout.features[c]);
+  const bare = toPixels(grid, bareCells);
+  for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { gainRange: COLOUR_GAIN });
+  const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
   const blended = multiBandBlend(background, lit, mask, w, h);
   compositeInto(canvas, faceRect, blended, mask);
@@ -54,53 +89,256 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
 }
 
 /**
- * Renders the source face's pixels onto the new geometry. Parts the source turns away from the camera (or shows
- * nearly edge-on) are taken from the mirrored side of the source face instead of being smeared.
+ * Makes the source's render fit to be the new face, in place, and returns how skin-like each of its grid cells is.
+ * The mesh leaves the mouth opening out, and a fold of the new outline can leave slivers: the render gets lips or
+ * skin there, painted in from around. Its teeth squeezed into the new (the target's) lip line are painted over with
+ * lips: where the target's mouth is open the target's own teeth show, and where it is closed the new mouth is lips.
+ * Its glasses come off, and hair, or background past its face's edge, is painted over from the skin around.
  */
-function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect): WarpResult {
-  const seen: number[] = [];
-  const hidden: number[] = [];
-  const hiddenMirror: number[] = [];
+function cleanSourceFace(face: WarpResult, geometry: Float32Array, grid: WorkGrid, layout: FaceLayout, outline: Float32Array, mouth: Float32Array): Float32Array {
+  const { width: w, height: h } = face.rect;
+  const cells = grid.width * grid.height;
+  const gaps = new Float32Array(w * h);
+  for (let p = 0; p < gaps.length; p++) gaps[p] = face.coverage[p] > 0 ? 0 : Math.max(mouth[p], outline[p]);
+  paintOver(face.rgb, gaps, face.coverage, w, h);
+  for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
+  const lipLine = rasterizePolygon(geometry, face.rect, { stride: 3, indices: LIPS_OUTER });
+  paintOver(face.rgb, unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips)), face.coverage, w, h);
+
+  let cellsRgb = toGrid(grid, face.rgb);
+  const covered = shrink(face.coverage, w, h, grid.factor);
+  const model = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, covered);
+  const stray = likeness(cellsRgb, model, SKIN);
+  for (let c = 0; c < cells; c++) stray[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * layout.strayZone[c] * (1 - stray[c]) : 0;
+  // Stray hair reaches in from the face's edge; a dark patch inside the face (eye make-up, a shadow) is the face's own.
+  const region = cleanRegion(stray, grid.width, grid.height, grid.faceSize);
+  const fromEdge = seededRegions((c) => region[c] >= 0.5, (c) => layout.toEdge[c] < grid.faceSize * STRAY_REACH, grid.width, grid.height).label;
+  for (let c = 0; c < cells; c++) if (!fromEdge[c]) region[c] = 0;
+  const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
+  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+  if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
+  if (paint.some((v) => v > 0.02)) {
+    paintOver(face.rgb, toPixels(grid, paint), face.coverage, w, h);
+    cellsRgb = toGrid(grid, face.rgb);
+  }
+  return likeness(cellsRgb, model, SKIN);
+}
+
+/**
+ * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
+ * temples, its glasses, its hairline, and an open mouth (teeth and the dark inside, not lips). Also how skin-like
+ * each of its grid cells is.
+ */
+function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouth: Float32Array): { keep: Float32Array; targetSkin: Float32Array } {
+  const { width: w, height: h } = grid.rect;
+  const cells = grid.width * grid.height;
+  const faceSize = grid.faceSize * grid.factor;
+  const cellsRgb = toGrid(grid, background);
+  const targetSkin = likeness(cellsRgb, skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize), SKIN);
+  const hair = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - targetSkin[c]);
+  const kept = cleanRegion(hair, grid.width, grid.height, grid.faceSize);
+  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+  for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
+  const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
+  const open = gaussianBlur(unlike(background, mouth, colourModel(cellsRgb, layout.lips)), w, h, Math.max(1, faceSize * 0.006));
+  for (let p = 0; p < keep.length; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, open[p] * 1.5));
+  return { keep, targetSkin };
+}
+
+/** The pixels of a mouth `region` (0..1 per pixel) that do not look like the lips of `lipColour` (teeth, the dark inside), 0..1. */
+function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  const inside: number[] = [];
+  for (let p = 0; p < region.length; p++) if (region[p] > 0) inside.push(p);
+  const pixels = new Float32Array(inside.length * 3);
+  inside.forEach((p, k) => pixels.set(rgb.subarray(p * 3, p * 3 + 3), k * 3));
+  const lipLike = likeness(pixels, lipColour);
+  const out = new Float32Array(region.length);
+  inside.forEach((p, k) => (out[p] = region[p] * (1 - lipLike[k])));
+  return out;
+}
+
+/**
+ * Paints over the pixels of `region` (0..1 per pixel) in interleaved RGB, in place, with the smoothest surface that
+ * meets the `valid` pixels around them (a membrane: the light on either side carries across).
+ */
+function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array, w: number, h: number): void {
+  // Solved only over the region's bounds (and a pixel around them, where the membrane is held).
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!(region[y * w + x] > 0.02)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x1 < 0) return;
+  x0 = Math.max(0, x0 - 1);
+  y0 = Math.max(0, y0 - 1);
+  x1 = Math.min(w - 1, x1 + 1);
+  y1 = Math.min(h - 1, y1 + 1);
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const part = new Float32Array(bw * bh * 3);
+  const domain = new Float32Array(bw * bh);
+  const held = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (y + y0) * w + x + x0, b = y * bw + x;
+      part[b * 3] = rgb[p * 3];
+      part[b * 3 + 1] = rgb[p * 3 + 1];
+      part[b * 3 + 2] = rgb[p * 3 + 2];
+      domain[b] = region[p] > 0.02 ? 1 : 0;
+      held[b] = valid[p];
+    }
+  }
+  const fill = poissonBlend(part, new Float32Array(part.length), domain, bw, bh, { valid: held });
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (y + y0) * w + x + x0, b = y * bw + x;
+      const k = Math.min(1, region[p]);
+      if (!(k > 0.02)) continue;
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (fill[b * 3 + c] - rgb[p * 3 + c]);
+    }
+  }
+}
+
+/**
+ * Renders the source face's pixels onto the new geometry. Parts the source turns away from the camera (or shows
+ * nearly edge-on) are taken from the mirrored side of the source face instead of being smeared: the two renders
+ * are cross-faded over a soft band, and the mirrored one is relit to match its visible neighbours, so no seam
+ * shows where they meet. A source face much larger than its new place is sampled from a halved copy (no aliasing).
+ */
+function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
+  ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, faceSize));
   const area = (a: number, b: number, c: number) =>
     (sourceMesh[b * 3] - sourceMesh[a * 3]) * (sourceMesh[c * 3 + 1] - sourceMesh[a * 3 + 1]) -
     (sourceMesh[c * 3] - sourceMesh[a * 3]) * (sourceMesh[b * 3 + 1] - sourceMesh[a * 3 + 1]);
   let orientation = 0;
   for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
   const front = Math.sign(orientation) || 1;
+  const seen: number[] = [];
+  const hidden: number[] = [];
+  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
   for (let t = 0; t < TRIANGULATION.length; t += 3) {
     const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
     const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
+    mirrorTriangles.set([ma, mb, mc], t);
     const own = front * area(a, b, c);
     // A mirrored triangle's winding is reversed, hence the minus sign.
     const mirrored = -front * area(ma, mb, mc);
     if (own >= MIRROR_WHEN_SMALLER * mirrored || own > 0 && mirrored <= 0) seen.push(a, b, c);
-    else {
-      hidden.push(a, b, c);
-      hiddenMirror.push(ma, mb, mc);
-    }
+    else hidden.push(a, b, c);
   }
-  const face = warpTriangles(source, sourceMesh, geometry, seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
-  if (hidden.length > 0) {
-    warpTriangles(source, sourceMesh, geometry, hidden, rect, {
-      srcStride: 3, dstStride: 3, srcTriangles: hiddenMirror, cullSource: false, into: face, onlyUncovered: true,
-    });
+  const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
+  const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
+  if (hidden.length === 0) return face;
+  const visible = face.coverage.slice();
+  warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, onlyUncovered: true });
+  // The mirrored render is needed near the hidden parts only (out to where its relighting looks).
+  const near = trianglesNear(geometry, hidden, faceSize * RELIGHT_SIGMA * 3);
+  const mirror = warpTriangles(source, sourceMesh, geometry, near.flatMap((t) => [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]]), rect, {
+    ...warp,
+    srcTriangles: near.flatMap((t) => [mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]]),
+  });
+
+  const { width: w, height: h } = rect;
+  const n = w * h;
+  const { coverage, rgb } = face;
+  // How much of the own render to keep: the visible coverage, blurred within the face and pushed back to 0 or 1,
+  // so that a small hidden patch (a nostril wing) keeps its own pixels and a large one (the far cheek) is mirrored.
+  const band = faceSize * MIRROR_BAND;
+  const mix = ratioOfBlurs(visible, coverage, w, h, band, 1);
+  for (let p = 0; p < n; p++) mix[p] = coverage[p] > 0 && mirror.coverage[p] > 0 ? smoothstep(0.3, 0.7, mix[p]) : 1;
+  // The mirrored side is lit differently: scale it by the own/mirrored ratio seen where both are visible nearby.
+  const weight = new Float32Array(n);
+  for (let p = 0; p < n; p++) weight[p] = mix[p] >= 1 && mirror.coverage[p] > 0 ? 1 : 0;
+  for (let c = 0; c < 3; c++) {
+    const ownPlane = new Float32Array(n);
+    const mirrorPlane = new Float32Array(n);
+    for (let p = 0; p < n; p++) {
+      ownPlane[p] = weight[p] * rgb[p * 3 + c];
+      mirrorPlane[p] = weight[p] * mirror.rgb[p * 3 + c];
+    }
+    const gain = ratioOfBlurs(ownPlane, mirrorPlane, w, h, faceSize * RELIGHT_SIGMA, 1);
+    for (let p = 0; p < n; p++) {
+      const k = mix[p];
+      if (k >= 1) continue;
+      const g = Math.min(MAX_RELIGHT, Math.max(1 / MAX_RELIGHT, gain[p]));
+      rgb[p * 3 + c] = k * rgb[p * 3 + c] + (1 - k) * Math.min(255, mirror.rgb[p * 3 + c] * g);
+    }
   }
   return face;
 }
 
-/** The blend weight of the new face: its outline eroded and feathered, the mouth opening (and eyes) left to the target. */
-function faceMask(geometry: Float32Array, rect: Rect, coverage: Float32Array, faceSize: number, options: FaceSwapOptions): Float32Array {
-  const { width: w, height: h } = rect;
-  const outline = rasterizePolygon(geometry, rect, { stride: 3, indices: FACE_OVAL });
-  for (let p = 0; p < outline.length; p++) outline[p] *= coverage[p];
-  const mask = featherMask(outline, w, h, { erode: faceSize * 0.005, feather: faceSize * 0.05 });
+/** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */
+function trianglesNear(mesh: Float32Array, triangles: number[], reach: number): number[] {
+  const centre = (a: number, b: number, c: number) => [(mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3, (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3];
+  const centres: number[][] = [];
+  for (let t = 0; t < triangles.length; t += 3) centres.push(centre(triangles[t], triangles[t + 1], triangles[t + 2]));
+  const near: number[] = [];
+  for (let t = 0; t < TRIANGULATION.length; t += 3) {
+    const [x, y] = centre(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
+    if (centres.some(([cx, cy]) => (x - cx) ** 2 + (y - cy) ** 2 <= reach * reach)) near.push(t);
+  }
+  return near;
+}
 
-  const holes = rasterizePolygon(geometry, rect, { stride: 3, indices: LIPS_INNER });
-  if (options.keepTargetEyes) {
-    for (const eye of [EYE_POLYGON.left, EYE_POLYGON.right]) {
-      const e = rasterizePolygon(geometry, rect, { stride: 3, indices: eye });
-      for (let p = 0; p < e.length; p++) holes[p] = Math.max(holes[p], e[p]);
-    }
+/**
+ * blur(a) / blur(b) with the same Gaussian: a normalised convolution (`fallback` where b's blur vanishes). Worked
+ * out on a grid about sigma / 3 times coarser, then interpolated: the ratio is smooth at that scale.
+ */
+function ratioOfBlurs(a: Float32Array, b: Float32Array, w: number, h: number, sigma: number, fallback: number): Float32Array {
+  const f = Math.max(1, Math.floor(sigma / 3));
+  const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
+  const cs = Math.sqrt(Math.max(0, sigma * sigma - (f * f - 1) / 12)) / f;
+  const num = gaussianBlur(shrink(a, w, h, f), cw, ch, cs);
+  const den = gaussianBlur(shrink(b, w, h, f), cw, ch, cs);
+  for (let p = 0; p < num.length; p++) num[p] = den[p] > 1e-3 ? num[p] / den[p] : fallback;
+  return f === 1 ? num : enlarge(num, cw, ch, f, w, h);
+}
+
+/**
+ * The source face at a resolution no more than 1.5x the size it is rendered at: cropped to the face and halved
+ * as often as that takes, with its mesh mapped to match. Returns the picture as it is when no halving is needed.
+ */
+function sourceLevel(source: Raster, mesh: Float32Array, faceSize: number): { image: Raster; mesh: Float32Array } {
+  const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 8, clipWidth: source.width, clipHeight: source.height });
+  let halvings = 0;
+  while (Math.max(box.width, box.height) / 2 ** halvings > MAX_DOWNSCALE * faceSize && Math.min(box.width, box.height) >> (halvings + 1) >= 16) halvings++;
+  if (halvings === 0) return { image: source, mesh };
+  let image = cropRaster(source, box);
+  for (let k = 0; k < halvings; k++) image = halve(image);
+  const f = 2 ** halvings;
+  const moved = mesh.slice();
+  for (let i = 0; i < moved.length; i += 3) {
+    moved[i] = (moved[i] - box.x) / f;
+    moved[i + 1] = (moved[i + 1] - box.y) / f;
+    moved[i + 2] /= f;
+  }
+  return { image, mesh: moved };
+}
+
+function cropRaster(image: Raster, rect: Rect): Raster {
+  const out = createRaster(rect.width, rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const from = ((rect.y + y) * image.width + rect.x) * 4;
+    out.data.set(image.data.subarray(from, from + rect.width * 4), y * rect.width * 4);
+  }
+  return out;
+}
+
+/** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
+function faceMask(geometry: Float32Array, rect: Rect, outline: Float32Array, faceSize: number, options: FaceSwapOptions): Float32Array {
+  const { width: w, height: h } = rect;
+  const mask = featherMask(outline, w, h, { erode: faceSize * 0.005, feather: faceSize * FEATHER });
+
+  if (!options.keepTargetEyes) return mask;
+  const holes = new Float32Array(w * h);
+  for (const eye of [EYE_POLYGON.left, EYE_POLYGON.right]) {
+    const e = rasterizePolygon(geometry, rect, { stride: 3, indices: eye });
+    for (let p = 0; p < e.length; p++) holes[p] = Math.max(holes[p], e[p]);
   }
   const soft = gaussianBlur(holes, w, h, Math.max(1, faceSize * 0.006));
   for (let p = 0; p < mask.length; p++) mask[p] *= 1 - Math.min(1, soft[p] * 1.5);

@@ -1,0 +1,181 @@
+import { BROWS, EYE_POLYGON } from '../face/regions.ts';
+import { seededRegions, smoothstep } from './face-layout.ts';
+import { distanceInside, rasterizePolygon } from './mask.ts';
+import { lumaOf } from './patch.ts';
+import type { Rect } from './region.ts';
+
+/** Glasses found on a face. */
+export interface Eyewear {
+  /** How surely the frame's expected course (the bridge, the rim under each eye) shows one thin dark line, 0..1. */
+  score: number;
+  /** Whether the face wears glasses (the score passes {@link EYEWEAR_SCORE}). */
+  present: boolean;
+  /** Per pixel of the rectangle, 0..1: the frame (soft-edged), zero everywhere when `present` is false. */
+  frames: Float32Array;
+}
+
+/** The score above which a face is taken to wear glasses. */
+export const EYEWEAR_SCORE = 0.6;
+
+/** Thin dark lines are found up to this thick, relative to the face's size. */
+const LINE_WIDTH = 0.05;
+/** How much darker than its surroundings (relative) a pixel must be to count as a line. */
+const LINE_CONTRAST = 0.35;
+
+/** The frame mask covers the found frame pixels and this far beyond (full, then fading out), relative to the face's size. */
+const FRAME_EDGE = [0.002, 0.008] as const;
+
+/**
+ * Looks for the frames of glasses on the face whose mesh (x, y, z per point, px of the same picture) lies over `rgb`
+ * (interleaved RGB over `rect`): a thin dark line, darker than the skin around it, wherever a frame runs across the
+ * nose bridge and under each eye. Works at any resolution; `faceSize` is the face's larger side in its pixels.
+ */
+export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number): Eyewear {
+  const { width: w, height: h } = rect;
+  const n = w * h;
+  const luma = lumaOf(rgb);
+  const radius = Math.max(1, Math.round((faceSize * LINE_WIDTH) / 2));
+  const closed = minFilter(maxFilter(luma, w, h, radius), w, h, radius);
+  const line = new Float32Array(n);
+  for (let p = 0; p < n; p++) line[p] = closed[p] > 8 ? (closed[p] - luma[p]) / closed[p] : 0;
+
+  // The face's frame: origin between the eye centres, u along the eye line, v down, in units of their distance.
+  const centre = (poly: readonly number[]) => {
+    let x = 0, y = 0;
+    for (const i of poly) {
+      x += mesh[i * 3] / poly.length;
+      y += mesh[i * 3 + 1] / poly.length;
+    }
+    return [x - rect.x, y - rect.y];
+  };
+  const [lx, ly] = centre(EYE_POLYGON.left);
+  const [rx, ry] = centre(EYE_POLYGON.right);
+  const span = Math.hypot(rx - lx, ry - ly) || 1;
+  const cos = (rx - lx) / span, sin = (ry - ly) / span;
+  const ox = (lx + rx) / 2, oy = (ly + ry) / 2;
+
+  // Eyes (lashes, lids) and brows are dark lines of their own: never frames. Only the upper half of the mesh's brow
+  // counts, as an upper rim often runs along the brow's lower edge.
+  const own = new Float32Array(n);
+  const outlines = [
+    rasterizePolygon(mesh, rect, { stride: 3, indices: EYE_POLYGON.left }),
+    rasterizePolygon(mesh, rect, { stride: 3, indices: EYE_POLYGON.right }),
+    rasterizePolygon(upperBrow(mesh, BROWS.left), rect),
+    rasterizePolygon(upperBrow(mesh, BROWS.right), rect),
+  ];
+  for (const inside of outlines) for (let p = 0; p < n; p++) if (inside[p] > 0.5) own[p] = 1;
+  const toOwn = distanceInside(invert(own), w, h);
+  const margin = span * 0.06;
+
+  const zone = new Uint8Array(n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const u = ((x + 0.5 - ox) * cos + (y + 0.5 - oy) * sin) / span;
+      const v = (-(x + 0.5 - ox) * sin + (y + 0.5 - oy) * cos) / span;
+      if (Math.abs(u) <= 1.1 && v >= -0.5 && v <= 0.6) zone[y * w + x] = 1;
+    }
+  }
+
+  // Evidence along the frame's course: every cross-section through it meets a strong line, at a place that moves
+  // smoothly from one section to the next (a frame is one continuous curve; creases and pores are not).
+  const course = (count: number, at: (k: number, t: number) => [number, number], samples: number) => {
+    const strength: number[] = [];
+    const where: number[] = [];
+    for (let k = 0; k < count; k++) {
+      let best = 0, bestT = 0;
+      for (let t = 0; t < samples; t++) {
+        const [u, v] = at(k / Math.max(1, count - 1), t / (samples - 1));
+        const x = Math.round(ox + (u * cos - v * sin) * span - 0.5);
+        const y = Math.round(oy + (u * sin + v * cos) * span - 0.5);
+        if (x < 0 || y < 0 || x >= w || y >= h || toOwn[y * w + x] <= margin) continue;
+        if (line[y * w + x] > best) {
+          best = line[y * w + x];
+          bestT = t / (samples - 1);
+        }
+      }
+      strength.push(best);
+      where.push(bestT);
+    }
+    let jumps = 0;
+    for (let k = 1; k < count; k++) jumps += Math.abs(where[k] - where[k - 1]) > 0.12 ? 1 : 0;
+    const sorted = [...strength].sort((a, b) => a - b);
+    return { strength: sorted[Math.floor(count * 0.25)], smooth: 1 - jumps / (count - 1) };
+  };
+  const steps = Math.max(8, Math.round(span * 0.6));
+  // The bridge over the nose and the rim under each eye; the outer rims run into hair and the face's edge too often.
+  const parts = [
+    course(12, (k, t) => [-0.12 + 0.24 * k, -0.35 + 0.5 * t], steps),
+    ...[-0.5, 0.5].map((side) => course(16, (k, t) => [side - 0.2 + 0.4 * k, 0.12 + 0.4 * t], steps)),
+  ];
+  const score = parts.reduce((sum, part) => sum + smoothstep(LINE_CONTRAST * 0.8, LINE_CONTRAST * 1.6, part.strength) * part.smooth, 0) / parts.length;
+  const present = score >= EYEWEAR_SCORE;
+
+  const frames = new Float32Array(n);
+  if (present) {
+    // The frame is one large connected line: grow it from its strong pixels into weaker ones, and drop the small
+    // stray pieces (a nostril's shadow, a crease) that the growth also finds.
+    const eligible = (p: number) => zone[p] === 1 && toOwn[p] > margin * 0.5 && line[p] > LINE_CONTRAST * 0.75;
+    const { label, sizes } = seededRegions(eligible, (p) => line[p] >= LINE_CONTRAST, w, h);
+    const largest = Math.max(...sizes);
+    const elsewhere = new Float32Array(n);
+    for (let p = 0; p < n; p++) elsewhere[p] = label[p] && sizes[label[p]] >= largest * 0.1 ? 0 : 1;
+    // Grown over the frame's soft edge and its shadow.
+    const away = distanceInside(elsewhere, w, h);
+    const [near, far] = [faceSize * FRAME_EDGE[0], faceSize * FRAME_EDGE[1]];
+    for (let p = 0; p < n; p++) frames[p] = 1 - smoothstep(near, far, away[p]);
+  }
+  return { score, present, frames };
+}
+
+/** The upper half of a brow as a polygon (x, y pairs): its upper edge, then back along the middle of the brow. */
+function upperBrow(mesh: Float32Array, brow: readonly number[]): number[] {
+  const upper = brow.slice(0, 5);
+  const lower = brow.slice(5, 10).reverse();
+  const points: number[] = [];
+  for (const i of upper) points.push(mesh[i * 3], mesh[i * 3 + 1]);
+  for (let k = 4; k >= 0; k--) points.push((mesh[upper[k] * 3] + mesh[lower[k] * 3]) / 2, (mesh[upper[k] * 3 + 1] + mesh[lower[k] * 3 + 1]) / 2);
+  return points;
+}
+
+function invert(mask: Float32Array): Float32Array {
+  const out = new Float32Array(mask.length);
+  for (let p = 0; p < mask.length; p++) out[p] = 1 - mask[p];
+  return out;
+}
+
+/** Running maximum over a (2r+1) square, separable, edges clamped. */
+function maxFilter(plane: Float32Array, w: number, h: number, r: number): Float32Array {
+  return runningExtreme(runningExtreme(plane, w, h, r, true, true), w, h, r, true, false);
+}
+
+/** Running minimum over a (2r+1) square, separable, edges clamped. */
+function minFilter(plane: Float32Array, w: number, h: number, r: number): Float32Array {
+  return runningExtreme(runningExtreme(plane, w, h, r, false, true), w, h, r, false, false);
+}
+
+// One pass of a sliding-window max (or min) along rows or columns, with a monotonic deque: O(1) per pixel.
+function runningExtreme(src: Float32Array, w: number, h: number, r: number, max: boolean, rows: boolean): Float32Array {
+  const out = new Float32Array(w * h);
+  const len = rows ? w : h;
+  const lines = rows ? h : w;
+  const step = rows ? 1 : w;
+  const queue = new Int32Array(len);
+  for (let l = 0; l < lines; l++) {
+    const base = rows ? l * w : l;
+    let head = 0, tail = 0;
+    let next = 0;
+    for (let i = 0; i < len; i++) {
+      // Admit everything up to i + r.
+      for (; next <= Math.min(len - 1, i + r); next++) {
+        const v = src[base + next * step];
+        while (tail > head && (max ? src[base + queue[tail - 1] * step] <= v : src[base + queue[tail - 1] * step] >= v)) tail--;
+        queue[tail++] = next;
+      }
+      while (queue[head] < i - r) head++;
+      out[base + i * step] = src[base + queue[head] * step];
+    }
+  }
+  return out;
+}
+
+

@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasModels, loadRaster } from '../../../test/load-raster.ts';
+import { createNodeBackend } from '../../node/ort-node-backend.ts';
+import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
+import { cosineSimilarity } from '../face/embed.ts';
+import { FACE_OVAL } from '../face/regions.ts';
+import type { InferenceBackend } from '../inference.ts';
+import type { Raster } from '../image/raster.ts';
+import { findEyewear } from './eyewear.ts';
+import { swapFace } from './face-swap.ts';
+import { readRgb } from './patch.ts';
+import { boundingRect } from './region.ts';
+
+const MODELS = hasModels('blazeface', 'facemesh', 'iris', 'faceres');
+const MESH_ONLY: AnalyzeOptions = { skipEmbedding: true, iris: false };
+
+const largest = (faces: Face[]) => faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
+const copy = (image: Raster): Raster => ({ width: image.width, height: image.height, data: image.data.slice() });
+
+describe.skipIf(!MODELS)('swapFace on real photos', () => {
+  let backend: InferenceBackend;
+  const photos = new Map<string, Promise<{ image: Raster; face: Face }>>();
+  /** A shared photo and its largest face, analysed once (with its identity embedding). */
+  const photo = (name: string) => {
+    let entry = photos.get(name);
+    if (!entry) {
+      entry = loadRaster(name).then(async (image) => ({ image, face: largest(await analyzeFaces(backend, image, 'target')) }));
+      photos.set(name, entry);
+    }
+    return entry;
+  };
+  const swapped = async (sourceName: string, targetName: string) => {
+    const [source, target] = await Promise.all([photo(sourceName), photo(targetName)]);
+    const canvas = copy(target.image);
+    const rect = swapFace(canvas, target.face.mesh, source.image, source.face.mesh);
+    return { canvas, rect, target };
+  };
+  /** Whether the largest face of a picture wears glasses, by the engine's own detector. */
+  const wearsGlasses = async (image: Raster, face?: Face) => {
+    const mesh = (face ?? largest(await analyzeFaces(backend, image, 'target', MESH_ONLY))).mesh;
+    const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
+    return findEyewear(readRgb(image, rect), rect, mesh, Math.max(rect.width, rect.height)).present;
+  };
+
+  beforeAll(() => {
+    backend = createNodeBackend();
+  });
+
+  it('changes pixels only inside the rectangle it returns, and the face inside it', async () => {
+    const { canvas, rect, target } = await swapped('img22.jpg', 'img29.jpg');
+    const { width } = canvas;
+    let outside = 0;
+    let inside = 0;
+    for (let y = 0; y < canvas.height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const changed = canvas.data[i] !== target.image.data[i] || canvas.data[i + 1] !== target.image.data[i + 1] || canvas.data[i + 2] !== target.image.data[i + 2];
+        const within = x >= rect.x && y >= rect.y && x < rect.x + rect.width && y < rect.y + rect.height;
+        if (changed && !within) outside++;
+        if (changed && within) inside++;
+      }
+    }
+    expect(outside).toBe(0);
+    expect(inside).toBeGreaterThan(target.face.box.width * target.face.box.height * 0.5);
+  });
+
+  // The identity check that matters: an independent look (the face recogniser) at the result, against other photos
+  // of the two people, which the swap never saw.
+  it.each([
+    ['img8.jpg', 'img13.jpg', 'img9.jpg', 'img14.jpg'],
+    ['img18.jpg', 'img20.jpg', 'img19.jpg', 'img21.jpg'],
+    ['img26.jpg', 'img29.jpg', 'img27.jpg', 'img30.jpg'],
+  ])('%s onto %s is recognised as the source person', async (sourceName, targetName, sourceElsewhere, targetElsewhere) => {
+    const { canvas } = await swapped(sourceName, targetName);
+    const result = largest(await analyzeFaces(backend, canvas, 'target'));
+    const [s, t] = await Promise.all([photo(sourceElsewhere), photo(targetElsewhere)]);
+    const toSource = cosineSimilarity(result.embedding, s.face.embedding);
+    const toTarget = cosineSimilarity(result.embedding, t.face.embedding);
+    expect(toSource).toBeGreaterThan(toTarget + 0.05);
+  });
+
+  it('finds glasses on the faces that wear them, and only those', async () => {
+    for (const name of ['img24.jpg', 'img25.jpg']) {
+      const { image, face } = await photo(name);
+      expect(await wearsGlasses(image, face), name).toBe(true);
+    }
+    // Beards, heavy eye make-up, strong brows, a wide smile: no glasses.
+    for (const name of ['img1.jpg', 'img13.jpg', 'img16.jpg', 'img20.jpg', 'img22.jpg', 'img26.jpg', 'img39.jpg', 'img4.jpg']) {
+      const { image, face } = await photo(name);
+      expect(await wearsGlasses(image, face), name).toBe(false);
+    }
+  });
+
+  it("keeps the target's glasses on, and takes the source's off", async () => {
+    expect(await wearsGlasses((await swapped('img22.jpg', 'img25.jpg')).canvas)).toBe(true);
+    expect(await wearsGlasses((await swapped('img25.jpg', 'img29.jpg')).canvas)).toBe(false);
+  });
+});
