@@ -2,7 +2,7 @@ import { FaceSwapError, type ImageRole } from './errors.ts';
 import type { AnalyzeOptions } from './face/analyze.ts';
 import type { OutputFormat } from './formats.ts';
 import { createRaster, type Raster } from './image/raster.ts';
-import type { ProgressListener, SwapRequest } from './job.ts';
+import type { ProgressListener, SwapFields, SwapRequest } from './job.ts';
 import { swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
 import { outputSize } from './swap/output-size.ts';
 import { resizeRaster } from './swap/resample.ts';
@@ -23,16 +23,8 @@ export interface SwapJobDeps<Encoded> {
   encode(image: Raster, format: OutputFormat): Promise<Encoded>;
 }
 
-export interface SwapJobResult<Encoded> {
-  jobId: string;
+export interface SwapJobResult<Encoded> extends SwapFields {
   encoded: Encoded;
-  outputFormat: OutputFormat;
-  resolution: string;
-  width: number;
-  height: number;
-  processingTime: number;
-  facesDetected: number;
-  facesSwapped: number[];
 }
 
 /** A job id in the seed's style, `job_` and 12 random base-36 characters. */
