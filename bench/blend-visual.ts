@@ -13,17 +13,9 @@ import { featherMask, rasterizePolygon } from '../src/engine/swap/mask.ts';
 import { readRgb } from '../src/engine/swap/patch.ts';
 import { boundingRect, type Rect } from '../src/engine/swap/region.ts';
 import { warpTriangles } from '../src/engine/swap/warp.ts';
+import { ellipse } from '../test/shapes.ts';
 
 const OUT = 'bench/out';
-
-function ellipse(cx: number, cy: number, rx: number, ry: number, n = 128): Float32Array {
-  const pts = new Float32Array(n * 2);
-  for (let k = 0; k < n; k++) {
-    pts[2 * k] = cx + rx * Math.cos((2 * Math.PI * k) / n);
-    pts[2 * k + 1] = cy + ry * Math.sin((2 * Math.PI * k) / n);
-  }
-  return pts;
-}
 
 /** Affine (a, b, c, d, e, f) mapping three points p onto three points q. */
 function affine3(p: number[], q: number[]): number[] {

@@ -6,15 +6,7 @@ import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { featherMask, rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect, type Rect } from './region.ts';
-
-function ellipse(cx: number, cy: number, rx: number, ry: number, n = 128): Float32Array {
-  const pts = new Float32Array(n * 2);
-  for (let k = 0; k < n; k++) {
-    pts[2 * k] = cx + rx * Math.cos((2 * Math.PI * k) / n);
-    pts[2 * k + 1] = cy + ry * Math.sin((2 * Math.PI * k) / n);
-  }
-  return pts;
-}
+import { ellipse } from '../../../test/shapes.ts';
 
 /** Mean |I(p) - I(q)| (RGB summed) over 4-neighbour pairs where the mask crosses 0.5. */
 function seamError(img: Raster, rect: Rect, mask: Float32Array): number {

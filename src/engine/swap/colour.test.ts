@@ -4,15 +4,7 @@ import { FACES_DIR, loadRaster } from '../../../test/load-raster.ts';
 import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear } from './colour.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
-
-function ellipse(cx: number, cy: number, rx: number, ry: number, n = 128): Float32Array {
-  const pts = new Float32Array(n * 2);
-  for (let k = 0; k < n; k++) {
-    pts[2 * k] = cx + rx * Math.cos((2 * Math.PI * k) / n);
-    pts[2 * k + 1] = cy + ry * Math.sin((2 * Math.PI * k) / n);
-  }
-  return pts;
-}
+import { ellipse } from '../../../test/shapes.ts';
 
 describe('colour spaces', () => {
   it('round-trips sRGB through linear light and L*a*b*', () => {
