@@ -12,7 +12,7 @@ interface Recorded {
   serviceWorker: boolean;
 }
 
-test('a whole session sends nothing anywhere: every request, from the page, its workers and the service worker, is a body-less GET to the app itself', async ({
+test('a whole session (load, analyse, swap, download, history) sends nothing anywhere: every request, from the page, its workers and the service worker, is a body-less GET to the app itself', async ({
   page,
   context,
   baseURL,
@@ -51,6 +51,18 @@ test('a whole session sends nothing anywhere: every request, from the page, its 
   await page.getByLabel('Target image: image URL or base64').fill(`${origin}/pwa-512x512.png`);
   await page.getByRole('button', { name: 'Load target image' }).click();
   await expect(page.getByTestId('target-size')).toHaveText('512×512');
+
+  // Analyse, swap, download, and the history after a reload: the rest of a session.
+  await page.getByLabel('Target image', { exact: true }).setInputFiles(face('couple.jpg'));
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '2', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Swap faces', exact: true }).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-job-id', /^job_/, { timeout: 80_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+  expect(await download.path()).toBeTruthy();
+  await page.reload();
+  const history = page.getByTestId('history-item');
+  await expect(history).toHaveCount(1);
+  await Promise.all([page.waitForEvent('download'), history.first().getByRole('button', { name: /^Save/ }).click()]);
 
   // The record covers every sender: the page, the service worker (the models it precached), and the engine worker
   // (nothing but its fetch of that URL asks for the icon outside the service worker).
