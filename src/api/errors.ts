@@ -1,24 +1,14 @@
-import type { ErrorCode, FaceSwapErrorInfo, ImageRole } from '../engine/errors.ts';
+import { FaceSwapError, type ErrorCode, type FaceSwapErrorInfo, type ImageRole } from '../engine/errors.ts';
 
 /**
  * Every failure of the programmatic API: the engine's coded error, with the picture it concerns.
  * `code` is one of the seed's codes (NO_FACE_DETECTED, IMAGE_TOO_LARGE, INVALID_FORMAT) or ours
- * (FETCH_FAILED, FACE_INDEX_OUT_OF_RANGE, CANCELLED, INTERNAL).
+ * (FETCH_FAILED, FACE_INDEX_OUT_OF_RANGE, CANCELLED, INVALID_ARGUMENT, INTERNAL).
  */
-export class FaceSwapApiError extends Error {
-  readonly code: ErrorCode;
-  readonly image?: ImageRole;
-
+export class FaceSwapApiError extends FaceSwapError {
   constructor(code: ErrorCode, message: string, image?: ImageRole) {
-    super(message);
+    super(code, message, image);
     this.name = 'FaceSwapApiError';
-    this.code = code;
-    this.image = image;
-  }
-
-  /** The error as a plain value, as the engine reports it. */
-  toInfo(): FaceSwapErrorInfo {
-    return this.image ? { code: this.code, message: this.message, image: this.image } : { code: this.code, message: this.message };
   }
 
   static from(info: FaceSwapErrorInfo): FaceSwapApiError {

@@ -21,3 +21,13 @@ export interface InferenceBackend {
    */
   run(model: ModelName, input: Tensor): Promise<Record<string, Tensor>>;
 }
+
+/** Wraps a run function so that each call starts only after the previous one has settled. */
+export function serialised(runNow: InferenceBackend['run']): InferenceBackend['run'] {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (model, input) => {
+    const result = queue.then(() => runNow(model, input));
+    queue = result.catch(() => undefined);
+    return result;
+  };
+}

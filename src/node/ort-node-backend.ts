@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import type { InferenceBackend, ModelName, Tensor } from '../engine/inference.ts';
+import { serialised, type InferenceBackend, type ModelName, type Tensor } from '../engine/inference.ts';
 
 const defaultModelDir = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
 /** onnxruntime-node behind the engine's InferenceBackend, loading `<modelDir>/<name>.onnx` on first use. */
 export function createNodeBackend(modelDir: string = defaultModelDir): InferenceBackend {
   const sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
-  let queue: Promise<unknown> = Promise.resolve();
 
   const session = (model: ModelName) => {
     let s = sessions.get(model);
@@ -28,12 +27,5 @@ export function createNodeBackend(modelDir: string = defaultModelDir): Inference
     return out;
   };
 
-  return {
-    name: 'node-cpu',
-    run(model, input) {
-      const result = queue.then(() => runNow(model, input));
-      queue = result.catch(() => undefined);
-      return result;
-    },
-  };
+  return { name: 'node-cpu', run: serialised(runNow) };
 }

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web/webgpu';
-import type { InferenceBackend, ModelName, Tensor } from '../engine/inference.ts';
+import { serialised, type InferenceBackend, type ModelName, type Tensor } from '../engine/inference.ts';
 
 /** Which execution provider runs the models. */
 export type BackendKind = 'webgpu' | 'wasm';
@@ -35,7 +35,8 @@ async function chooseBackend(): Promise<BackendKind> {
  */
 export class WebRuntime implements InferenceBackend {
   private readonly sessions = new Map<ModelName, Promise<ort.InferenceSession>>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Runs a model; runs are chained, never overlapping. */
+  readonly run = serialised((model, input) => this.runNow(model, input));
 
   private constructor(readonly info: RuntimeInfo) {}
 
@@ -54,12 +55,6 @@ export class WebRuntime implements InferenceBackend {
   /** Creates the sessions of these models now rather than on their first run. */
   async preload(models: readonly ModelName[]): Promise<void> {
     await Promise.all(models.map((model) => this.session(model)));
-  }
-
-  run(model: ModelName, input: Tensor): Promise<Record<string, Tensor>> {
-    const result = this.queue.then(() => this.runNow(model, input));
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private session(model: ModelName): Promise<ort.InferenceSession> {
