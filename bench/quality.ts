@@ -28,12 +28,13 @@ const { values } = parseArgs({
     quality: { type: 'string', default: 'high' },
     shape: { type: 'string', default: String(DEFAULT_FACE_SWAP.shapeStrength) },
     eyes: { type: 'string', default: DEFAULT_FACE_SWAP.keepTargetEyes ? 'target' : 'source' },
+    'work-size': { type: 'string', default: String(DEFAULT_FACE_SWAP.workSize) },
     sheet: { type: 'string', default: 'bench/out/quality-sheet.png' },
   },
 });
 const pairLimit = Number(values.pairs);
 const quality = values.quality as Quality;
-const faceOptions = { ...DEFAULT_FACE_SWAP, shapeStrength: Number(values.shape), keepTargetEyes: values.eyes === 'target' };
+const faceOptions = { ...DEFAULT_FACE_SWAP, shapeStrength: Number(values.shape), keepTargetEyes: values.eyes === 'target', workSize: Number(values['work-size']) };
 
 const backend = createNodeBackend();
 const identities = new Map<string, string[]>();
@@ -99,7 +100,7 @@ for (const [sp, sf, tp, tf] of pairs) {
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
 const closer = rows.filter((r) => r.idSource > r.idTarget).length / rows.length;
 console.log(
-  `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
+  `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
     `closer_to_source=${(closer * 100).toFixed(1)}% pose_err=${mean((r) => r.pose).toFixed(2)}deg expr_err=${mean((r) => r.expr).toFixed(3)} ` +
     `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median)`,
 );

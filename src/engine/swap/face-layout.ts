@@ -20,7 +20,7 @@ export interface WorkGrid {
 }
 
 /** The face is analysed at about this size (cells across its larger side). */
-const WORK_SIZE = 320;
+const WORK_SIZE = 160;
 
 /** The grid for a face of `faceSize` px over `rect`, with its mesh (x, y, z per point, picture px) moved onto it. */
 export function workGrid(rect: Rect, mesh: Float32Array, faceSize: number): WorkGrid {

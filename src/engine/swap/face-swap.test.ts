@@ -7,7 +7,7 @@ import { FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { findEyewear } from './eyewear.ts';
-import { swapFace } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, swapFace, type FaceSwapOptions } from './face-swap.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
 
@@ -29,10 +29,10 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     }
     return entry;
   };
-  const swapped = async (sourceName: string, targetName: string) => {
+  const swapped = async (sourceName: string, targetName: string, options: FaceSwapOptions = DEFAULT_FACE_SWAP) => {
     const [source, target] = await Promise.all([photo(sourceName), photo(targetName)]);
     const canvas = copy(target.image);
-    const rect = swapFace(canvas, target.face.mesh, source.image, source.face.mesh);
+    const rect = swapFace(canvas, target.face.mesh, source.image, source.face.mesh, options);
     return { canvas, rect, target };
   };
   /** Whether the largest face of a picture wears glasses, by the engine's own detector. */
@@ -62,6 +62,34 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     }
     expect(outside).toBe(0);
     expect(inside).toBeGreaterThan(target.face.box.width * target.face.box.height * 0.5);
+  });
+
+  it('works a large face out on a smaller copy without losing the full-size result\'s colour or sharpness', async () => {
+    // img1's face is ~700 px across: the default work size shrinks it about 3 times.
+    const full = await swapped('img3.jpg', 'img1.jpg', { ...DEFAULT_FACE_SWAP, workSize: Infinity });
+    const fast = await swapped('img3.jpg', 'img1.jpg');
+    const rect = boundingRect(full.target.face.mesh, { stride: 3, indices: FACE_OVAL, pad: -40 });
+    const inner = (image: Raster) => readRgb(image, rect);
+    const [a, b] = [inner(full.canvas), inner(fast.canvas)];
+    /** Mean absolute difference to the 4-neighbour mean: the fine detail. */
+    const detail = (rgb: Float32Array) => {
+      let sum = 0;
+      const { width: w, height: h } = rect;
+      for (let y = 1; y < h - 1; y++) {
+        for (let x = 1; x < w - 1; x++) {
+          for (let c = 0; c < 3; c++) {
+            const at = (dx: number, dy: number) => rgb[((y + dy) * w + x + dx) * 3 + c];
+            sum += Math.abs(at(0, 0) - (at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1)) / 4);
+          }
+        }
+      }
+      return sum / ((w - 2) * (h - 2) * 3);
+    };
+    let difference = 0;
+    for (let k = 0; k < a.length; k++) difference += Math.abs(a[k] - b[k]);
+    expect(difference / a.length).toBeLessThan(6);
+    expect(detail(b)).toBeGreaterThan(detail(a) * 0.85);
+    expect(detail(b)).toBeLessThan(detail(a) * 1.2);
   });
 
   // The identity check that matters: an independent look (the face recogniser) at the result, against other photos

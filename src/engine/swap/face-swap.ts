@@ -10,6 +10,7 @@ import { cleanRegion, faceLayout, gridRect, grow, seededRegions, smoothstep, toG
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
+import { enlargeBilinear, resizeRaster } from './resample.ts';
 import { boundingRect, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
@@ -21,10 +22,14 @@ export interface FaceSwapOptions {
   shapeStrength: number;
   /** Keep the target's eyes (its gaze) rather than the source's. */
   keepTargetEyes: boolean;
+  /**
+   * The new face's colour, light, hair and blend are worked out with the face at most this many px across
+   * (larger faces on a smaller copy); the source's finer detail is then added back at full size.
+   */
+  workSize: number;
 }
 
-export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: false };
-
+export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: false, workSize: 256 };
 /** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
 const MIRROR_WHEN_SMALLER = 0.35;
 /** Width of the cross-fade from the own render to the mirrored one, relative to the face's size. */
@@ -57,20 +62,33 @@ const SURROUNDINGS_REACH = 1.4;
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
   const geometry = swapGeometry(sourceMesh, targetMesh, { strength: options.shapeStrength });
   const reshaped = reshapeSurroundings(canvas, targetMesh, geometry);
-
   const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
+  const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
+  const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, source, sourceMesh, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, source, sourceMesh, options);
+  compositeInto(canvas, faceRect, rgb, mask);
+  return unionRect(reshaped, faceRect);
+}
+
+/** The blended new face over `rect` and its blend weight; `painted` is where the render was painted over (0..1). */
+interface NewFace {
+  rgb: Float32Array;
+  mask: Float32Array;
+  painted: Float32Array;
+}
+
+/** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
+function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions): NewFace {
   const faceSize = Math.max(faceRect.width, faceRect.height);
   const { width: w, height: h } = faceRect;
   const n = w * h;
 
   const face = renderSourceFace(source, sourceMesh, geometry, faceRect, faceSize);
-  const background = readRgb(canvas, faceRect);
   // Skin, hair, glasses and lips are looked for on a coarser grid; what is found is brought back to pixels.
   const grid = workGrid(faceRect, geometry, faceSize);
   const layout = faceLayout(grid);
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
-  const sourceSkin = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
+  const { skin: sourceSkin, painted } = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
@@ -83,9 +101,65 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   const coloured = matchColourStats(face.rgb, bare, background, bare, { gainRange: COLOUR_GAIN });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  const blended = multiBandBlend(background, lit, mask, w, h);
-  compositeInto(canvas, faceRect, blended, mask);
-  return unionRect(reshaped, faceRect);
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted };
+}
+
+/**
+ * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
+ * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
+ */
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: Raster, sourceMesh: Float32Array, scale: number, options: FaceSwapOptions): NewFace {
+  const { width: w, height: h } = faceRect;
+  const small = resizeRaster(cropRaster(canvas, faceRect), w * scale, h * scale);
+  const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
+  const sx = small.width / w, sy = small.height / h;
+  const local = new Float32Array(geometry.length);
+  for (let i = 0; i < geometry.length; i += 3) {
+    local[i] = (geometry[i] - faceRect.x) * sx;
+    local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
+    local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
+  }
+  const face = newFace(readRgb(small, smallRect), smallRect, local, source, sourceMesh, options);
+  const rgb = enlargeBilinear(face.rgb, 3, small.width, small.height, w, h);
+  const mask = enlargeBilinear(face.mask, 1, small.width, small.height, w, h);
+  const painted = enlargeBilinear(face.painted, 1, small.width, small.height, w, h);
+  const detail = sourceDetail(source, sourceMesh, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
+  for (let p = 0; p < w * h; p++) {
+    const k = 1 - Math.min(1, painted[p]);
+    if (!(k > 0)) continue;
+    rgb[p * 3] += k * detail[p * 3];
+    rgb[p * 3 + 1] += k * detail[p * 3 + 1];
+    rgb[p * 3 + 2] += k * detail[p * 3 + 2];
+  }
+  return { rgb, mask, painted };
+}
+
+/**
+ * The source face rendered on the new geometry at full size (hidden parts from the mirrored side), less itself
+ * averaged over `f` x `f` blocks and enlarged back: its fine detail, interleaved RGB over `rect` (0 where nothing
+ * was rendered).
+ */
+function sourceDetail(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, f: number): Float32Array {
+  ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, Math.max(rect.width, rect.height)));
+  const { seen, hidden } = splitByVisibility(sourceMesh);
+  const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
+  const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
+  if (hidden.length > 0) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, srcTriangles: hidden.map((i) => MIRROR_POINT[i]) });
+  const { width: w, height: h } = rect;
+  const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
+  const n = w * h;
+  const detail = new Float32Array(n * 3);
+  // Averages of what was rendered only: no false detail along the render's edge.
+  const covered = shrink(face.coverage, w, h, f);
+  const plane = new Float32Array(n);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < n; p++) plane[p] = face.rgb[p * 3 + c];
+    const coarse = shrink(plane, w, h, f);
+    for (let q = 0; q < coarse.length; q++) coarse[q] = covered[q] > 1e-3 ? coarse[q] / covered[q] : 0;
+    const smooth = enlarge(coarse, cw, ch, f, w, h);
+    for (let p = 0; p < n; p++) if (face.coverage[p] > 0) detail[p * 3 + c] = plane[p] - smooth[p];
+  }
+  return detail;
 }
 
 /**
@@ -94,8 +168,16 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
  * skin there, painted in from around. Its teeth squeezed into the new (the target's) lip line are painted over with
  * lips: where the target's mouth is open the target's own teeth show, and where it is closed the new mouth is lips.
  * Its glasses come off, and hair, or background past its face's edge, is painted over from the skin around.
+ * Also returns where it painted (0..1 per pixel).
  */
-function cleanSourceFace(face: WarpResult, geometry: Float32Array, grid: WorkGrid, layout: FaceLayout, outline: Float32Array, mouth: Float32Array): Float32Array {
+function cleanSourceFace(
+  face: WarpResult,
+  geometry: Float32Array,
+  grid: WorkGrid,
+  layout: FaceLayout,
+  outline: Float32Array,
+  mouth: Float32Array,
+): { skin: Float32Array; painted: Float32Array } {
   const { width: w, height: h } = face.rect;
   const cells = grid.width * grid.height;
   const gaps = new Float32Array(w * h);
@@ -103,7 +185,10 @@ function cleanSourceFace(face: WarpResult, geometry: Float32Array, grid: WorkGri
   paintOver(face.rgb, gaps, face.coverage, w, h);
   for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
   const lipLine = rasterizePolygon(geometry, face.rect, { stride: 3, indices: LIPS_OUTER });
-  paintOver(face.rgb, unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips)), face.coverage, w, h);
+  const teeth = unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips));
+  paintOver(face.rgb, teeth, face.coverage, w, h);
+  const painted = gaps;
+  for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], teeth[p]);
 
   let cellsRgb = toGrid(grid, face.rgb);
   const covered = shrink(face.coverage, w, h, grid.factor);
@@ -118,10 +203,12 @@ function cleanSourceFace(face: WarpResult, geometry: Float32Array, grid: WorkGri
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
   if (paint.some((v) => v > 0.02)) {
-    paintOver(face.rgb, toPixels(grid, paint), face.coverage, w, h);
+    const pixels = toPixels(grid, paint);
+    paintOver(face.rgb, pixels, face.coverage, w, h);
+    for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], pixels[p]);
     cellsRgb = toGrid(grid, face.rgb);
   }
-  return likeness(cellsRgb, model, SKIN);
+  return { skin: likeness(cellsRgb, model, SKIN), painted };
 }
 
 /**
@@ -212,25 +299,7 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
  */
 function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
   ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, faceSize));
-  const area = (a: number, b: number, c: number) =>
-    (sourceMesh[b * 3] - sourceMesh[a * 3]) * (sourceMesh[c * 3 + 1] - sourceMesh[a * 3 + 1]) -
-    (sourceMesh[c * 3] - sourceMesh[a * 3]) * (sourceMesh[b * 3 + 1] - sourceMesh[a * 3 + 1]);
-  let orientation = 0;
-  for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
-  const front = Math.sign(orientation) || 1;
-  const seen: number[] = [];
-  const hidden: number[] = [];
-  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
-  for (let t = 0; t < TRIANGULATION.length; t += 3) {
-    const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
-    const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
-    mirrorTriangles.set([ma, mb, mc], t);
-    const own = front * area(a, b, c);
-    // A mirrored triangle's winding is reversed, hence the minus sign.
-    const mirrored = -front * area(ma, mb, mc);
-    if (own >= MIRROR_WHEN_SMALLER * mirrored || own > 0 && mirrored <= 0) seen.push(a, b, c);
-    else hidden.push(a, b, c);
-  }
+  const { seen, hidden, mirrorTriangles } = splitByVisibility(sourceMesh);
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
   if (hidden.length === 0) return face;
@@ -270,6 +339,33 @@ function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Fl
     }
   }
   return face;
+}
+
+/**
+ * The source mesh's triangles (point indices, three a triangle) it shows well, and those it turns away or shows
+ * nearly edge-on (to be taken from the mirrored side); and the mirror image of every triangle of TRIANGULATION.
+ */
+function splitByVisibility(sourceMesh: Float32Array): { seen: number[]; hidden: number[]; mirrorTriangles: Uint16Array } {
+  const area = (a: number, b: number, c: number) =>
+    (sourceMesh[b * 3] - sourceMesh[a * 3]) * (sourceMesh[c * 3 + 1] - sourceMesh[a * 3 + 1]) -
+    (sourceMesh[c * 3] - sourceMesh[a * 3]) * (sourceMesh[b * 3 + 1] - sourceMesh[a * 3 + 1]);
+  let orientation = 0;
+  for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
+  const front = Math.sign(orientation) || 1;
+  const seen: number[] = [];
+  const hidden: number[] = [];
+  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
+  for (let t = 0; t < TRIANGULATION.length; t += 3) {
+    const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
+    const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
+    mirrorTriangles.set([ma, mb, mc], t);
+    const own = front * area(a, b, c);
+    // A mirrored triangle's winding is reversed, hence the minus sign.
+    const mirrored = -front * area(ma, mb, mc);
+    if (own >= MIRROR_WHEN_SMALLER * mirrored || own > 0 && mirrored <= 0) seen.push(a, b, c);
+    else hidden.push(a, b, c);
+  }
+  return { seen, hidden, mirrorTriangles };
 }
 
 /** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FACES_DIR, loadRaster } from '../../../test/load-raster.ts';
 import { createRaster, type Raster } from '../image/raster.ts';
-import { lanczos, resizeRaster } from './resample.ts';
+import { enlargeBilinear, lanczos, resizeRaster } from './resample.ts';
 
 function meanAbsDiff(a: Raster, b: Raster, channels = 3): number {
   let total = 0;
@@ -76,6 +76,25 @@ describe('resizeRaster', () => {
       for (let p = 0; p < photo.width * photo.height; p++) a += photo.data[p * 4 + c];
       for (let p = 0; p < small.width * small.height; p++) b += small.data[p * 4 + c];
       expect(b / (small.width * small.height)).toBeCloseTo(a / (photo.width * photo.height), 0);
+    }
+  });
+});
+
+describe('enlargeBilinear', () => {
+  it('keeps a constant, and a linear ramp exactly linear between the edge samples', () => {
+    const w = 5, h = 4;
+    const src = new Float32Array(w * h * 2);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) src.set([7, 10 * x + 3 * y], (y * w + x) * 2);
+    const out = enlargeBilinear(src, 2, w, h, 15, 12);
+    expect(out.length).toBe(15 * 12 * 2);
+    for (let y = 0; y < 12; y++) {
+      for (let x = 0; x < 15; x++) {
+        expect(out[(y * 15 + x) * 2]).toBeCloseTo(7, 5);
+        // Centres aligned: output x maps to (x + 0.5) / 3 - 0.5 in the input, clamped to the edge samples.
+        const sx = Math.min(w - 1, Math.max(0, (x + 0.5) / 3 - 0.5));
+        const sy = Math.min(h - 1, Math.max(0, (y + 0.5) / 3 - 0.5));
+        expect(out[(y * 15 + x) * 2 + 1]).toBeCloseTo(10 * sx + 3 * sy, 4);
+      }
     }
   });
 });

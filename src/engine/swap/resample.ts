@@ -251,3 +251,39 @@ function verticalRgba(mid: Int16Array, w: number, out: Uint8ClampedArray, outH: 
     }
   }
 }
+
+/**
+ * Enlarges interleaved float samples (`channels` a pixel) from w x h to `width` x `height` bilinearly, pixel centres
+ * aligned as in {@link resizeRaster} and edges repeated. Meant for enlarging: shrinking with it would alias.
+ */
+export function enlargeBilinear(src: Float32Array, channels: number, w: number, h: number, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height * channels);
+  const axis = (inSize: number, outSize: number) => {
+    const lo = new Int32Array(outSize);
+    const hi = new Int32Array(outSize);
+    const frac = new Float32Array(outSize);
+    for (let i = 0; i < outSize; i++) {
+      const c = Math.min(inSize - 1, Math.max(0, ((i + 0.5) * inSize) / outSize - 0.5));
+      lo[i] = Math.floor(c);
+      hi[i] = Math.min(inSize - 1, lo[i] + 1);
+      frac[i] = c - lo[i];
+    }
+    return { lo, hi, frac };
+  };
+  const xs = axis(w, width);
+  const ys = axis(h, height);
+  for (let y = 0; y < height; y++) {
+    const r0 = ys.lo[y] * w, r1 = ys.hi[y] * w, fy = ys.frac[y];
+    for (let x = 0, o = y * width * channels; x < width; x++) {
+      const a = (r0 + xs.lo[x]) * channels, b = (r0 + xs.hi[x]) * channels;
+      const c = (r1 + xs.lo[x]) * channels, d = (r1 + xs.hi[x]) * channels;
+      const fx = xs.frac[x];
+      for (let k = 0; k < channels; k++, o++) {
+        const top = src[a + k] + fx * (src[b + k] - src[a + k]);
+        const bottom = src[c + k] + fx * (src[d + k] - src[c + k]);
+        out[o] = top + fy * (bottom - top);
+      }
+    }
+  }
+  return out;
+}
