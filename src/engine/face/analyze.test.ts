@@ -97,11 +97,11 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
       const errors = NAMES.map((name, k) => Math.hypot(l5[2 * k] - label[name][0], l5[2 * k + 1] - label[name][1]) / iod(label));
       const mean = errors.reduce((a, b) => a + b) / errors.length;
       rows.push(`${label.file}#${label.face}: ${errors.map((e) => (100 * e).toFixed(1)).join(' / ')} % (mean ${(100 * mean).toFixed(1)} %)`);
-      // Eye centres (iris model) within 5 % of the eye distance; nose tip and mouth corners are less sharply
-      // defined (the mesh's nose tip sits a little lower than the labelled pronasale) and get 12 %.
-      expect(errors[0]).toBeLessThan(0.05);
-      expect(errors[1]).toBeLessThan(0.05);
-      for (const e of errors.slice(2)) expect(e).toBeLessThan(0.12);
+      // Eye centres (iris model) and mouth corners within 5 % of the eye distance. The mesh's nose tip (point 1)
+      // sits on the lower edge of the tip or the ala, below and beside the labelled pronasale (up to 10.5 %; no
+      // crop scale, mirrored pass, extra pass or the 478-point attention model brings it under 5 %), so 12 %.
+      for (const k of [0, 1, 3, 4]) expect(errors[k], NAMES[k]).toBeLessThan(0.05);
+      expect(errors[2], 'nose').toBeLessThan(0.12);
       expect(mean).toBeLessThan(0.05);
     }
     console.log(`landmark error / inter-ocular distance (eyes / nose / mouth corners):\n  ${rows.join('\n  ')}`);
