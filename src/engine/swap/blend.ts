@@ -305,11 +305,17 @@ export function compositeInto(target: Raster, rect: Rect, rgb: Float32Array, mas
     for (let x = x0; x < x1; x++, p++, d += 4) {
       const m = mask[p];
       if (!(m > 0)) continue;
-      const k = m >= 1 ? 1 : m;
       const q = p * 3;
-      data[d] = Math.round(data[d] + k * (rgb[q] - data[d]));
-      data[d + 1] = Math.round(data[d + 1] + k * (rgb[q + 1] - data[d + 1]));
-      data[d + 2] = Math.round(data[d + 2] + k * (rgb[q + 2] - data[d + 2]));
+      // Uint8ClampedArray rounds to nearest (and clamps) on store.
+      if (m >= 1) {
+        data[d] = rgb[q];
+        data[d + 1] = rgb[q + 1];
+        data[d + 2] = rgb[q + 2];
+        continue;
+      }
+      data[d] += m * (rgb[q] - data[d]);
+      data[d + 1] += m * (rgb[q + 1] - data[d + 1]);
+      data[d + 2] += m * (rgb[q + 2] - data[d + 2]);
     }
   }
 }

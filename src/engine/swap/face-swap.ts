@@ -490,7 +490,11 @@ function reshapeSurroundings(canvas: Raster, from: Float32Array, to: Float32Arra
   for (let k = 0; k < LIPS_INNER.length; k++) triangles.push(LIPS_INNER[k], LIPS_INNER[(k + 1) % LIPS_INNER.length], mouthCentre);
 
   const rect = boundingRect(src.subarray(ringStart * 2, (ringStart + ovalCount) * 2), { pad: 2, clipWidth: canvas.width, clipHeight: canvas.height });
-  const bent = warpTriangles(canvas, src, dst, triangles, rect, { cullSource: false, cullDest: false });
-  compositeInto(canvas, rect, bent.rgb, bent.coverage);
+  // Bent from a copy of the rectangle straight into the picture.
+  for (let i = 0; i < total; i++) {
+    src[i * 2] -= rect.x;
+    src[i * 2 + 1] -= rect.y;
+  }
+  warpTriangles(cropRaster(canvas, rect), src, dst, triangles, rect, { cullSource: false, cullDest: false, writeTo: canvas });
   return rect;
 }
