@@ -3,13 +3,14 @@ import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
 import { createRaster, type Raster } from '../image/raster.ts';
+import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, shrink } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { readRgb } from './patch.ts';
+import { lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, resizeRaster } from './resample.ts';
 import { boundingRect, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
@@ -51,8 +52,16 @@ const SKIN = { redder: 0.3 };
 const STRAY_GROWTH = 0.015;
 /** Stray hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
 const STRAY_REACH = 0.05;
+/** Local contrast (std of luma over 3 x 3 px, 0..255) from which a patch is too busy to be skin: metal, lace, hair. */
+const BUSY: [number, number] = [20, 36];
+/** Something unlike skin near the face's edge (within the first figure, relative to the face's size) is painted over unless it reaches deeper than the second. */
+const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
+/** Such an object is painted over this far past where it is found (relative to the face's size). */
+const EDGE_OBJECT_GROWTH = 0.05;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
+/** The bend is worked out on a grid this fine, relative to the face's radius. */
+const BEND_CELL = 1 / 40;
 
 /**
  * Puts the source face (its pixels and proportions) on one target face of `canvas`, in place.
@@ -193,13 +202,33 @@ function cleanSourceFace(
   let cellsRgb = toGrid(grid, face.rgb);
   const covered = shrink(face.coverage, w, h, grid.factor);
   const model = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, covered);
-  const stray = likeness(cellsRgb, model, SKIN);
-  for (let c = 0; c < cells; c++) stray[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * layout.strayZone[c] * (1 - stray[c]) : 0;
+  const skin = likeness(cellsRgb, model, SKIN);
+  const busy = toGrid(grid, localContrast(face.rgb, face.coverage, w, h));
+  const notSkin = new Float32Array(cells);
+  const stray = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) {
+    notSkin[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c * 3])) : 0;
+    stray[c] = notSkin[c] * layout.strayZone[c];
+  }
   // Stray hair reaches in from the face's edge; a dark patch inside the face (eye make-up, a shadow) is the face's own.
+  const reachesIn = (c: number) => layout.toEdge[c] < grid.faceSize * STRAY_REACH;
   const region = cleanRegion(stray, grid.width, grid.height, grid.faceSize);
-  const fromEdge = seededRegions((c) => region[c] >= 0.5, (c) => layout.toEdge[c] < grid.faceSize * STRAY_REACH, grid.width, grid.height).label;
+  const fromEdge = seededRegions((c) => region[c] >= 0.5, reachesIn, grid.width, grid.height).label;
   for (let c = 0; c < cells; c++) if (!fromEdge[c]) region[c] = 0;
+  // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
+  // is not the face either; one that reaches deep inside (a beard) is.
+  const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
+  const nearEdge = (c: number) => layout.toEdge[c] < grid.faceSize * EDGE_OBJECT_DEPTH[0];
+  const { label, sizes } = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
+  const deep = new Uint8Array(sizes.length);
+  for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1]) deep[label[c]] = 1;
+  const edgeObjects = new Float32Array(cells);
+  // Only below the temples (where the stray-hair painter does not look): higher up, a busy patch is eye make-up.
+  for (let c = 0; c < cells; c++) if (label[c] && !deep[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
+  // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
+  const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
+  for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
   if (paint.some((v) => v > 0.02)) {
@@ -242,6 +271,33 @@ function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel)
   const lipLike = likeness(pixels, lipColour);
   const out = new Float32Array(region.length);
   inside.forEach((p, k) => (out[p] = region[p] * (1 - lipLike[k])));
+  return out;
+}
+
+/**
+ * Standard deviation of luma over each pixel's 3 x 3 neighbourhood, as interleaved RGB (the same in all three); 0
+ * where the neighbourhood is not all `covered`.
+ */
+function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: number): Float32Array {
+  const luma = lumaOf(rgb);
+  const out = new Float32Array(w * h * 3);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      let sum = 0, squares = 0, whole = true;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          whole &&= covered[(y + dy) * w + x + dx] > 0;
+          const v = luma[(y + dy) * w + x + dx];
+          sum += v;
+          squares += v * v;
+        }
+      }
+      if (!whole) continue;
+      const sd = Math.sqrt(Math.max(0, squares / 9 - (sum / 9) ** 2));
+      const p = (y * w + x) * 3;
+      out[p] = out[p + 1] = out[p + 2] = sd;
+    }
+  }
   return out;
 }
 
@@ -443,58 +499,20 @@ function faceMask(geometry: Float32Array, rect: Rect, outline: Float32Array, fac
 
 /**
  * Bends the target picture so that its face outline, features and mouth opening move to the new geometry, with the
- * bend fading to nothing at a ring around the face: no doubled jaw line, no tear. Piecewise affine over the mesh,
- * a band of triangles out to the ring, and a fan over the mouth opening (which the mesh leaves open).
+ * bend fading to nothing at a ring around the face (1.4 times its radius): no doubled jaw line, no tear.
  */
 function reshapeSurroundings(canvas: Raster, from: Float32Array, to: Float32Array): Rect {
-  const points = from.length / 3;
-  const ovalCount = FACE_OVAL.length;
-  const ringStart = points;
-  const mouthCentre = points + ovalCount;
-  const total = mouthCentre + 1;
-  const src = new Float32Array(total * 2);
-  const dst = new Float32Array(total * 2);
-  for (let i = 0; i < points; i++) {
-    src[i * 2] = from[i * 3];
-    src[i * 2 + 1] = from[i * 3 + 1];
-    dst[i * 2] = to[i * 3];
-    dst[i * 2 + 1] = to[i * 3 + 1];
-  }
   let cx = 0, cy = 0;
   for (const i of FACE_OVAL) {
-    cx += from[i * 3] / ovalCount;
-    cy += from[i * 3 + 1] / ovalCount;
+    cx += from[i * 3] / FACE_OVAL.length;
+    cy += from[i * 3 + 1] / FACE_OVAL.length;
   }
+  let radius = 0;
+  const ring = new Float32Array(FACE_OVAL.length * 2);
   FACE_OVAL.forEach((i, k) => {
-    // The ring stays put: outside it nothing moves.
-    const x = cx + (from[i * 3] - cx) * SURROUNDINGS_REACH;
-    const y = cy + (from[i * 3 + 1] - cy) * SURROUNDINGS_REACH;
-    src[(ringStart + k) * 2] = dst[(ringStart + k) * 2] = x;
-    src[(ringStart + k) * 2 + 1] = dst[(ringStart + k) * 2 + 1] = y;
+    ring[k * 2] = cx + (from[i * 3] - cx) * SURROUNDINGS_REACH;
+    ring[k * 2 + 1] = cy + (from[i * 3 + 1] - cy) * SURROUNDINGS_REACH;
+    radius += Math.hypot(from[i * 3] - cx, from[i * 3 + 1] - cy) / FACE_OVAL.length;
   });
-  for (const [mesh, out] of [[from, src], [to, dst]] as const) {
-    let mx = 0, my = 0;
-    for (const i of LIPS_INNER) {
-      mx += mesh[i * 3] / LIPS_INNER.length;
-      my += mesh[i * 3 + 1] / LIPS_INNER.length;
-    }
-    out[mouthCentre * 2] = mx;
-    out[mouthCentre * 2 + 1] = my;
-  }
-  const triangles: number[] = Array.from(TRIANGULATION);
-  for (let k = 0; k < ovalCount; k++) {
-    const a = FACE_OVAL[k], b = FACE_OVAL[(k + 1) % ovalCount];
-    const ra = ringStart + k, rb = ringStart + ((k + 1) % ovalCount);
-    triangles.push(a, b, ra, b, rb, ra);
-  }
-  for (let k = 0; k < LIPS_INNER.length; k++) triangles.push(LIPS_INNER[k], LIPS_INNER[(k + 1) % LIPS_INNER.length], mouthCentre);
-
-  const rect = boundingRect(src.subarray(ringStart * 2, (ringStart + ovalCount) * 2), { pad: 2, clipWidth: canvas.width, clipHeight: canvas.height });
-  // Bent from a copy of the rectangle straight into the picture.
-  for (let i = 0; i < total; i++) {
-    src[i * 2] -= rect.x;
-    src[i * 2 + 1] -= rect.y;
-  }
-  warpTriangles(cropRaster(canvas, rect), src, dst, triangles, rect, { cullSource: false, cullDest: false, writeTo: canvas });
-  return rect;
+  return bendPicture(canvas, from, to, { stride: 3, ring, cell: Math.max(2, radius * BEND_CELL) });
 }

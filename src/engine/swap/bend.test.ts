@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createRaster, type Raster } from '../image/raster.ts';
+import { bendPicture } from './bend.ts';
+
+/** A 200 x 200 picture, dark above y = 100 and light below (an edge, like a jaw line against a collar). */
+function edgePicture(): Raster {
+  const image = createRaster(200, 200);
+  for (let y = 0; y < 200; y++) {
+    for (let x = 0; x < 200; x++) {
+      const p = (y * 200 + x) * 4;
+      image.data.fill(y < 100 ? 40 : 220, p, p + 3);
+      image.data[p + 3] = 255;
+    }
+  }
+  return image;
+}
+
+/** Where the edge crosses column x: the first row, from the top, lighter than half-way (sub-pixel). */
+function edgeAt(image: Raster, x: number): number {
+  for (let y = 1; y < image.height; y++) {
+    const v = image.data[(y * image.width + x) * 4];
+    const above = image.data[((y - 1) * image.width + x) * 4];
+    if (v >= 130 && above < 130) return y - 1 + (130 - above) / (v - above) + 0.5;
+  }
+  return NaN;
+}
+
+describe('bendPicture', () => {
+  // Points on a circle around the centre, all moved 8 px up; the ring, twice as wide, holds still.
+  const from: number[] = [];
+  const to: number[] = [];
+  const ring: number[] = [];
+  for (let k = 0; k < 24; k++) {
+    const a = (k / 24) * 2 * Math.PI;
+    from.push(100 + 30 * Math.cos(a), 100 + 30 * Math.sin(a));
+    to.push(100 + 30 * Math.cos(a), 100 - 8 + 30 * Math.sin(a));
+    ring.push(100 + 70 * Math.cos(a), 100 + 70 * Math.sin(a));
+  }
+  from.push(100, 100);
+  to.push(100, 92);
+
+  it('moves what was at the points to their new places, and nothing past the ring', () => {
+    const original = edgePicture();
+    const image = edgePicture();
+    const rect = bendPicture(image, from, to, { stride: 2, ring, cell: 3 });
+    expect(edgeAt(image, 100)).toBeCloseTo(92, 0);
+    expect(edgeAt(original, 100)).toBeCloseTo(100, 5);
+    for (let y = 0; y < 200; y++) {
+      for (let x = 0; x < 200; x++) {
+        const within = x >= rect.x && y >= rect.y && x < rect.x + rect.width && y < rect.y + rect.height;
+        const outsideRing = Math.hypot(x + 0.5 - 100, y + 0.5 - 100) > 70 * Math.cos(Math.PI / 24);
+        if (!within || outsideRing) expect(image.data[(y * 200 + x) * 4], `${x},${y}`).toBe(original.data[(y * 200 + x) * 4]);
+      }
+    }
+  });
+
+  it('bends an edge it crosses into a smooth curve, without corners', () => {
+    const image = edgePicture();
+    bendPicture(image, from, to, { stride: 2, ring, cell: 3 });
+    const rows = Array.from({ length: 140 }, (_, k) => edgeAt(image, 30 + k));
+    // Every column's edge moves up by 0 (at the ring) to 8 (inside), and its curvature stays small everywhere.
+    for (const y of rows) expect(y).toBeGreaterThan(91);
+    for (const y of rows) expect(y).toBeLessThan(100.6);
+    for (let k = 1; k + 1 < rows.length; k++) expect(Math.abs(rows[k - 1] - 2 * rows[k] + rows[k + 1]), `column ${30 + k}`).toBeLessThan(0.6);
+  });
+});

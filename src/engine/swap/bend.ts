@@ -1,0 +1,115 @@
+import type { Raster } from '../image/raster.ts';
+import { poissonBlend } from './blend.ts';
+import { gaussianBlur, rasterizePolygon } from './mask.ts';
+import { boundingRect, type Rect } from './region.ts';
+
+/** The bend's last smoothing, in grid cells. */
+const SMOOTHING = 1.5;
+
+/** Options for {@link bendPicture}. */
+export interface BendOptions {
+  /** Numbers per point in `from` and `to` (2 for x,y; 3 for mesh x,y,z). */
+  stride: number;
+  /** The ring past which nothing moves: x,y pairs of a closed polygon around the points, in picture px. */
+  ring: ArrayLike<number>;
+  /** Size of the grid cells the bend is worked out on, px (it is smooth at that scale). */
+  cell: number;
+}
+
+/**
+ * Bends `picture` in place so that what was at each point of `from` comes to the matching point of `to`, smoothly:
+ * the shift is known at the points, nothing moves on or past the ring, and in between the shift is the smoothest
+ * surface (a membrane) through those values, worked out on a coarse grid. Unlike a piecewise-affine warp over a
+ * few large triangles, this bends an edge it crosses (a jaw line, a collar) into a curve, never into corners.
+ * Returns the rectangle that may have changed: the ring's bounds.
+ */
+export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayLike<number>, options: BendOptions): Rect {
+  const { stride, ring, cell } = options;
+  const rect = boundingRect(ring, { pad: 1, clipWidth: picture.width, clipHeight: picture.height });
+  const gw = Math.ceil(rect.width / cell) + 1;
+  const gh = Math.ceil(rect.height / cell) + 1;
+  const cells = gw * gh;
+  // Known shifts, per cell: the mean of the points' (the shift is looked up at the new place: to -> from).
+  const known = new Float32Array(cells * 3);
+  const count = new Float32Array(cells);
+  for (let i = 0; i + 1 < to.length; i += stride) {
+    const gx = Math.round((to[i] - rect.x) / cell);
+    const gy = Math.round((to[i + 1] - rect.y) / cell);
+    if (gx < 0 || gy < 0 || gx >= gw || gy >= gh) continue;
+    const c = gy * gw + gx;
+    known[c * 3] += from[i] - to[i];
+    known[c * 3 + 1] += from[i + 1] - to[i + 1];
+    count[c]++;
+  }
+  // Grid nodes sit at rect.x + gx * cell: the ring rasterised on the grid, nodes outside it are held at 0.
+  const gridRing = new Float32Array(ring.length);
+  for (let k = 0; k < ring.length; k += 2) {
+    gridRing[k] = (ring[k] - rect.x) / cell + 0.5;
+    gridRing[k + 1] = (ring[k + 1] - rect.y) / cell + 0.5;
+  }
+  const inside = rasterizePolygon(gridRing, { x: 0, y: 0, width: gw, height: gh });
+  const free = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) {
+    if (count[c] > 0 && inside[c] > 0.5) {
+      known[c * 3] /= count[c];
+      known[c * 3 + 1] /= count[c];
+    } else {
+      known[c * 3] = known[c * 3 + 1] = 0;
+      free[c] = inside[c] > 0.5 ? 1 : 0;
+    }
+  }
+  const shift = poissonBlend(known, new Float32Array(cells * 3), free, gw, gh);
+  // A membrane peaks at a lone point: a slight blur rounds it off. Nodes next to the outside are held at 0 too, so
+  // that no pixel past the ring (which is about convex) interpolates a shift.
+  const still = new Uint8Array(cells);
+  for (let y = 0; y < gh; y++) {
+    for (let x = 0; x < gw; x++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx, ny = y + dy;
+          // Past the picture's edge is no outside: a face at the edge bends up to it.
+          if (nx >= 0 && ny >= 0 && nx < gw && ny < gh && !(inside[ny * gw + nx] > 0.5)) still[y * gw + x] = 1;
+        }
+      }
+    }
+  }
+  const plane = new Float32Array(cells);
+  for (let k = 0; k < 2; k++) {
+    for (let c = 0; c < cells; c++) plane[c] = shift[c * 3 + k];
+    gaussianBlur(plane, gw, gh, SMOOTHING, plane);
+    for (let c = 0; c < cells; c++) shift[c * 3 + k] = still[c] ? 0 : plane[c];
+  }
+
+  // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it.
+  const { x: rx, y: ry, width: rw, height: rh } = rect;
+  const snapshot = new Uint8ClampedArray(rw * rh * 4);
+  for (let y = 0; y < rh; y++) snapshot.set(picture.data.subarray(((ry + y) * picture.width + rx) * 4, ((ry + y) * picture.width + rx + rw) * 4), y * rw * 4);
+  const data = picture.data;
+  for (let y = 0; y < rh; y++) {
+    const gy = (y + 0.5) / cell;
+    const j0 = Math.min(gh - 2, Math.floor(gy));
+    const fy = gy - j0;
+    for (let x = 0; x < rw; x++) {
+      const gx = (x + 0.5) / cell;
+      const i0 = Math.min(gw - 2, Math.floor(gx));
+      const fx = gx - i0;
+      const a = (j0 * gw + i0) * 3, b = a + 3, c = a + gw * 3, d = c + 3;
+      const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+      const dx = w00 * shift[a] + w10 * shift[b] + w01 * shift[c] + w11 * shift[d];
+      const dy = w00 * shift[a + 1] + w10 * shift[b + 1] + w01 * shift[c + 1] + w11 * shift[d + 1];
+      if (Math.abs(dx) < 1e-3 && Math.abs(dy) < 1e-3) continue;
+      // Bilinear sample at the shifted pixel centre, edges clamped.
+      const sx = Math.min(rw - 1, Math.max(0, x + dx));
+      const sy = Math.min(rh - 1, Math.max(0, y + dy));
+      const x0 = Math.min(rw - 2, Math.floor(sx)), y0 = Math.min(rh - 2, Math.floor(sy));
+      const ux = sx - x0, uy = sy - y0;
+      const p00 = (y0 * rw + x0) * 4, p10 = p00 + 4, p01 = p00 + rw * 4, p11 = p01 + 4;
+      const v00 = (1 - ux) * (1 - uy), v10 = ux * (1 - uy), v01 = (1 - ux) * uy, v11 = ux * uy;
+      const o = ((ry + y) * picture.width + rx + x) * 4;
+      data[o] = v00 * snapshot[p00] + v10 * snapshot[p10] + v01 * snapshot[p01] + v11 * snapshot[p11];
+      data[o + 1] = v00 * snapshot[p00 + 1] + v10 * snapshot[p10 + 1] + v01 * snapshot[p01 + 1] + v11 * snapshot[p11 + 1];
+      data[o + 2] = v00 * snapshot[p00 + 2] + v10 * snapshot[p10 + 2] + v01 * snapshot[p01 + 2] + v11 * snapshot[p11 + 2];
+    }
+  }
+  return rect;
+}
