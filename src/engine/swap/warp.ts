@@ -54,11 +54,6 @@ export interface WarpOptions {
   into?: WarpResult;
   /** With `into`: only write pixels whose coverage is still 0 (fill holes left by a first pass). */
   onlyUncovered?: boolean;
-  /**
-   * Write the samples straight into this picture's RGB (alpha untouched), at the destination pixels, rather than
-   * into the result's `rgb` (left empty); coverage is still kept. It must not be the source picture.
-   */
-  writeTo?: Raster;
 }
 
 const AREA_EPS = 1e-6;
@@ -141,11 +136,9 @@ export function warpTriangles(
   if (into && (into.rect.width !== rw || into.rect.height !== rh || into.rect.x !== rect.x || into.rect.y !== rect.y)) {
     throw new Error('warpTriangles: `into` covers a different rectangle');
   }
-  const writeTo = options.writeTo;
-  if (writeTo === src) throw new Error('warpTriangles: `writeTo` must not be the source picture');
   const result: WarpResult = into
     ? { ...into, status: new Uint8Array(triCount) }
-    : { rect: { ...rect }, rgb: new Float32Array(writeTo ? 0 : rw * rh * 3), coverage: new Float32Array(rw * rh), status: new Uint8Array(triCount) };
+    : { rect: { ...rect }, rgb: new Float32Array(rw * rh * 3), coverage: new Float32Array(rw * rh), status: new Uint8Array(triCount) };
   if (depthTest && !result.depth) result.depth = new Float32Array(rw * rh).fill(Infinity);
   const { rgb, coverage, status } = result;
   const depth = result.depth ?? new Float32Array(0);
@@ -156,8 +149,6 @@ export function warpTriangles(
   const sw = src.width;
   const sh = src.height;
   const sdata = src.data;
-  const out = writeTo?.data;
-  const outWidth = writeTo?.width ?? 0;
   const aff = new Float64Array(6);
   const vx = new Float64Array(3);
   const vy = new Float64Array(3);
@@ -337,21 +328,10 @@ export function warpTriangles(
         const w10 = fx * (1 - fy);
         const w01 = (1 - fx) * fy;
         const w11 = fx * fy;
-        const red = w00 * sdata[p00] + w10 * sdata[p10] + w01 * sdata[p01] + w11 * sdata[p11];
-        const green = w00 * sdata[p00 + 1] + w10 * sdata[p10 + 1] + w01 * sdata[p01 + 1] + w11 * sdata[p11 + 1];
-        const blue = w00 * sdata[p00 + 2] + w10 * sdata[p10 + 2] + w01 * sdata[p01 + 2] + w11 * sdata[p11 + 2];
-        if (out) {
-          // Uint8ClampedArray rounds to nearest on store.
-          const q = ((rect.y + j) * outWidth + rect.x + i) * 4;
-          out[q] = red;
-          out[q + 1] = green;
-          out[q + 2] = blue;
-        } else {
-          const q = o * 3;
-          rgb[q] = red;
-          rgb[q + 1] = green;
-          rgb[q + 2] = blue;
-        }
+        const q = o * 3;
+        rgb[q] = w00 * sdata[p00] + w10 * sdata[p10] + w01 * sdata[p01] + w11 * sdata[p11];
+        rgb[q + 1] = w00 * sdata[p00 + 1] + w10 * sdata[p10 + 1] + w01 * sdata[p01 + 1] + w11 * sdata[p11 + 1];
+        rgb[q + 2] = w00 * sdata[p00 + 2] + w10 * sdata[p10 + 2] + w01 * sdata[p01 + 2] + w11 * sdata[p11 + 2];
         coverage[o] = 1;
       }
     }
