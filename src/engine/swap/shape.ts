@@ -16,6 +16,8 @@ const MOUTH = [...LIPS_OUTER, ...LIPS_INNER, ...LIPS_BETWEEN];
 const MOUTH_CORNER_L = 61;
 const MOUTH_CORNER_R = 291;
 const LOWER_LIP = 17;
+/** How far (relative to the mouth's width) the skin around the mouth follows the mouth's new shape, fading out. */
+const MOUTH_REACH = 0.6;
 const EYES = [
   { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left },
   { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right },
@@ -32,7 +34,9 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
   const lowerLipBefore = point(result, LOWER_LIP);
   const mouthFrom = frame(targetMesh, MOUTH_CORNER_L, MOUTH_CORNER_R);
   const mouthTo = { ...frame(result, MOUTH_CORNER_L, MOUTH_CORNER_R), scale: mouthFrom.scale * scaleOf(result, targetMesh) };
+  const beforeMouth = result.slice();
   transplant(targetMesh, result, MOUTH, mouthFrom, mouthTo, 1);
+  carryAround(beforeMouth, result, MOUTH, new Set<number>([...MOUTH, ...CHIN, ...RIGID]), MOUTH_REACH * mouthTo.scale);
   // The chin follows the lower lip when the target's mouth is open wider than the source's.
   const lowerLipAfter = point(result, LOWER_LIP);
   for (const i of CHIN) for (let k = 0; k < 3; k++) result[i * 3 + k] += 0.85 * (lowerLipAfter[k] - lowerLipBefore[k]);
@@ -45,6 +49,32 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
     transplant(targetMesh, result, eye.ring, from, to, 0.6);
   }
   return result;
+}
+
+/**
+ * The skin around `moved` points follows them, fading out with distance (0 at `reach`), so no triangle between the
+ * moved points and their still neighbours is stretched into streaks. Each point takes the inverse-distance-weighted
+ * mean of the moved points' shifts. `before` is the mesh before they moved, `mesh` after; `fixed` points stay.
+ */
+function carryAround(before: Float32Array, mesh: Float32Array, moved: readonly number[], fixed: Set<number>, reach: number): void {
+  const points = mesh.length / 3;
+  for (let j = 0; j < points; j++) {
+    if (fixed.has(j)) continue;
+    let nearest = Infinity;
+    let total = 0;
+    const shift = [0, 0, 0];
+    for (const i of moved) {
+      const d2 = (before[j * 3] - before[i * 3]) ** 2 + (before[j * 3 + 1] - before[i * 3 + 1]) ** 2;
+      nearest = Math.min(nearest, d2);
+      const w = 1 / (d2 + 1e-6);
+      total += w;
+      for (let k = 0; k < 3; k++) shift[k] += w * (mesh[i * 3 + k] - before[i * 3 + k]);
+    }
+    const t = Math.min(1, Math.sqrt(nearest) / reach);
+    const weight = 1 - t * t * (3 - 2 * t);
+    if (weight <= 0) continue;
+    for (let k = 0; k < 3; k++) mesh[j * 3 + k] += (weight * shift[k]) / total;
+  }
 }
 
 interface Frame {
