@@ -144,29 +144,30 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
 }
 
 /**
- * The source face rendered on the new geometry at full size (hidden parts from the mirrored side), less itself
- * averaged over `f` x `f` blocks and enlarged back: its fine detail, interleaved RGB over `rect` (0 where nothing
- * was rendered).
+ * The source face rendered on the new geometry at full size, less itself averaged over `f` x `f` blocks and
+ * enlarged back: its fine detail, interleaved RGB over `rect` (0 where nothing was rendered).
  */
 function sourceDetail(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, f: number): Float32Array {
   ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, Math.max(rect.width, rect.height)));
-  const { seen, hidden } = splitByVisibility(sourceMesh);
-  const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
-  const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
-  if (hidden.length > 0) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, srcTriangles: hidden.map((i) => MIRROR_POINT[i]) });
+  // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
+  // no detail (the render on the copy cross-fades it).
+  const face = warpTriangles(source, sourceMesh, geometry, splitByVisibility(sourceMesh).seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
   const { width: w, height: h } = rect;
   const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
   const n = w * h;
   const detail = new Float32Array(n * 3);
   // Averages of what was rendered only: no false detail along the render's edge.
   const covered = shrink(face.coverage, w, h, f);
+  // Faded out along the render's edge, where the copy's render has the mirrored side or the outline's blur instead.
+  const fade = enlarge(covered, cw, ch, f, w, h);
+  for (let p = 0; p < n; p++) fade[p] = face.coverage[p] > 0 ? smoothstep(0.6, 1, fade[p]) : 0;
   const plane = new Float32Array(n);
   for (let c = 0; c < 3; c++) {
     for (let p = 0; p < n; p++) plane[p] = face.rgb[p * 3 + c];
     const coarse = shrink(plane, w, h, f);
     for (let q = 0; q < coarse.length; q++) coarse[q] = covered[q] > 1e-3 ? coarse[q] / covered[q] : 0;
     const smooth = enlarge(coarse, cw, ch, f, w, h);
-    for (let p = 0; p < n; p++) if (face.coverage[p] > 0) detail[p * 3 + c] = plane[p] - smooth[p];
+    for (let p = 0; p < n; p++) detail[p * 3 + c] = fade[p] * (plane[p] - smooth[p]);
   }
   return detail;
 }
