@@ -1,7 +1,6 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
 import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
-import { MIRROR_POINT } from '../face/symmetry.ts';
 import { createRaster, type Raster } from '../image/raster.ts';
 import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
@@ -14,6 +13,7 @@ import { lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, resizeRaster } from './resample.ts';
 import { boundingRect, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
+import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
 
@@ -31,8 +31,6 @@ export interface FaceSwapOptions {
 }
 
 export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: false, workSize: 256 };
-/** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
-const MIRROR_WHEN_SMALLER = 0.35;
 /** Width of the cross-fade from the own render to the mirrored one, relative to the face's size. */
 const MIRROR_BAND = 0.02;
 /** Reach of the relighting of the mirrored render, relative to the face's size; and its largest gain. */
@@ -73,7 +71,8 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   const reshaped = reshapeSurroundings(canvas, targetMesh, geometry);
   const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
   const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
-  const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, source, sourceMesh, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, source, sourceMesh, options);
+  const from: SourceFace = { image: source, mesh: sourceMesh, visibility: sourceVisibility(source, sourceMesh) };
+  const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
   compositeInto(canvas, faceRect, rgb, mask);
   return unionRect(reshaped, faceRect);
 }
@@ -85,13 +84,20 @@ interface NewFace {
   painted: Float32Array;
 }
 
+/** The source's picture, its face's mesh (x, y, z per point, its px) and which of its triangles show the face. */
+interface SourceFace {
+  image: Raster;
+  mesh: Float32Array;
+  visibility: Visibility;
+}
+
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
-function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions): NewFace {
+function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Array, source: SourceFace, options: FaceSwapOptions): NewFace {
   const faceSize = Math.max(faceRect.width, faceRect.height);
   const { width: w, height: h } = faceRect;
   const n = w * h;
 
-  const face = renderSourceFace(source, sourceMesh, geometry, faceRect, faceSize);
+  const face = renderSourceFace(source, geometry, faceRect, faceSize);
   // Skin, hair, glasses and lips are looked for on a coarser grid; what is found is brought back to pixels.
   const grid = workGrid(faceRect, geometry, faceSize);
   const layout = faceLayout(grid);
@@ -117,7 +123,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: Raster, sourceMesh: Float32Array, scale: number, options: FaceSwapOptions): NewFace {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): NewFace {
   const { width: w, height: h } = faceRect;
   const small = resizeRaster(cropRaster(canvas, faceRect), w * scale, h * scale);
   const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
@@ -128,11 +134,11 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
     local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
   }
-  const face = newFace(readRgb(small, smallRect), smallRect, local, source, sourceMesh, options);
+  const face = newFace(readRgb(small, smallRect), smallRect, local, source, options);
   const rgb = enlargeBilinear(face.rgb, 3, small.width, small.height, w, h);
   const mask = enlargeBilinear(face.mask, 1, small.width, small.height, w, h);
   const painted = enlargeBilinear(face.painted, 1, small.width, small.height, w, h);
-  const detail = sourceDetail(source, sourceMesh, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
+  const detail = sourceDetail(source, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
   for (let p = 0; p < w * h; p++) {
     const k = 1 - Math.min(1, painted[p]);
     if (!(k > 0)) continue;
@@ -147,11 +153,11 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
  * The source face rendered on the new geometry at full size, less itself averaged over `f` x `f` blocks and
  * enlarged back: its fine detail, interleaved RGB over `rect` (0 where nothing was rendered).
  */
-function sourceDetail(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, f: number): Float32Array {
-  ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, Math.max(rect.width, rect.height)));
+function sourceDetail(from: SourceFace, geometry: Float32Array, rect: Rect, f: number): Float32Array {
+  const { image: source, mesh: sourceMesh } = sourceLevel(from.image, from.mesh, Math.max(rect.width, rect.height));
   // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
   // no detail (the render on the copy cross-fades it).
-  const face = warpTriangles(source, sourceMesh, geometry, splitByVisibility(sourceMesh).seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
+  const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
   const { width: w, height: h } = rect;
   const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
   const n = w * h;
@@ -354,9 +360,9 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
  * are cross-faded over a soft band, and the mirrored one is relit to match its visible neighbours, so no seam
  * shows where they meet. A source face much larger than its new place is sampled from a halved copy (no aliasing).
  */
-function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
-  ({ image: source, mesh: sourceMesh } = sourceLevel(source, sourceMesh, faceSize));
-  const { seen, hidden, mirrorTriangles } = splitByVisibility(sourceMesh);
+function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
+  const { image: source, mesh: sourceMesh } = sourceLevel(from.image, from.mesh, faceSize);
+  const { seen, hidden, mirrorTriangles } = from.visibility;
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
   if (hidden.length === 0) return face;
@@ -396,33 +402,6 @@ function renderSourceFace(source: Raster, sourceMesh: Float32Array, geometry: Fl
     }
   }
   return face;
-}
-
-/**
- * The source mesh's triangles (point indices, three a triangle) it shows well, and those it turns away or shows
- * nearly edge-on (to be taken from the mirrored side); and the mirror image of every triangle of TRIANGULATION.
- */
-function splitByVisibility(sourceMesh: Float32Array): { seen: number[]; hidden: number[]; mirrorTriangles: Uint16Array } {
-  const area = (a: number, b: number, c: number) =>
-    (sourceMesh[b * 3] - sourceMesh[a * 3]) * (sourceMesh[c * 3 + 1] - sourceMesh[a * 3 + 1]) -
-    (sourceMesh[c * 3] - sourceMesh[a * 3]) * (sourceMesh[b * 3 + 1] - sourceMesh[a * 3 + 1]);
-  let orientation = 0;
-  for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
-  const front = Math.sign(orientation) || 1;
-  const seen: number[] = [];
-  const hidden: number[] = [];
-  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
-  for (let t = 0; t < TRIANGULATION.length; t += 3) {
-    const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
-    const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
-    mirrorTriangles.set([ma, mb, mc], t);
-    const own = front * area(a, b, c);
-    // A mirrored triangle's winding is reversed, hence the minus sign.
-    const mirrored = -front * area(ma, mb, mc);
-    if (own >= MIRROR_WHEN_SMALLER * mirrored || own > 0 && mirrored <= 0) seen.push(a, b, c);
-    else hidden.push(a, b, c);
-  }
-  return { seen, hidden, mirrorTriangles };
 }
 
 /** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */

@@ -1,0 +1,126 @@
+import { TRIANGULATION } from '../face/landmarks.ts';
+import { FACE_OVAL } from '../face/regions.ts';
+import { MIRROR_POINT } from '../face/symmetry.ts';
+import type { Raster } from '../image/raster.ts';
+import { colourModel, likeness } from './skin.ts';
+
+/** Which of the source face's triangles show it: point indices, three a triangle. */
+export interface Visibility {
+  /** Shown well: rendered from their own pixels. */
+  seen: number[];
+  /** Turned away, seen nearly edge-on, or under hair: taken from the mirrored side. */
+  hidden: number[];
+  /** The mirror image of every triangle of TRIANGULATION (same offsets). */
+  mirrorTriangles: Uint16Array;
+}
+
+/** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
+const MIRROR_WHEN_SMALLER = 0.35;
+/** Samples a triangle is judged by (barycentric weights, out of 6). */
+const SAMPLES = [[4, 1, 1], [1, 4, 1], [1, 1, 4], [2, 2, 2], [3, 3, 0], [3, 0, 3], [0, 3, 3], [2, 3, 1], [1, 2, 3], [3, 1, 2]] as const;
+/** A triangle is under hair when this unlike skin (0..1: its colour, or strands' contrast) while its mirror image is not. */
+const HAIR = { covered: 0.5, clear: 0.25 };
+/** Luma spread (0..255) over a triangle's samples from which it reads as strands rather than skin. */
+const STRANDS: [number, number] = [10, 24];
+/** Only triangles this close to the face's outline (relative to its size) can be under hair. */
+const HAIR_REACH = 0.18;
+/** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
+const SKIN = { redder: 0.3 };
+
+/**
+ * Splits the source face's triangles into those to render from its own pixels and those to take from the mirrored
+ * side: the ones it turns away or shows nearly edge-on (smaller than their mirror image), and those near its
+ * outline that hair covers where the mirrored side is bare (hair falling over one cheek).
+ */
+export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
+  const area = (a: number, b: number, c: number) =>
+    (mesh[b * 3] - mesh[a * 3]) * (mesh[c * 3 + 1] - mesh[a * 3 + 1]) - (mesh[c * 3] - mesh[a * 3]) * (mesh[b * 3 + 1] - mesh[a * 3 + 1]);
+  let orientation = 0;
+  for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
+  const front = Math.sign(orientation) || 1;
+  const unlike = unlikeSkin(source, mesh);
+  const nearOutline = nearTheOutline(mesh);
+  const seen: number[] = [];
+  const hidden: number[] = [];
+  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
+  for (let t = 0; t < TRIANGULATION.length; t += 3) {
+    const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
+    const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
+    mirrorTriangles.set([ma, mb, mc], t);
+    const own = front * area(a, b, c);
+    // A mirrored triangle's winding is reversed, hence the minus sign.
+    const mirrored = -front * area(ma, mb, mc);
+    const shown = own >= MIRROR_WHEN_SMALLER * mirrored || (own > 0 && mirrored <= 0);
+    const mirror = MIRROR_TRIANGLE[t / 3];
+    const underHair = nearOutline[t / 3] && mirror >= 0 && mirrored > 0 && unlike[t / 3] > HAIR.covered && unlike[mirror] < HAIR.clear;
+    if (shown && !underHair) seen.push(a, b, c);
+    else hidden.push(a, b, c);
+  }
+  return { seen, hidden, mirrorTriangles };
+}
+
+/** How unlike the face's skin each triangle of the source looks, 0..1: off its colour, or streaked like strands. */
+function unlikeSkin(source: Raster, mesh: Float32Array): Float32Array {
+  const triangles = TRIANGULATION.length / 3;
+  const rgb = new Float32Array(triangles * SAMPLES.length * 3);
+  for (let t = 0; t < triangles; t++) {
+    const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
+    SAMPLES.forEach(([wa, wb, wc], k) => {
+      const x = (wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6;
+      const y = (wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6;
+      const px = Math.min(source.width - 1, Math.max(0, Math.floor(x)));
+      const py = Math.min(source.height - 1, Math.max(0, Math.floor(y)));
+      const o = (py * source.width + px) * 4;
+      rgb.set([source.data[o], source.data[o + 1], source.data[o + 2]], (t * SAMPLES.length + k) * 3);
+    });
+  }
+  // Most of a face is skin: the median of every sample is its colour.
+  const skin = likeness(rgb, colourModel(rgb, new Float32Array(rgb.length / 3).fill(1)), SKIN);
+  const out = new Float32Array(triangles);
+  for (let t = 0; t < triangles; t++) {
+    let like = 0, sum = 0, squares = 0;
+    for (let k = 0; k < SAMPLES.length; k++) {
+      const q = t * SAMPLES.length + k;
+      like += skin[q] / SAMPLES.length;
+      const luma = 0.299 * rgb[q * 3] + 0.587 * rgb[q * 3 + 1] + 0.114 * rgb[q * 3 + 2];
+      sum += luma;
+      squares += luma * luma;
+    }
+    const spread = Math.sqrt(Math.max(0, squares / SAMPLES.length - (sum / SAMPLES.length) ** 2));
+    const t01 = Math.min(1, Math.max(0, (spread - STRANDS[0]) / (STRANDS[1] - STRANDS[0])));
+    out[t] = Math.max(1 - like, t01);
+  }
+  return out;
+}
+
+/** Per triangle: whether its centre lies within HAIR_REACH of the face's size from the outline's nearest point. */
+function nearTheOutline(mesh: Float32Array): Uint8Array {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const i of FACE_OVAL) {
+    minX = Math.min(minX, mesh[i * 3]);
+    maxX = Math.max(maxX, mesh[i * 3]);
+    minY = Math.min(minY, mesh[i * 3 + 1]);
+    maxY = Math.max(maxY, mesh[i * 3 + 1]);
+  }
+  const reach = Math.max(maxX - minX, maxY - minY) * HAIR_REACH;
+  const out = new Uint8Array(TRIANGULATION.length / 3);
+  for (let t = 0; t < out.length; t++) {
+    const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
+    const x = (mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3;
+    const y = (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3;
+    out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? 1 : 0;
+  }
+  return out;
+}
+
+/** For each triangle of TRIANGULATION, the index of its mirror image in it (-1 where the mirror is no triangle of it). */
+const MIRROR_TRIANGLE: Int32Array = (() => {
+  const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
+  const byPoints = new Map<string, number>();
+  for (let t = 0; t < TRIANGULATION.length / 3; t++) byPoints.set(key(TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]), t);
+  const out = new Int32Array(TRIANGULATION.length / 3);
+  for (let t = 0; t < out.length; t++) {
+    out[t] = byPoints.get(key(MIRROR_POINT[TRIANGULATION[t * 3]], MIRROR_POINT[TRIANGULATION[t * 3 + 1]], MIRROR_POINT[TRIANGULATION[t * 3 + 2]])) ?? -1;
+  }
+  return out;
+})();
