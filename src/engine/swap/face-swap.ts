@@ -220,8 +220,11 @@ function cleanSourceFace(
   // Stray hair reaches in from the face's edge; a dark patch inside the face (eye make-up, a shadow) is the face's own.
   const reachesIn = (c: number) => layout.toEdge[c] < grid.faceSize * STRAY_REACH;
   const region = cleanRegion(stray, grid.width, grid.height, grid.faceSize);
-  const fromEdge = seededRegions((c) => region[c] >= 0.5, reachesIn, grid.width, grid.height).label;
-  for (let c = 0; c < cells; c++) if (!fromEdge[c]) region[c] = 0;
+  // One lying mostly by the eyes or brows is make-up (a winged liner), not a strand.
+  const strands = seededRegions((c) => region[c] >= 0.5, reachesIn, grid.width, grid.height);
+  const byFeatures = new Float32Array(strands.sizes.length);
+  for (let c = 0; c < cells; c++) if (strands.label[c]) byFeatures[strands.label[c]] += layout.features[c] / strands.sizes[strands.label[c]];
+  for (let c = 0; c < cells; c++) if (!strands.label[c] || byFeatures[strands.label[c]] > 0.5) region[c] = 0;
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
   // is not the face either; one that reaches deep inside (a beard) is.
   const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
@@ -235,7 +238,8 @@ function cleanSourceFace(
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
-  for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
+  // Grown, they stop short of the eyes, brows and lips: a haze over an eye reads worse than a strand beside it.
+  for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]) * (1 - layout.nearFeatures[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
   if (paint.some((v) => v > 0.02)) {
