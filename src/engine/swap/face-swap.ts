@@ -238,13 +238,15 @@ function cleanSourceFace(
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
-  // Grown, they stop short of the eyes, brows and lips: a haze over an eye reads worse than a strand beside it.
-  for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]) * (1 - layout.nearFeatures[c]);
+  for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
   if (paint.some((v) => v > 0.02)) {
     const pixels = toPixels(grid, paint);
-    paintOver(face.rgb, pixels, face.coverage, w, h);
+    // Held by skin only: hair or background left around what is painted would tint it.
+    const held = toPixels(grid, skin);
+    for (let p = 0; p < held.length; p++) held[p] = face.coverage[p] > 0 && held[p] > 0.5 ? 1 : 0;
+    paintOver(face.rgb, pixels, held, w, h);
     for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], pixels[p]);
     cellsRgb = toGrid(grid, face.rgb);
   }
