@@ -1,4 +1,5 @@
-import { useId, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
+import { RangeField } from './RangeField.tsx';
 
 interface Props {
   after: string;
@@ -35,8 +36,6 @@ export function CompareView({ after, before, width, height }: Props) {
     view.scrollLeft = centre.current.x * view.scrollWidth - view.clientWidth / 2;
     view.scrollTop = centre.current.y * view.scrollHeight - view.clientHeight / 2;
   }, [zoom]);
-  const compareId = useId();
-  const zoomId = useId();
   const ratio = width / height;
 
   const moveTo = (event: PointerEvent<HTMLDivElement>) => {
@@ -81,41 +80,11 @@ export function CompareView({ after, before, width, height }: Props) {
       </div>
       <div className="grid gap-3 text-sm sm:grid-cols-2">
         {before && (
-          <div className="flex items-center gap-3">
-            <label htmlFor={compareId} className="shrink-0 font-medium">
-              Before / after
-            </label>
-            <input
-              id={compareId}
-              type="range"
-              min={0}
-              max={100}
-              value={position}
-              aria-valuetext={`${position}% before, ${100 - position}% after`}
-              onChange={(event) => setPosition(Number(event.target.value))}
-              className="min-w-0 flex-1 accent-indigo-600"
-            />
-          </div>
+          <RangeField label="Before / after" min={0} max={100} value={position} valueText={`${position}% before, ${100 - position}% after`} onChange={setPosition} />
         )}
-        <div className="flex items-center gap-3">
-          <label htmlFor={zoomId} className="shrink-0 font-medium">
-            Zoom
-          </label>
-          <input
-            id={zoomId}
-            type="range"
-            min={100}
-            max={400}
-            step={25}
-            value={zoom}
-            aria-valuetext={`${zoom}%`}
-            onChange={(event) => zoomTo(Number(event.target.value))}
-            className="min-w-0 flex-1 accent-indigo-600"
-          />
-          <output htmlFor={zoomId} className="w-12 text-right tabular-nums">
-            {zoom}%
-          </output>
-        </div>
+        <RangeField label="Zoom" min={100} max={400} step={25} value={zoom} valueText={`${zoom}%`} onChange={zoomTo}>
+          <output className="w-12 text-right tabular-nums">{zoom}%</output>
+        </RangeField>
       </div>
     </div>
   );
