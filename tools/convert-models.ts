@@ -104,7 +104,8 @@ function specs(list: IoMapping[]): TensorSpec[] {
 /** Converts one model of the package to ONNX bytes plus its manifest entry. */
 export function convertModel(name: string): { onnx: Uint8Array; entry: ManifestEntry } {
   const source = `${PACKAGE}@${packageVersion}/models/${name}.json`;
-  const converted = convertGraphModel(readGraphModel(sourceModelPath(name)), { name, source });
+  // Every model takes a batch of any size; blazeface's export fixes it at 1, and detection runs its windows at once.
+  const converted = convertGraphModel(readGraphModel(sourceModelPath(name)), { name, source }, { dynamicBatch: true });
   const entry: ManifestEntry = {
     name,
     file: `${name}.onnx`,

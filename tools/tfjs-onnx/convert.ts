@@ -47,10 +47,12 @@ class Converter implements OpContext {
     this.nodes = new Map(model.json.modelTopology.node.map((n) => [n.name, n]));
   }
 
-  // Declares a Placeholder as an NHWC graph input.
-  addInput(node: TfNode): Value {
+  // Declares a Placeholder as an NHWC graph input, its batch axis made dynamic when asked.
+  addInput(node: TfNode, dynamicBatch: boolean): Value {
     requireFloat(node);
-    const value: Value = { name: this.graph.reserve(onnxSafeName(node.name)), shape: attrShape(node, 'shape'), layout: 'tf' };
+    const shape = attrShape(node, 'shape');
+    if (dynamicBatch && shape[0] === 1) shape[0] = -1;
+    const value: Value = { name: this.graph.reserve(onnxSafeName(node.name)), shape, layout: 'tf' };
     this.values.set(node.name, value);
     return value;
   }
@@ -133,6 +135,15 @@ class Converter implements OpContext {
   }
 }
 
+/** Options for {@link convertGraphModel}. */
+export interface ConvertOptions {
+  /**
+   * Give inputs exported with a batch of 1 a dynamic batch axis, so that one run can take several pictures;
+   * reshapes that spell out that batch of 1 keep the input's batch instead.
+   */
+  dynamicBatch?: boolean;
+}
+
 function checkSignatureShape(key: string, inferred: number[], dims: { size: string }[] | undefined): void {
   if (!dims) return;
   const expected = dims.map((d) => Number(d.size));
@@ -145,11 +156,14 @@ function checkSignatureShape(key: string, inferred: number[], dims: { size: stri
  * the graph transposes to NCHW once after the input and back to NHWC only where TF semantics need it, so every
  * output has TF.js's exact shape and element order. Outputs are the signature's, named by `outputName`.
  */
-export function convertGraphModel(model: TfGraphModel, meta: { name: string; source: string }): ConvertedModel {
+export function convertGraphModel(model: TfGraphModel, meta: { name: string; source: string }, options: ConvertOptions = {}): ConvertedModel {
   const cx = new Converter(model);
   const inputs = model.json.modelTopology.node
     .filter((n) => n.op === 'Placeholder')
-    .map((n): IoMapping => ({ name: cx.addInput(n).name, dims: attrShape(n, 'shape'), tfjs: n.name, tensor: `${n.name}:0` }));
+    .map((n): IoMapping => {
+      const { name, shape } = cx.addInput(n, options.dynamicBatch ?? false);
+      return { name, dims: shape, tfjs: n.name, tensor: `${n.name}:0` };
+    });
   const signatureOutputs = Object.entries(modelSignature(model.json).outputs ?? {});
   const names = signatureOutputs.map(([key]) => cx.graph.reserve(outputName(key)));
   const outputs = signatureOutputs.map(([key, info], i): IoMapping => {

@@ -50,6 +50,20 @@ describe('convert-models', () => {
     }
   }, 60_000);
 
+  it('gives every model a dynamic batch: blazeface answers a batch of two as it answers each alone', async () => {
+    for (const m of manifest.models) expect(m.inputs[0].dims[0], m.name).toBe(-1);
+    const session = await ort.InferenceSession.create(readFileSync(join(DEFAULT_OUT_DIR, 'blazeface.onnx')));
+    const size = 256 * 256 * 3;
+    const pair = Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i * (i < size ? 0.37 : 0.11)));
+    const run = (data: Float32Array, n: number) => session.run({ input: new ort.Tensor('float32', data, [n, 256, 256, 3]) });
+    const both = await run(pair, 2);
+    const alone = [await run(pair.slice(0, size), 1), await run(pair.slice(size), 1)];
+    for (const [name, t] of Object.entries(both)) {
+      const each = t.data.length / 2;
+      for (const k of [0, 1]) expect(maxAbsDiff((t.data as Float32Array).subarray(k * each, (k + 1) * each), alone[k][name].data as Float32Array)).toBe(0);
+    }
+  });
+
   it('skips the work when the stamp matches', () => {
     expect(convertModels().converted).toBe(false);
   });

@@ -197,7 +197,11 @@ const reshape: OpHandler = (node, cx) => {
   const shape = target.slice();
   const wild = target.indexOf(-1);
   if (wild >= 0 && x.shape.every((d) => d >= 0)) shape[wild] = sizeOf(x.shape) / sizeOf(target.filter((d) => d !== -1));
-  const name = cx.graph.node('Reshape', [x.name, cx.graph.int64(`${node.name}/shape`, target)], node.name);
+  // A leading 1 on a tensor with a dynamic batch is the batch of 1 the model was exported with: ONNX's 0 keeps it.
+  const batched = x.shape[0] < 0 && target[0] === 1;
+  if (batched) shape[0] = -1;
+  const onnxTarget = batched ? [0, ...target.slice(1)] : target;
+  const name = cx.graph.node('Reshape', [x.name, cx.graph.int64(`${node.name}/shape`, onnxTarget)], node.name);
   return { name, shape, layout: 'tf' };
 };
 

@@ -89,6 +89,19 @@ describe('warpToTensor', () => {
     }
   });
 
+  it('samples a crop inside the picture as it samples one reaching past its edge', () => {
+    // The same picture inside a black frame of 10 px: there, the crop lies wholly inside.
+    const framed = createRaster(84, 68);
+    for (let y = 0; y < 48; y++) framed.data.set(image.data.subarray(y * 64 * 4, (y + 1) * 64 * 4), ((y + 10) * 84 + 10) * 4);
+    const m = cropAffine(20, 15, 30, 0.3, 16);
+    for (const samples of [1, 2, 3]) {
+      const edge = warpToTensor(image, m, 16, 16, { samples });
+      const inside = warpToTensor(framed, composeAffine(m, [1, 0, -10, 0, 1, -10]), 16, 16, { samples });
+      expect(Math.max(...edge.map((v, i) => Math.abs(v - inside[i])))).toBeLessThan(1e-5);
+      expect(Math.max(...inside)).toBeGreaterThan(0.1);
+    }
+  });
+
   it('averages several samples per pixel when shrinking', () => {
     const stripes = createRaster(64, 64);
     for (let i = 0; i < 64 * 64; i++) stripes.data[i * 4] = (i % 64) % 2 ? 255 : 0;
@@ -110,5 +123,19 @@ describe('pyramid', () => {
     expect(level.image.width).toBe(64);
     // The re-expressed map sends a level pixel where the original map sends the matching original pixel.
     expect(applyAffine(level.toOutput, 10, 10)).toEqual(applyAffine(m, 40, 40));
+  });
+
+  it('halves every channel with per-byte rounding, odd sizes and unaligned buffers included', () => {
+    const width = 5, height = 3;
+    const bytes = new Uint8ClampedArray(new ArrayBuffer(width * height * 4 + 1), 1, width * height * 4);
+    bytes.forEach((_, i) => (bytes[i] = (i * 97 + 13) % 256));
+    const half = halve({ width, height, data: bytes });
+    expect([half.width, half.height]).toEqual([2, 1]);
+    for (let x = 0; x < 2; x++) {
+      for (let c = 0; c < 4; c++) {
+        const at = (dx: number, dy: number) => bytes[(dy * width + 2 * x + dx) * 4 + c];
+        expect(half.data[x * 4 + c]).toBe(c === 3 ? 255 : (at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) >> 2);
+      }
+    }
   });
 });

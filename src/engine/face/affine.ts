@@ -1,4 +1,4 @@
-import type { Raster } from '../image/raster.ts';
+import { rasterWords, type Raster } from '../image/raster.ts';
 
 /**
  * A 2-D affine map as `[a, b, c, d, e, f]`: `x' = a·x + b·y + c`, `y' = d·x + e·y + f`.
@@ -107,6 +107,10 @@ export function warpToTensor(image: Raster, toOutput: Affine, width: number, hei
     warpOneSample(image, inv, width, height, lo, k, out);
     return out;
   }
+  if (samplesInside(image, inv, width, height, n)) {
+    warpInside(image, inv, width, height, n, lo, k, out);
+    return out;
+  }
   const rgb = new Float64Array(3);
   const xMax = image.width - 1;
   const yMax = image.height - 1;
@@ -138,12 +142,66 @@ export function warpToTensor(image: Raster, toOutput: Affine, width: number, hei
   return out;
 }
 
+/** Whether every sample of an n × n-per-pixel warp lies between the raster's outermost pixel centres. */
+function samplesInside(image: Raster, inv: Affine, width: number, height: number, n: number): boolean {
+  // The samples' source positions span the parallelogram of the outer ones; the margin absorbs rounding.
+  const margin = 1e-6;
+  for (const oy of [0.5 / n, height - 0.5 / n]) {
+    for (const ox of [0.5 / n, width - 0.5 / n]) {
+      const x = inv[0] * ox + inv[1] * oy + inv[2] - 0.5;
+      const y = inv[3] * ox + inv[4] * oy + inv[5] - 0.5;
+      if (!(x >= margin && y >= margin && x <= image.width - 1 - margin && y <= image.height - 1 - margin)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The n × n-samples case when all samples lie inside (most face crops): the same sums as the general loop, in
+ * the same order, without its border checks, a row of samples at a time and a pixel per 32-bit read, in about
+ * three quarters of the time.
+ */
+function warpInside(image: Raster, inv: Affine, width: number, height: number, n: number, lo: number, k: number, out: Float32Array): void {
+  const w = image.width;
+  const px = rasterWords(image);
+  const acc = new Float64Array(width * 3);
+  let o = 0;
+  for (let v = 0; v < height; v++) {
+    acc.fill(0);
+    for (let sv = 0; sv < n; sv++) {
+      const oy = v + (sv + 0.5) / n;
+      for (let su = 0; su < n; su++) {
+        const du = (su + 0.5) / n;
+        for (let u = 0, a = 0; u < width; u++, a += 3) {
+          const ox = u + du;
+          const x = inv[0] * ox + inv[1] * oy + inv[2] - 0.5;
+          const y = inv[3] * ox + inv[4] * oy + inv[5] - 0.5;
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          const fx = x - x0;
+          const fy = y - y0;
+          const gx = 1 - fx;
+          const gy = 1 - fy;
+          const i = y0 * w + x0;
+          const p = px[i];
+          const q = px[i + 1];
+          const r = px[i + w];
+          const t = px[i + w + 1];
+          acc[a] += ((p & 255) * gx + (q & 255) * fx) * gy + ((r & 255) * gx + (t & 255) * fx) * fy;
+          acc[a + 1] += (((p >>> 8) & 255) * gx + ((q >>> 8) & 255) * fx) * gy + (((r >>> 8) & 255) * gx + ((t >>> 8) & 255) * fx) * fy;
+          acc[a + 2] += (((p >>> 16) & 255) * gx + ((q >>> 16) & 255) * fx) * gy + (((r >>> 16) & 255) * gx + ((t >>> 16) & 255) * fx) * fy;
+        }
+      }
+    }
+    for (let a = 0; a < acc.length; a++) out[o++] = lo + acc[a] * k;
+  }
+}
+
 /** The one-sample-per-pixel case, stepping the source position incrementally along each row. */
 function warpOneSample(image: Raster, inv: Affine, width: number, height: number, lo: number, k: number, out: Float32Array): void {
   const w = image.width;
   const h = image.height;
-  const src = image.data;
-  const row = w * 4;
+  const px = rasterWords(image);
   const rgb = new Float64Array(3);
   let o = 0;
   for (let v = 0; v < height; v++) {
@@ -158,11 +216,14 @@ function warpOneSample(image: Raster, inv: Affine, width: number, height: number
         const fy = y - y0;
         const gx = 1 - fx;
         const gy = 1 - fy;
-        const i = y0 * row + x0 * 4;
-        const j = i + row;
-        out[o++] = lo + k * ((src[i] * gx + src[i + 4] * fx) * gy + (src[j] * gx + src[j + 4] * fx) * fy);
-        out[o++] = lo + k * ((src[i + 1] * gx + src[i + 5] * fx) * gy + (src[j + 1] * gx + src[j + 5] * fx) * fy);
-        out[o++] = lo + k * ((src[i + 2] * gx + src[i + 6] * fx) * gy + (src[j + 2] * gx + src[j + 6] * fx) * fy);
+        const i = y0 * w + x0;
+        const p = px[i];
+        const q = px[i + 1];
+        const r = px[i + w];
+        const t = px[i + w + 1];
+        out[o++] = lo + k * (((p & 255) * gx + (q & 255) * fx) * gy + ((r & 255) * gx + (t & 255) * fx) * fy);
+        out[o++] = lo + k * ((((p >>> 8) & 255) * gx + ((q >>> 8) & 255) * fx) * gy + (((r >>> 8) & 255) * gx + ((t >>> 8) & 255) * fx) * fy);
+        out[o++] = lo + k * ((((p >>> 16) & 255) * gx + ((q >>> 16) & 255) * fx) * gy + (((r >>> 16) & 255) * gx + ((t >>> 16) & 255) * fx) * fy);
       } else {
         rgb[0] = 0;
         rgb[1] = 0;

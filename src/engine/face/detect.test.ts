@@ -27,6 +27,14 @@ describe('BlazeFace decoding', () => {
     expect([table[0], table[1], table[16]]).toEqual([1, 2, 2]);
     expect([table[512 * 17], table[512 * 17 + 1]]).toEqual([3, 4]);
   });
+
+  it('reads each picture of a batch', () => {
+    const fill = (n: number, w: number, v: number) => ({ data: new Float32Array(2 * n * w).fill(v, n * w), dims: [2, n, w] });
+    const outputs = { a: fill(384, 16, 4), b: fill(512, 1, 1), c: fill(384, 1, 3), d: fill(512, 16, 2) };
+    expect(blazeFaceTable(outputs, 0).every((v) => v === 0)).toBe(true);
+    const second = blazeFaceTable(outputs, 1);
+    expect([second[0], second[1], second[512 * 17], second[896 * 17 - 1]]).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('windows', () => {

@@ -206,7 +206,7 @@ export async function confirmDetection(backend: InferenceBackend, pyramid: Pyram
   const side = Math.max(d.box.width, d.box.height);
   const toInput = cropAffine(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2, side * CONFIRM_SCALE, d.angle, size);
   const level = pickLevel(pyramid, toInput, affineScale(toInput), Math.SQRT2);
-  const table = await runBlazeFace(backend, level.image, level.toOutput);
+  const [table] = await runBlazeFace(backend, [{ image: level.image, toInput: level.toOutput }]);
   const reach = (0.25 * size) / CONFIRM_SCALE;
   let best = 0;
   for (const c of decodeBlazeFace(table, 0.05)) {
@@ -226,14 +226,20 @@ export async function detectFaces(
   pyramid: Pyramid = buildPyramid(image),
 ): Promise<Detection[]> {
   const minScore = options.minScore ?? 0.5;
-  const input = new Float32Array(DETECTOR_SIZE * DETECTOR_SIZE * 3);
+  const windows = planWindows(image.width, image.height, options);
+  const tables = await runBlazeFace(
+    backend,
+    windows.map((win) => {
+      const level = pickLevel(pyramid, win.toInput, affineScale(win.toInput), Math.SQRT2);
+      return { image: level.image, toInput: level.toOutput };
+    }),
+  );
   const found: Detection[] = [];
-  for (const win of planWindows(image.width, image.height, options)) {
-    const level = pickLevel(pyramid, win.toInput, affineScale(win.toInput), Math.SQRT2);
-    for (const c of decodeBlazeFace(await runBlazeFace(backend, level.image, level.toOutput, input), minScore)) {
+  windows.forEach((win, i) => {
+    for (const c of decodeBlazeFace(tables[i], minScore)) {
       const d = toDetection(c, win);
       if (d) found.push(d);
     }
-  }
+  });
   return mergeDetections(found, options.iouThreshold ?? 0.3);
 }

@@ -1,4 +1,4 @@
-import { createRaster, type Raster } from '../image/raster.ts';
+import { createRaster, rasterWords, type Raster } from '../image/raster.ts';
 import { composeAffine, type Affine } from './affine.ts';
 
 /** A raster with its 2×2-averaged halvings, for cheap, alias-free sampling at any scale. */
@@ -7,23 +7,28 @@ export interface Pyramid {
   levels: Raster[];
 }
 
-/** Halves a raster by averaging 2×2 blocks (odd last row/column dropped). */
+/**
+ * Halves a raster by averaging 2×2 blocks (odd last row/column dropped), alpha set opaque. Sums red and blue
+ * side by side in one 32-bit word: the same rounding as per byte, in under half the time.
+ */
 export function halve(image: Raster): Raster {
   const w = image.width >> 1;
   const h = image.height >> 1;
   const out = createRaster(w, h);
-  const src = image.data;
-  const dst = out.data;
-  const row = image.width * 4;
+  const src = rasterWords(image);
+  const dst = rasterWords(out);
+  const row = image.width;
   let o = 0;
   for (let y = 0; y < h; y++) {
     let i = 2 * y * row;
-    for (let x = 0; x < w; x++, i += 8) {
-      const j = i + row;
-      dst[o++] = (src[i] + src[i + 4] + src[j] + src[j + 4] + 2) >> 2;
-      dst[o++] = (src[i + 1] + src[i + 5] + src[j + 1] + src[j + 5] + 2) >> 2;
-      dst[o++] = (src[i + 2] + src[i + 6] + src[j + 2] + src[j + 6] + 2) >> 2;
-      dst[o++] = 255;
+    for (let x = 0; x < w; x++, i += 2) {
+      const a = src[i];
+      const b = src[i + 1];
+      const c = src[i + row];
+      const d = src[i + row + 1];
+      const redBlue = (a & 0xff00ff) + (b & 0xff00ff) + (c & 0xff00ff) + (d & 0xff00ff) + 0x20002;
+      const green = ((a >>> 8) & 0xff) + ((b >>> 8) & 0xff) + ((c >>> 8) & 0xff) + ((d >>> 8) & 0xff) + 2;
+      dst[o++] = ((redBlue >>> 2) & 0xff00ff) | ((green >>> 2) << 8) | 0xff000000;
     }
   }
   return out;

@@ -12,3 +12,13 @@ export interface Raster {
 export function createRaster(width: number, height: number): Raster {
   return { width, height, data: new Uint8ClampedArray(width * height * 4) };
 }
+
+/**
+ * The pixels as 32-bit words, red in the low byte (little-endian, as on every platform the app runs on): one
+ * read per pixel instead of four. A copy when the buffer is not 4-byte aligned (a decoder's pooled buffer).
+ */
+export function rasterWords(image: Raster): Uint32Array {
+  const data = image.data;
+  if (data.byteOffset % 4) return new Uint32Array(data.slice().buffer);
+  return new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+}
