@@ -165,6 +165,7 @@ function warpInside(image: Raster, inv: Affine, width: number, height: number, n
   const w = image.width;
   const px = rasterWords(image);
   const acc = new Float64Array(width * 3);
+  const rgb = new Float64Array(3);
   let o = 0;
   for (let v = 0; v < height; v++) {
     acc.fill(0);
@@ -178,23 +179,28 @@ function warpInside(image: Raster, inv: Affine, width: number, height: number, n
           const y = inv[3] * ox + inv[4] * oy + inv[5] - 0.5;
           const x0 = Math.floor(x);
           const y0 = Math.floor(y);
-          const fx = x - x0;
-          const fy = y - y0;
-          const gx = 1 - fx;
-          const gy = 1 - fy;
-          const i = y0 * w + x0;
-          const p = px[i];
-          const q = px[i + 1];
-          const r = px[i + w];
-          const t = px[i + w + 1];
-          acc[a] += ((p & 255) * gx + (q & 255) * fx) * gy + ((r & 255) * gx + (t & 255) * fx) * fy;
-          acc[a + 1] += (((p >>> 8) & 255) * gx + ((q >>> 8) & 255) * fx) * gy + (((r >>> 8) & 255) * gx + ((t >>> 8) & 255) * fx) * fy;
-          acc[a + 2] += (((p >>> 16) & 255) * gx + ((q >>> 16) & 255) * fx) * gy + (((r >>> 16) & 255) * gx + ((t >>> 16) & 255) * fx) * fy;
+          bilinearWords(px, w, y0 * w + x0, x - x0, y - y0, rgb);
+          acc[a] += rgb[0];
+          acc[a + 1] += rgb[1];
+          acc[a + 2] += rgb[2];
         }
       }
     }
     for (let a = 0; a < acc.length; a++) out[o++] = lo + acc[a] * k;
   }
+}
+
+/** Bilinear RGB at fraction (fx, fy) past pixel `i` of a picture `w` pixels wide read as 32-bit words, into `rgb`. */
+function bilinearWords(px: Uint32Array, w: number, i: number, fx: number, fy: number, rgb: Float64Array): void {
+  const gx = 1 - fx;
+  const gy = 1 - fy;
+  const p = px[i];
+  const q = px[i + 1];
+  const r = px[i + w];
+  const t = px[i + w + 1];
+  rgb[0] = ((p & 255) * gx + (q & 255) * fx) * gy + ((r & 255) * gx + (t & 255) * fx) * fy;
+  rgb[1] = (((p >>> 8) & 255) * gx + ((q >>> 8) & 255) * fx) * gy + (((r >>> 8) & 255) * gx + ((t >>> 8) & 255) * fx) * fy;
+  rgb[2] = (((p >>> 16) & 255) * gx + ((q >>> 16) & 255) * fx) * gy + (((r >>> 16) & 255) * gx + ((t >>> 16) & 255) * fx) * fy;
 }
 
 /** The one-sample-per-pixel case, stepping the source position incrementally along each row. */
@@ -212,27 +218,16 @@ function warpOneSample(image: Raster, inv: Affine, width: number, height: number
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       if (x0 >= 0 && y0 >= 0 && x0 < w - 1 && y0 < h - 1) {
-        const fx = x - x0;
-        const fy = y - y0;
-        const gx = 1 - fx;
-        const gy = 1 - fy;
-        const i = y0 * w + x0;
-        const p = px[i];
-        const q = px[i + 1];
-        const r = px[i + w];
-        const t = px[i + w + 1];
-        out[o++] = lo + k * (((p & 255) * gx + (q & 255) * fx) * gy + ((r & 255) * gx + (t & 255) * fx) * fy);
-        out[o++] = lo + k * ((((p >>> 8) & 255) * gx + ((q >>> 8) & 255) * fx) * gy + (((r >>> 8) & 255) * gx + ((t >>> 8) & 255) * fx) * fy);
-        out[o++] = lo + k * ((((p >>> 16) & 255) * gx + ((q >>> 16) & 255) * fx) * gy + (((r >>> 16) & 255) * gx + ((t >>> 16) & 255) * fx) * fy);
+        bilinearWords(px, w, y0 * w + x0, x - x0, y - y0, rgb);
       } else {
         rgb[0] = 0;
         rgb[1] = 0;
         rgb[2] = 0;
         sampleBilinear(image, x, y, rgb);
-        out[o++] = lo + k * rgb[0];
-        out[o++] = lo + k * rgb[1];
-        out[o++] = lo + k * rgb[2];
       }
+      out[o++] = lo + k * rgb[0];
+      out[o++] = lo + k * rgb[1];
+      out[o++] = lo + k * rgb[2];
     }
   }
 }
