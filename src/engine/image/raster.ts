@@ -22,3 +22,13 @@ export function rasterWords(image: Raster): Uint32Array {
   if (data.byteOffset % 4) return new Uint32Array(data.slice().buffer);
   return new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
 }
+
+/** A copy of the rectangle (x, y, width, height) of `image`, which must lie inside it. */
+export function cropRaster(image: Raster, rect: { x: number; y: number; width: number; height: number }): Raster {
+  const out = createRaster(rect.width, rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const from = ((rect.y + y) * image.width + rect.x) * 4;
+    out.data.set(image.data.subarray(from, from + rect.width * 4), y * rect.width * 4);
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import type { Raster } from '../image/raster.ts';
+import { cropRaster, type Raster } from '../image/raster.ts';
 import { poissonBlend } from './blend.ts';
 import { gaussianBlur, rasterizePolygon } from './mask.ts';
 import { boundingRect, type Rect } from './region.ts';
@@ -82,8 +82,7 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
 
   // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it.
   const { x: rx, y: ry, width: rw, height: rh } = rect;
-  const snapshot = new Uint8ClampedArray(rw * rh * 4);
-  for (let y = 0; y < rh; y++) snapshot.set(picture.data.subarray(((ry + y) * picture.width + rx) * 4, ((ry + y) * picture.width + rx + rw) * 4), y * rw * 4);
+  const snapshot = cropRaster(picture, rect).data;
   const data = picture.data;
   for (let y = 0; y < rh; y++) {
     const gy = (y + 0.5) / cell;

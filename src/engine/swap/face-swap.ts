@@ -1,7 +1,7 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
 import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
-import { createRaster, type Raster } from '../image/raster.ts';
+import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, shrink } from './colour.ts';
@@ -456,15 +456,6 @@ function sourceLevel(source: Raster, mesh: Float32Array, faceSize: number): { im
     moved[i + 2] /= f;
   }
   return { image, mesh: moved };
-}
-
-function cropRaster(image: Raster, rect: Rect): Raster {
-  const out = createRaster(rect.width, rect.height);
-  for (let y = 0; y < rect.height; y++) {
-    const from = ((rect.y + y) * image.width + rect.x) * 4;
-    out.data.set(image.data.subarray(from, from + rect.width * 4), y * rect.width * 4);
-  }
-  return out;
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
