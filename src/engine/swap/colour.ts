@@ -1,3 +1,5 @@
+import { enlargeBilinear } from './resample.ts';
+
 /** Per-channel weighted statistics of a masked region. */
 export interface ChannelStats {
   mean: [number, number, number];
@@ -189,32 +191,5 @@ export function shrink(plane: Float32Array, w: number, h: number, f: number): Fl
 
 /** Bilinear interpolation of a block-mean grid from {@link shrink} (cell centres at (i + 0.5) * f) back to w x h. */
 export function enlarge(coarse: Float32Array, cw: number, ch: number, f: number, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  const xi = new Int32Array(w);
-  const xf = new Float32Array(w);
-  for (let x = 0; x < w; x++) {
-    const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-    xi[x] = Math.min(cw - 2, Math.floor(cx));
-    xf[x] = cx - xi[x];
-    if (cw === 1) {
-      xi[x] = 0;
-      xf[x] = 0;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / f - 0.5));
-    const y0 = ch === 1 ? 0 : Math.min(ch - 2, Math.floor(cy));
-    const fy = ch === 1 ? 0 : cy - y0;
-    const r0 = y0 * cw;
-    const r1 = ch === 1 ? r0 : r0 + cw;
-    for (let x = 0; x < w; x++) {
-      const i = xi[x];
-      const fx = xf[x];
-      const i1 = cw === 1 ? i : i + 1;
-      const top = coarse[r0 + i] + fx * (coarse[r0 + i1] - coarse[r0 + i]);
-      const bottom = coarse[r1 + i] + fx * (coarse[r1 + i1] - coarse[r1 + i]);
-      out[y * w + x] = top + fy * (bottom - top);
-    }
-  }
-  return out;
+  return enlargeBilinear(coarse, 1, cw, ch, w, h, f);
 }

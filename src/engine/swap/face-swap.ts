@@ -210,11 +210,11 @@ function cleanSourceFace(
   const covered = shrink(face.coverage, w, h, grid.factor);
   const model = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, covered);
   const skin = likeness(cellsRgb, model, SKIN);
-  const busy = toGrid(grid, localContrast(face.rgb, face.coverage, w, h));
+  const busy = shrink(localContrast(face.rgb, face.coverage, w, h), w, h, grid.factor);
   const notSkin = new Float32Array(cells);
   const stray = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
-    notSkin[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c * 3])) : 0;
+    notSkin[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c])) : 0;
     stray[c] = notSkin[c] * layout.strayZone[c];
   }
   // Stray hair reaches in from the face's edge; a dark patch inside the face (eye make-up, a shadow) is the face's own.
@@ -287,13 +287,10 @@ function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel)
   return out;
 }
 
-/**
- * Standard deviation of luma over each pixel's 3 x 3 neighbourhood, as interleaved RGB (the same in all three); 0
- * where the neighbourhood is not all `covered`.
- */
+/** Standard deviation of luma over each pixel's 3 x 3 neighbourhood; 0 where the neighbourhood is not all `covered`. */
 function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: number): Float32Array {
   const luma = lumaOf(rgb);
-  const out = new Float32Array(w * h * 3);
+  const out = new Float32Array(w * h);
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       let sum = 0, squares = 0, whole = true;
@@ -306,9 +303,7 @@ function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: n
         }
       }
       if (!whole) continue;
-      const sd = Math.sqrt(Math.max(0, squares / 9 - (sum / 9) ** 2));
-      const p = (y * w + x) * 3;
-      out[p] = out[p + 1] = out[p + 2] = sd;
+      out[y * w + x] = Math.sqrt(Math.max(0, squares / 9 - (sum / 9) ** 2));
     }
   }
   return out;

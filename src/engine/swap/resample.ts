@@ -254,16 +254,27 @@ function verticalRgba(mid: Int16Array, w: number, out: Uint8ClampedArray, outH: 
 
 /**
  * Enlarges interleaved float samples (`channels` a pixel) from w x h to `width` x `height` bilinearly, pixel centres
- * aligned as in {@link resizeRaster} and edges repeated. Meant for enlarging: shrinking with it would alias.
+ * aligned and edges repeated. Output pixel i samples the input at (i + 0.5) / `factor` - 0.5 along each axis: by
+ * default `factor` is the size ratio (as in {@link resizeRaster}); a block grid of f x f means passes f. Meant for
+ * enlarging: shrinking with it would alias.
  */
-export function enlargeBilinear(src: Float32Array, channels: number, w: number, h: number, width: number, height: number): Float32Array {
+export function enlargeBilinear(
+  src: Float32Array,
+  channels: number,
+  w: number,
+  h: number,
+  width: number,
+  height: number,
+  factor?: number,
+): Float32Array {
   const out = new Float32Array(width * height * channels);
   const axis = (inSize: number, outSize: number) => {
+    const step = factor ?? outSize / inSize;
     const lo = new Int32Array(outSize);
     const hi = new Int32Array(outSize);
     const frac = new Float32Array(outSize);
     for (let i = 0; i < outSize; i++) {
-      const c = Math.min(inSize - 1, Math.max(0, ((i + 0.5) * inSize) / outSize - 0.5));
+      const c = Math.min(inSize - 1, Math.max(0, (i + 0.5) / step - 0.5));
       lo[i] = Math.floor(c);
       hi[i] = Math.min(inSize - 1, lo[i] + 1);
       frac[i] = c - lo[i];
