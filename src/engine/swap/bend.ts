@@ -84,18 +84,32 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
   const { x: rx, y: ry, width: rw, height: rh } = rect;
   const snapshot = cropRaster(picture, rect).data;
   const data = picture.data;
+  // The shift is bilinear in the grid: per column its cell and fraction, per row the two grid rows mixed once.
+  const column = new Int32Array(rw);
+  const columnFraction = new Float32Array(rw);
+  for (let x = 0; x < rw; x++) {
+    const gx = (x + 0.5) / cell;
+    column[x] = Math.min(gw - 2, Math.floor(gx));
+    columnFraction[x] = gx - column[x];
+  }
+  const rowDx = new Float32Array(gw);
+  const rowDy = new Float32Array(gw);
   for (let y = 0; y < rh; y++) {
     const gy = (y + 0.5) / cell;
     const j0 = Math.min(gh - 2, Math.floor(gy));
     const fy = gy - j0;
+    let moves = false;
+    for (let i = 0; i < gw; i++) {
+      const a = (j0 * gw + i) * 3, c = a + gw * 3;
+      rowDx[i] = shift[a] + fy * (shift[c] - shift[a]);
+      rowDy[i] = shift[a + 1] + fy * (shift[c + 1] - shift[a + 1]);
+      moves ||= rowDx[i] !== 0 || rowDy[i] !== 0;
+    }
+    if (!moves) continue;
     for (let x = 0; x < rw; x++) {
-      const gx = (x + 0.5) / cell;
-      const i0 = Math.min(gw - 2, Math.floor(gx));
-      const fx = gx - i0;
-      const a = (j0 * gw + i0) * 3, b = a + 3, c = a + gw * 3, d = c + 3;
-      const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-      const dx = w00 * shift[a] + w10 * shift[b] + w01 * shift[c] + w11 * shift[d];
-      const dy = w00 * shift[a + 1] + w10 * shift[b + 1] + w01 * shift[c + 1] + w11 * shift[d + 1];
+      const i0 = column[x], fx = columnFraction[x];
+      const dx = rowDx[i0] + fx * (rowDx[i0 + 1] - rowDx[i0]);
+      const dy = rowDy[i0] + fx * (rowDy[i0 + 1] - rowDy[i0]);
       if (Math.abs(dx) < 1e-3 && Math.abs(dy) < 1e-3) continue;
       // Bilinear sample at the shifted pixel centre, edges clamped.
       const sx = Math.min(rw - 1, Math.max(0, x + dx));

@@ -71,7 +71,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   const reshaped = reshapeSurroundings(canvas, targetMesh, geometry);
   const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
   const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
-  const from: SourceFace = { image: source, mesh: sourceMesh, visibility: sourceVisibility(source, sourceMesh) };
+  const from = sourceFace(source, sourceMesh);
   const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
   compositeInto(canvas, faceRect, rgb, mask);
   return unionRect(reshaped, faceRect);
@@ -84,11 +84,27 @@ interface NewFace {
   painted: Float32Array;
 }
 
-/** The source's picture, its face's mesh (x, y, z per point, its px) and which of its triangles show the face. */
+/**
+ * The source's picture, its face's mesh (x, y, z per point, its px), which of its triangles show the face, and its
+ * copies shrunk for smaller faces (by number of halvings), made as they are first needed.
+ */
 interface SourceFace {
   image: Raster;
   mesh: Float32Array;
   visibility: Visibility;
+  levels: Map<number, { image: Raster; mesh: Float32Array }>;
+}
+
+/** Source faces by mesh: one source goes on every face of a target, and is looked at once. */
+const sourceFaces = new WeakMap<Float32Array, SourceFace>();
+
+function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
+  let face = sourceFaces.get(mesh);
+  if (face?.image !== image) {
+    face = { image, mesh, visibility: sourceVisibility(image, mesh), levels: new Map() };
+    sourceFaces.set(mesh, face);
+  }
+  return face;
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -125,7 +141,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  */
 function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): NewFace {
   const { width: w, height: h } = faceRect;
-  const small = resizeRaster(cropRaster(canvas, faceRect), w * scale, h * scale);
+  const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
   const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
   const sx = small.width / w, sy = small.height / h;
   const local = new Float32Array(geometry.length);
@@ -138,44 +154,57 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const rgb = enlargeBilinear(face.rgb, 3, small.width, small.height, w, h);
   const mask = enlargeBilinear(face.mask, 1, small.width, small.height, w, h);
   const painted = enlargeBilinear(face.painted, 1, small.width, small.height, w, h);
-  const detail = sourceDetail(source, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
-  for (let p = 0; p < w * h; p++) {
-    const k = 1 - Math.min(1, painted[p]);
-    if (!(k > 0)) continue;
-    rgb[p * 3] += k * detail[p * 3];
-    rgb[p * 3 + 1] += k * detail[p * 3 + 1];
-    rgb[p * 3 + 2] += k * detail[p * 3 + 2];
-  }
+  addSourceDetail(rgb, painted, source, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
   return { rgb, mask, painted };
 }
 
+/** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
+function shrunkCopy(canvas: Raster, rect: Rect, width: number, height: number): Raster {
+  let copy = cropRaster(canvas, rect);
+  while (copy.width >= 2 * width && copy.height >= 2 * height) copy = halve(copy);
+  return resizeRaster(copy, width, height);
+}
+
 /**
- * The source face rendered on the new geometry at full size, less itself averaged over `f` x `f` blocks and
- * enlarged back: its fine detail, interleaved RGB over `rect` (0 where nothing was rendered).
+ * Adds to `rgb` (interleaved, over `rect`) the source face's fine detail: the source rendered on the new geometry at
+ * full size, less itself averaged over `f` x `f` blocks and enlarged back; left out where `painted` (0..1) says the
+ * render was painted over.
  */
-function sourceDetail(from: SourceFace, geometry: Float32Array, rect: Rect, f: number): Float32Array {
-  const { image: source, mesh: sourceMesh } = sourceLevel(from.image, from.mesh, Math.max(rect.width, rect.height));
+function addSourceDetail(rgb: Float32Array, painted: Float32Array, from: SourceFace, geometry: Float32Array, rect: Rect, f: number): void {
+  const { image: source, mesh: sourceMesh } = sourceLevel(from, Math.max(rect.width, rect.height));
   // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
   // no detail (the render on the copy cross-fades it).
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
   const { width: w, height: h } = rect;
   const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
-  const n = w * h;
-  const detail = new Float32Array(n * 3);
-  // Averages of what was rendered only: no false detail along the render's edge.
+  // Block means of what was rendered only (nothing is rendered where coverage is 0): no false detail along its edge.
   const covered = shrink(face.coverage, w, h, f);
+  const means = new Float32Array(cw * ch * 3);
+  for (let y = 0; y < h; y++) {
+    const row = ((y / f) | 0) * cw;
+    for (let x = 0; x < w; x++) {
+      const c = (row + ((x / f) | 0)) * 3, p = (y * w + x) * 3;
+      means[c] += face.rgb[p];
+      means[c + 1] += face.rgb[p + 1];
+      means[c + 2] += face.rgb[p + 2];
+    }
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const c = y * cw + x;
+      const mass = covered[c] * Math.min(f, w - x * f) * Math.min(f, h - y * f);
+      for (let k = 0; k < 3; k++) means[c * 3 + k] = covered[c] > 1e-3 ? means[c * 3 + k] / mass : 0;
+    }
+  }
+  const smooth = enlargeBilinear(means, 3, cw, ch, w, h, f);
   // Faded out along the render's edge, where the copy's render has the mirrored side or the outline's blur instead.
   const fade = enlarge(covered, cw, ch, f, w, h);
-  for (let p = 0; p < n; p++) fade[p] = face.coverage[p] > 0 ? smoothstep(0.6, 1, fade[p]) : 0;
-  const plane = new Float32Array(n);
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < n; p++) plane[p] = face.rgb[p * 3 + c];
-    const coarse = shrink(plane, w, h, f);
-    for (let q = 0; q < coarse.length; q++) coarse[q] = covered[q] > 1e-3 ? coarse[q] / covered[q] : 0;
-    const smooth = enlarge(coarse, cw, ch, f, w, h);
-    for (let p = 0; p < n; p++) detail[p * 3 + c] = fade[p] * (plane[p] - smooth[p]);
+  for (let p = 0; p < w * h; p++) {
+    if (!(face.coverage[p] > 0)) continue;
+    const k = smoothstep(0.6, 1, fade[p]) * (1 - Math.min(1, painted[p]));
+    if (!(k > 0)) continue;
+    for (let c = p * 3; c < p * 3 + 3; c++) rgb[c] += k * (face.rgb[c] - smooth[c]);
   }
-  return detail;
 }
 
 /**
@@ -362,7 +391,7 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
  * shows where they meet. A source face much larger than its new place is sampled from a halved copy (no aliasing).
  */
 function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
-  const { image: source, mesh: sourceMesh } = sourceLevel(from.image, from.mesh, faceSize);
+  const { image: source, mesh: sourceMesh } = sourceLevel(from, faceSize);
   const { seen, hidden, mirrorTriangles } = from.visibility;
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
@@ -436,11 +465,14 @@ function ratioOfBlurs(a: Float32Array, b: Float32Array, w: number, h: number, si
  * The source face at a resolution no more than 1.5x the size it is rendered at: cropped to the face and halved
  * as often as that takes, with its mesh mapped to match. Returns the picture as it is when no halving is needed.
  */
-function sourceLevel(source: Raster, mesh: Float32Array, faceSize: number): { image: Raster; mesh: Float32Array } {
+function sourceLevel(from: SourceFace, faceSize: number): { image: Raster; mesh: Float32Array } {
+  const { image: source, mesh } = from;
   const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 8, clipWidth: source.width, clipHeight: source.height });
   let halvings = 0;
   while (Math.max(box.width, box.height) / 2 ** halvings > MAX_DOWNSCALE * faceSize && Math.min(box.width, box.height) >> (halvings + 1) >= 16) halvings++;
   if (halvings === 0) return { image: source, mesh };
+  const known = from.levels.get(halvings);
+  if (known) return known;
   let image = cropRaster(source, box);
   for (let k = 0; k < halvings; k++) image = halve(image);
   const f = 2 ** halvings;
@@ -450,6 +482,7 @@ function sourceLevel(source: Raster, mesh: Float32Array, faceSize: number): { im
     moved[i + 1] = (moved[i + 1] - box.y) / f;
     moved[i + 2] /= f;
   }
+  from.levels.set(halvings, { image, mesh: moved });
   return { image, mesh: moved };
 }
 

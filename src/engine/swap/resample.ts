@@ -283,18 +283,29 @@ export function enlargeBilinear(
   };
   const xs = axis(w, width);
   const ys = axis(h, height);
-  for (let y = 0; y < height; y++) {
-    const r0 = ys.lo[y] * w, r1 = ys.hi[y] * w, fy = ys.frac[y];
-    for (let x = 0, o = y * width * channels; x < width; x++) {
-      const a = (r0 + xs.lo[x]) * channels, b = (r0 + xs.hi[x]) * channels;
-      const c = (r1 + xs.lo[x]) * channels, d = (r1 + xs.hi[x]) * channels;
-      const fx = xs.frac[x];
-      for (let k = 0; k < channels; k++, o++) {
-        const top = src[a + k] + fx * (src[b + k] - src[a + k]);
-        const bottom = src[c + k] + fx * (src[d + k] - src[c + k]);
-        out[o] = top + fy * (bottom - top);
-      }
+  // Separable: each input row is widened once (into one of two row buffers), then output rows mix two widened rows.
+  const stride = width * channels;
+  const rows = [new Float32Array(stride), new Float32Array(stride)];
+  const held = [-1, -1];
+  const widened = (r: number): Float32Array => {
+    const slot = held[0] === r ? 0 : held[1] === r ? 1 : held[0] < held[1] ? 0 : 1;
+    if (held[slot] === r) return rows[slot];
+    held[slot] = r;
+    const row = rows[slot];
+    const base = r * w;
+    for (let x = 0, o = 0; x < width; x++) {
+      const a = (base + xs.lo[x]) * channels, b = (base + xs.hi[x]) * channels, fx = xs.frac[x];
+      for (let k = 0; k < channels; k++, o++) row[o] = src[a + k] + fx * (src[b + k] - src[a + k]);
     }
+    return row;
+  };
+  for (let y = 0; y < height; y++) {
+    const top = widened(ys.lo[y]);
+    const bottom = widened(ys.hi[y]);
+    const fy = ys.frac[y];
+    const o = y * stride;
+    if (fy === 0) out.set(top, o);
+    else for (let i = 0; i < stride; i++) out[o + i] = top[i] + fy * (bottom[i] - top[i]);
   }
   return out;
 }
