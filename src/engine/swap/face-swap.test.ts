@@ -16,6 +16,19 @@ const MESH_ONLY: AnalyzeOptions = { skipEmbedding: true, iris: false };
 
 const largest = (faces: Face[]) => faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
 const copy = (image: Raster): Raster => ({ width: image.width, height: image.height, data: image.data.slice() });
+/** Mean absolute difference to the 4-neighbour mean over interleaved RGB of `rect`'s size: the fine detail. */
+const detail = (rgb: Float32Array, { width: w, height: h }: { width: number; height: number }) => {
+  let sum = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      for (let c = 0; c < 3; c++) {
+        const at = (dx: number, dy: number) => rgb[((y + dy) * w + x + dx) * 3 + c];
+        sum += Math.abs(at(0, 0) - (at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1)) / 4);
+      }
+    }
+  }
+  return sum / ((w - 2) * (h - 2) * 3);
+};
 
 describe.skipIf(!MODELS)('swapFace on real photos', () => {
   let backend: InferenceBackend;
@@ -71,25 +84,25 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const rect = boundingRect(full.target.face.mesh, { stride: 3, indices: FACE_OVAL, pad: -40 });
     const inner = (image: Raster) => readRgb(image, rect);
     const [a, b] = [inner(full.canvas), inner(fast.canvas)];
-    /** Mean absolute difference to the 4-neighbour mean: the fine detail. */
-    const detail = (rgb: Float32Array) => {
-      let sum = 0;
-      const { width: w, height: h } = rect;
-      for (let y = 1; y < h - 1; y++) {
-        for (let x = 1; x < w - 1; x++) {
-          for (let c = 0; c < 3; c++) {
-            const at = (dx: number, dy: number) => rgb[((y + dy) * w + x + dx) * 3 + c];
-            sum += Math.abs(at(0, 0) - (at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1)) / 4);
-          }
-        }
-      }
-      return sum / ((w - 2) * (h - 2) * 3);
-    };
     let difference = 0;
     for (let k = 0; k < a.length; k++) difference += Math.abs(a[k] - b[k]);
     expect(difference / a.length).toBeLessThan(6);
-    expect(detail(b)).toBeGreaterThan(detail(a) * 0.85);
-    expect(detail(b)).toBeLessThan(detail(a) * 1.2);
+    expect(detail(b, rect)).toBeGreaterThan(detail(a, rect) * 0.85);
+    expect(detail(b, rect)).toBeLessThan(detail(a, rect) * 1.2);
+  });
+
+  it("gives the source's hair painted over at the temples the target's skin texture", async () => {
+    // img3's blonde hair covers both temples; img13's are bare skin.
+    const { canvas, target } = await swapped('img3.jpg', 'img13.jpg');
+    const { mesh, box } = target.face;
+    // Between each brow's outer end and the face outline beside it.
+    for (const [brow, outline] of [[70, 162], [300, 389]]) {
+      const side = Math.round(box.width * 0.08);
+      const x = Math.round((mesh[brow * 3] + mesh[outline * 3] - side) / 2);
+      const y = Math.round((mesh[brow * 3 + 1] + mesh[outline * 3 + 1] - side) / 2);
+      const rect = { x, y, width: side, height: side };
+      expect(detail(readRgb(canvas, rect), rect), `temple by point ${brow}`).toBeGreaterThan(0.5 * detail(readRgb(target.image, rect), rect));
+    }
   });
 
   // The identity check that matters: an independent look (the face recogniser) at the result, against other photos

@@ -56,6 +56,10 @@ const BUSY: [number, number] = [20, 36];
 const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
 /** Such an object is painted over this far past where it is found (relative to the face's size). */
 const EDGE_OBJECT_GROWTH = 0.05;
+/** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
+const TEXTURE_SCALE = 0.01;
+/** ...and faded in over this far (relative to the face's size). */
+const TEXTURE_FADE = 0.02;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
@@ -77,11 +81,15 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   return unionRect(reshaped, faceRect);
 }
 
-/** The blended new face over `rect` and its blend weight; `painted` is where the render was painted over (0..1). */
+/**
+ * The blended new face over `rect` and its blend weight; `painted` is where the render was painted over, `textured`
+ * where that fill took the target's skin texture (0..1).
+ */
 interface NewFace {
   rgb: Float32Array;
   mask: Float32Array;
   painted: Float32Array;
+  textured: Float32Array;
 }
 
 /**
@@ -119,7 +127,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const layout = faceLayout(grid);
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
-  const { skin: sourceSkin, painted } = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
+  const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
@@ -131,8 +139,11 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
   const coloured = matchColourStats(face.rgb, bare, background, bare, { gainRange: COLOUR_GAIN });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
+  // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
+  const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
+  addDetail(lit, textured, background, null, w, h, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted };
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured };
 }
 
 /**
@@ -154,8 +165,11 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const rgb = enlargeBilinear(face.rgb, 3, small.width, small.height, w, h);
   const mask = enlargeBilinear(face.mask, 1, small.width, small.height, w, h);
   const painted = enlargeBilinear(face.painted, 1, small.width, small.height, w, h);
-  addSourceDetail(rgb, painted, source, geometry, faceRect, Math.max(1, Math.round(1 / scale)));
-  return { rgb, mask, painted };
+  const textured = enlargeBilinear(face.textured, 1, small.width, small.height, w, h);
+  const f = Math.max(1, Math.round(1 / scale));
+  addSourceDetail(rgb, painted, source, geometry, faceRect, f);
+  if (textured.some((v) => v > 0.02)) addDetail(rgb, textured, readRgb(canvas, faceRect), null, w, h, f);
+  return { rgb, mask, painted, textured };
 }
 
 /** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
@@ -175,18 +189,29 @@ function addSourceDetail(rgb: Float32Array, painted: Float32Array, from: SourceF
   // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
   // no detail (the render on the copy cross-fades it).
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
-  const { width: w, height: h } = rect;
+  const weight = new Float32Array(painted.length);
+  for (let p = 0; p < weight.length; p++) weight[p] = 1 - Math.min(1, painted[p]);
+  addDetail(rgb, weight, face.rgb, face.coverage, rect.width, rect.height, f);
+}
+
+/**
+ * Adds `weight` (0..1 per pixel) times the fine detail of `from` to `rgb` (both interleaved, w x h): `from` less its
+ * means over `f` x `f` blocks, enlarged back. With `coverage`, only what it covers counts, and the detail fades out
+ * along its edge.
+ */
+function addDetail(rgb: Float32Array, weight: Float32Array, from: Float32Array, coverage: Float32Array | null, w: number, h: number, f: number): void {
+  if (!weight.some((v) => v > 0.02)) return;
   const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
-  // Block means of what was rendered only (nothing is rendered where coverage is 0): no false detail along its edge.
-  const covered = shrink(face.coverage, w, h, f);
+  // Block means of what was rendered only (`from` is 0 where coverage is): no false detail along its edge.
+  const covered = coverage ? shrink(coverage, w, h, f) : new Float32Array(cw * ch).fill(1);
   const means = new Float32Array(cw * ch * 3);
   for (let y = 0; y < h; y++) {
     const row = ((y / f) | 0) * cw;
     for (let x = 0; x < w; x++) {
       const c = (row + ((x / f) | 0)) * 3, p = (y * w + x) * 3;
-      means[c] += face.rgb[p];
-      means[c + 1] += face.rgb[p + 1];
-      means[c + 2] += face.rgb[p + 2];
+      means[c] += from[p];
+      means[c + 1] += from[p + 1];
+      means[c + 2] += from[p + 2];
     }
   }
   for (let y = 0; y < ch; y++) {
@@ -198,12 +223,12 @@ function addSourceDetail(rgb: Float32Array, painted: Float32Array, from: SourceF
   }
   const smooth = enlargeBilinear(means, 3, cw, ch, w, h, f);
   // Faded out along the render's edge, where the copy's render has the mirrored side or the outline's blur instead.
-  const fade = enlarge(covered, cw, ch, f, w, h);
+  const fade = coverage ? enlarge(covered, cw, ch, f, w, h) : null;
   for (let p = 0; p < w * h; p++) {
-    if (!(face.coverage[p] > 0)) continue;
-    const k = smoothstep(0.6, 1, fade[p]) * (1 - Math.min(1, painted[p]));
+    if (coverage && !(coverage[p] > 0)) continue;
+    const k = (fade ? smoothstep(0.6, 1, fade[p]) : 1) * Math.min(1, weight[p]);
     if (!(k > 0)) continue;
-    for (let c = p * 3; c < p * 3 + 3; c++) rgb[c] += k * (face.rgb[c] - smooth[c]);
+    for (let c = p * 3; c < p * 3 + 3; c++) rgb[c] += k * (from[c] - smooth[c]);
   }
 }
 
@@ -222,7 +247,7 @@ function cleanSourceFace(
   layout: FaceLayout,
   outline: Float32Array,
   mouth: Float32Array,
-): { skin: Float32Array; painted: Float32Array } {
+): { skin: Float32Array; painted: Float32Array; strays: Float32Array } {
   const { width: w, height: h } = face.rect;
   const cells = grid.width * grid.height;
   const gaps = new Float32Array(w * h);
@@ -268,6 +293,9 @@ function cleanSourceFace(
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
+  // Handed back to the target where it is sure to be bare skin there too: hair at the temples, objects at the edge.
+  const strays = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
   if (paint.some((v) => v > 0.02)) {
@@ -279,7 +307,7 @@ function cleanSourceFace(
     for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], pixels[p]);
     cellsRgb = toGrid(grid, face.rgb);
   }
-  return { skin: likeness(cellsRgb, model, SKIN), painted };
+  return { skin: likeness(cellsRgb, model, SKIN), painted, strays };
 }
 
 /**
