@@ -9,9 +9,9 @@ import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lumaOf, readRgb } from './patch.ts';
+import { cropRgb, lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, resizeRaster } from './resample.ts';
-import { boundingRect, unionRect, type Rect } from './region.ts';
+import { boundingRect, planeBounds, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
@@ -141,7 +141,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
-  addDetail(lit, textured, background, null, w, h, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)));
+  addTargetTexture(lit, textured, w, h, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
   return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured };
 }
@@ -168,7 +168,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const textured = enlargeBilinear(face.textured, 1, small.width, small.height, w, h);
   const f = Math.max(1, Math.round(1 / scale));
   addSourceDetail(rgb, painted, source, geometry, faceRect, f);
-  if (textured.some((v) => v > 0.02)) addDetail(rgb, textured, readRgb(canvas, faceRect), null, w, h, f);
+  addTargetTexture(rgb, textured, w, h, f, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
   return { rgb, mask, painted, textured };
 }
 
@@ -191,24 +191,24 @@ function addSourceDetail(rgb: Float32Array, painted: Float32Array, from: SourceF
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
   const weight = new Float32Array(painted.length);
   for (let p = 0; p < weight.length; p++) weight[p] = 1 - Math.min(1, painted[p]);
-  addDetail(rgb, weight, face.rgb, face.coverage, rect.width, rect.height, f);
+  addDetail(rgb, weight, rect.width, f, face.rgb, { x: 0, y: 0, width: rect.width, height: rect.height }, face.coverage);
 }
 
 /**
- * Adds `weight` (0..1 per pixel) times the fine detail of `from` to `rgb` (both interleaved, w x h): `from` less its
- * means over `f` x `f` blocks, enlarged back. With `coverage`, only what it covers counts, and the detail fades out
- * along its edge.
+ * Adds `weight` (0..1 per pixel) times the fine detail of `from` to `rgb` (interleaved, w x h): `from` less its means
+ * over `f` x `f` blocks, enlarged back. `from` covers `window` of the w x h area (all of it by default). With
+ * `coverage` (over the window too), only what it covers counts, and the detail fades out along its edge.
  */
-function addDetail(rgb: Float32Array, weight: Float32Array, from: Float32Array, coverage: Float32Array | null, w: number, h: number, f: number): void {
-  if (!weight.some((v) => v > 0.02)) return;
-  const cw = Math.ceil(w / f), ch = Math.ceil(h / f);
+function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number, from: Float32Array, window: Rect, coverage?: Float32Array): void {
+  const { x: x0, y: y0, width: bw, height: bh } = window;
+  const cw = Math.ceil(bw / f), ch = Math.ceil(bh / f);
   // Block means of what was rendered only (`from` is 0 where coverage is): no false detail along its edge.
-  const covered = coverage ? shrink(coverage, w, h, f) : new Float32Array(cw * ch).fill(1);
+  const covered = coverage ? shrink(coverage, bw, bh, f) : new Float32Array(cw * ch).fill(1);
   const means = new Float32Array(cw * ch * 3);
-  for (let y = 0; y < h; y++) {
+  for (let y = 0; y < bh; y++) {
     const row = ((y / f) | 0) * cw;
-    for (let x = 0; x < w; x++) {
-      const c = (row + ((x / f) | 0)) * 3, p = (y * w + x) * 3;
+    for (let x = 0; x < bw; x++) {
+      const c = (row + ((x / f) | 0)) * 3, p = (y * bw + x) * 3;
       means[c] += from[p];
       means[c + 1] += from[p + 1];
       means[c + 2] += from[p + 2];
@@ -217,19 +217,31 @@ function addDetail(rgb: Float32Array, weight: Float32Array, from: Float32Array, 
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const c = y * cw + x;
-      const mass = covered[c] * Math.min(f, w - x * f) * Math.min(f, h - y * f);
+      const mass = covered[c] * Math.min(f, bw - x * f) * Math.min(f, bh - y * f);
       for (let k = 0; k < 3; k++) means[c * 3 + k] = covered[c] > 1e-3 ? means[c * 3 + k] / mass : 0;
     }
   }
-  const smooth = enlargeBilinear(means, 3, cw, ch, w, h, f);
+  const smooth = enlargeBilinear(means, 3, cw, ch, bw, bh, f);
   // Faded out along the render's edge, where the copy's render has the mirrored side or the outline's blur instead.
-  const fade = coverage ? enlarge(covered, cw, ch, f, w, h) : null;
-  for (let p = 0; p < w * h; p++) {
-    if (coverage && !(coverage[p] > 0)) continue;
-    const k = (fade ? smoothstep(0.6, 1, fade[p]) : 1) * Math.min(1, weight[p]);
-    if (!(k > 0)) continue;
-    for (let c = p * 3; c < p * 3 + 3; c++) rgb[c] += k * (from[c] - smooth[c]);
+  const fade = coverage ? enlarge(covered, cw, ch, f, bw, bh) : null;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const q = y * bw + x, p = (y + y0) * w + x + x0;
+      if (coverage && !(coverage[q] > 0)) continue;
+      const k = (fade ? smoothstep(0.6, 1, fade[q]) : 1) * Math.min(1, weight[p]);
+      if (!(k > 0)) continue;
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[q * 3 + c]);
+    }
   }
+}
+
+/**
+ * Adds the target's skin texture where `textured` (0..1 per pixel of a w x h area) asks for it: the fine detail of the
+ * target's pixels, which `read` gives for a window of the area.
+ */
+function addTargetTexture(rgb: Float32Array, textured: Float32Array, w: number, h: number, f: number, read: (window: Rect) => Float32Array): void {
+  const window = planeBounds(textured, w, h, 0.02, f);
+  if (window) addDetail(rgb, textured, w, f, read(window), window);
 }
 
 /**
@@ -372,31 +384,15 @@ function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: n
  */
 function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array, w: number, h: number): void {
   // Solved only over the region's bounds (and a pixel around them, where the membrane is held).
-  let x0 = w, y0 = h, x1 = -1, y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!(region[y * w + x] > 0.02)) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x1 < 0) return;
-  x0 = Math.max(0, x0 - 1);
-  y0 = Math.max(0, y0 - 1);
-  x1 = Math.min(w - 1, x1 + 1);
-  y1 = Math.min(h - 1, y1 + 1);
-  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-  const part = new Float32Array(bw * bh * 3);
+  const bounds = planeBounds(region, w, h, 0.02, 1);
+  if (!bounds) return;
+  const { x: x0, y: y0, width: bw, height: bh } = bounds;
+  const part = cropRgb(rgb, w, bounds);
   const domain = new Float32Array(bw * bh);
   const held = new Float32Array(bw * bh);
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = (y + y0) * w + x + x0, b = y * bw + x;
-      part[b * 3] = rgb[p * 3];
-      part[b * 3 + 1] = rgb[p * 3 + 1];
-      part[b * 3 + 2] = rgb[p * 3 + 2];
       domain[b] = region[p] > 0.02 ? 1 : 0;
       held[b] = valid[p];
     }

@@ -27,6 +27,16 @@ export function readRgb(raster: Raster, rect: Rect, out?: Float32Array): Float32
   return rgb;
 }
 
+/** Copies `rect` (inside it) of interleaved RGB that is `width` px wide. */
+export function cropRgb(rgb: Float32Array, width: number, rect: Rect): Float32Array {
+  const out = new Float32Array(rect.width * rect.height * 3);
+  for (let j = 0; j < rect.height; j++) {
+    const start = ((rect.y + j) * width + rect.x) * 3;
+    out.set(rgb.subarray(start, start + rect.width * 3), j * rect.width * 3);
+  }
+  return out;
+}
+
 /** Luminance (Rec. 601 weights, same 0..255 scale) of interleaved float RGB, one number per pixel. */
 export function lumaOf(rgb: Float32Array, out?: Float32Array): Float32Array {
   const n = rgb.length / 3;

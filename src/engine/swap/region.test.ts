@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundingRect, clipRect, expandRect, intersectRect, isEmptyRect, rectArea, unionRect } from './region.ts';
+import { boundingRect, clipRect, expandRect, intersectRect, isEmptyRect, planeBounds, rectArea, unionRect } from './region.ts';
 
 describe('region helpers', () => {
   it('bounds continuous points by the pixels they touch, padded and clipped', () => {
@@ -23,5 +23,15 @@ describe('region helpers', () => {
     expect(rectArea(intersectRect(a, { x: 20, y: 20, width: 1, height: 1 }))).toBe(0);
     expect(expandRect(a, 2)).toEqual({ x: -2, y: -2, width: 14, height: 14 });
     expect(clipRect(expandRect(a, 2), 11, 9)).toEqual({ x: 0, y: 0, width: 11, height: 9 });
+  });
+
+  it('bounds the values of a plane above a threshold, padded and clipped', () => {
+    const plane = new Float32Array(6 * 5);
+    plane[1 * 6 + 2] = 0.5;
+    plane[3 * 6 + 4] = 0.03;
+    plane[4 * 6 + 0] = 0.01;
+    expect(planeBounds(plane, 6, 5, 0.02)).toEqual({ x: 2, y: 1, width: 3, height: 3 });
+    expect(planeBounds(plane, 6, 5, 0.02, 2)).toEqual({ x: 0, y: 0, width: 6, height: 5 });
+    expect(planeBounds(plane, 6, 5, 0.6)).toBeNull();
   });
 });

@@ -93,3 +93,19 @@ export function boundingRect(points: ArrayLike<number>, options: BoundsOptions =
   if (options.clipWidth !== undefined && options.clipHeight !== undefined) return clipRect(r, options.clipWidth, options.clipHeight);
   return r;
 }
+
+/** The rectangle of a w x h plane's values above `threshold`, padded by `pad` px and clipped to the plane; null when none is. */
+export function planeBounds(plane: ArrayLike<number>, w: number, h: number, threshold: number, pad = 0): Rect | null {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!(plane[y * w + x] > threshold)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x1 < 0) return null;
+  return clipRect({ x: x0 - pad, y: y0 - pad, width: x1 - x0 + 1 + 2 * pad, height: y1 - y0 + 1 + 2 * pad }, w, h);
+}
