@@ -105,7 +105,9 @@ function specs(list: IoMapping[]): TensorSpec[] {
 export function convertModel(name: string): { onnx: Uint8Array; entry: ManifestEntry } {
   const source = `${PACKAGE}@${packageVersion}/models/${name}.json`;
   // Every model takes a batch of any size; blazeface's export fixes it at 1, and detection runs its windows at once.
-  const converted = convertGraphModel(readGraphModel(sourceModelPath(name)), { name, source }, { dynamicBatch: true });
+  // Blazeface also takes any height and width that are multiples of 32, so detection runs each pyramid level whole.
+  const options = { dynamicBatch: true, dynamicSpatial: name === 'blazeface' };
+  const converted = convertGraphModel(readGraphModel(sourceModelPath(name)), { name, source }, options);
   const entry: ManifestEntry = {
     name,
     file: `${name}.onnx`,

@@ -43,18 +43,24 @@ class Converter implements OpContext {
   private readonly consts = new Map<string, string>();
   private readonly transposed = new Map<string, Value>();
 
-  constructor(private readonly model: TfGraphModel) {
+  constructor(
+    private readonly model: TfGraphModel,
+    readonly dynamicSpatial: boolean,
+  ) {
     this.nodes = new Map(model.json.modelTopology.node.map((n) => [n.name, n]));
   }
 
-  // Declares a Placeholder as an NHWC graph input, its batch axis made dynamic when asked.
-  addInput(node: TfNode, dynamicBatch: boolean): Value {
+  // Declares a Placeholder as an NHWC graph input, its batch (and height and width) made dynamic when asked.
+  // Returns the declared dims; the graph is traced at the exported height and width.
+  addInput(node: TfNode, dynamicBatch: boolean): TensorSpec {
     requireFloat(node);
     const shape = attrShape(node, 'shape');
     if (dynamicBatch && shape[0] === 1) shape[0] = -1;
     const value: Value = { name: this.graph.reserve(onnxSafeName(node.name)), shape, layout: 'tf' };
     this.values.set(node.name, value);
-    return value;
+    if (!this.dynamicSpatial) return { name: value.name, dims: shape };
+    if (shape.length !== 4) throw nodeError(node, `a dynamic height and width need an NHWC input, got [${shape}]`);
+    return { name: value.name, dims: [shape[0], -1, -1, shape[3]] };
   }
 
   valueOf(ref: string): Value {
@@ -142,6 +148,13 @@ export interface ConvertOptions {
    * reshapes that spell out that batch of 1 keep the input's batch instead.
    */
   dynamicBatch?: boolean;
+  /**
+   * Give the (NHWC) input a dynamic height and width, for fully convolutional models. SAME pads stay those of
+   * the exported size, which are exact only where every strided conv or pool sees a size divisible by its
+   * stride: feed sizes that are multiples of the product of the strides (32 for blazeface). A Reshape that
+   * flattens the spatial axes to [1, n, C] becomes [0, -1, C], so that n follows the input.
+   */
+  dynamicSpatial?: boolean;
 }
 
 function checkSignatureShape(key: string, inferred: number[], dims: { size: string }[] | undefined): void {
@@ -157,12 +170,12 @@ function checkSignatureShape(key: string, inferred: number[], dims: { size: stri
  * output has TF.js's exact shape and element order. Outputs are the signature's, named by `outputName`.
  */
 export function convertGraphModel(model: TfGraphModel, meta: { name: string; source: string }, options: ConvertOptions = {}): ConvertedModel {
-  const cx = new Converter(model);
+  const cx = new Converter(model, options.dynamicSpatial ?? false);
   const inputs = model.json.modelTopology.node
     .filter((n) => n.op === 'Placeholder')
     .map((n): IoMapping => {
-      const { name, shape } = cx.addInput(n, options.dynamicBatch ?? false);
-      return { name, dims: shape, tfjs: n.name, tensor: `${n.name}:0` };
+      const { name, dims } = cx.addInput(n, options.dynamicBatch ?? false);
+      return { name, dims, tfjs: n.name, tensor: `${n.name}:0` };
     });
   const signatureOutputs = Object.entries(modelSignature(model.json).outputs ?? {});
   const names = signatureOutputs.map(([key]) => cx.graph.reserve(outputName(key)));

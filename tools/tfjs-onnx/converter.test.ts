@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { facesDir } from '../../test/faces.ts';
 import { convertModel, convertModels, DEFAULT_OUT_DIR, MODEL_NAMES, sourceModelPath, type Manifest } from '../convert-models.ts';
 import { convertGraphModel } from './convert.ts';
 import { axisWindow } from './geometry.ts';
 import { decodeWeights, type TfModelJson, type TfNode } from './tfjs-model.ts';
-import { loadSyntheticTfjs, maxAbsDiff, syntheticModel, tfAttr } from './test-support.ts';
+import { loadSyntheticTfjs, loadTfjsModelAnySize, maxAbsDiff, syntheticModel, tfAttr, valueRange } from './test-support.ts';
 
 const { onnx } = onnxProto;
 
@@ -63,6 +65,33 @@ describe('convert-models', () => {
       for (const k of [0, 1]) expect(maxAbsDiff((t.data as Float32Array).subarray(k * each, (k + 1) * each), alone[k][name].data as Float32Array)).toBe(0);
     }
   });
+
+  it('gives blazeface a dynamic height and width: anchors follow the input, outputs match TF.js at that size', async () => {
+    const entry = manifest.models.find((m) => m.name === 'blazeface')!;
+    expect(entry.inputs[0].dims).toEqual([-1, -1, -1, 3]);
+    const session = await ort.InferenceSession.create(readFileSync(join(DEFAULT_OUT_DIR, 'blazeface.onnx')));
+    const reference = await loadTfjsModelAnySize(sourceModelPath('blazeface'));
+    for (const [width, height] of [[512, 288], [256, 256]]) {
+      const rgb = await sharp(join(facesDir, 'couple.jpg')).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+      const pixels = Float32Array.from(rgb, (v) => v / 127.5 - 1);
+      const dims = [1, height, width, 3];
+      const onnx = await session.run({ [entry.inputs[0].name]: new ort.Tensor('float32', pixels, dims) });
+      const input = tf.tensor4d(pixels, dims as [number, number, number, number]);
+      const tensors = [reference.execute(input, entry.outputs.map((o) => o.tensor))].flat();
+      // 2 anchors per cell of the 16 px grid, 6 per cell of the 32 px grid: 2016 at 512×288, 896 at 256×256.
+      const grids = [2 * (width / 16) * (height / 16), 6 * (width / 32) * (height / 32)];
+      const rows = entry.outputs.map((o) => onnx[o.name].dims[1]);
+      expect(new Set(rows)).toEqual(new Set(grids));
+      expect(grids[0] + grids[1]).toBe(width === 512 ? 2016 : 896);
+      entry.outputs.forEach((o, i) => {
+        expect(onnx[o.name].dims).toEqual(tensors[i].shape);
+        const expected = tensors[i].dataSync();
+        const { min, max } = valueRange(expected);
+        expect(maxAbsDiff(onnx[o.name].data as Float32Array, expected), `${o.name} at ${width}×${height}`).toBeLessThanOrEqual(1e-4 * Math.max(1, max - min));
+      });
+      tf.dispose([input, ...tensors]);
+    }
+  }, 60_000);
 
   it('skips the work when the stamp matches', () => {
     expect(convertModels().converted).toBe(false);

@@ -10,7 +10,10 @@ import { scalarValue, type TfNode, type Weight } from './tfjs-model.ts';
  */
 export type Layout = 'tf' | 'nchw';
 
-/** A converted tensor: its ONNX value name, its TF (NHWC) shape with -1 for run-time sizes, and its layout. */
+/**
+ * A converted tensor: its ONNX value name, its TF (NHWC) shape with -1 for run-time sizes, and its layout.
+ * With a dynamic height and width (ConvertOptions.dynamicSpatial), rank-4 shapes are those at the exported size.
+ */
 export interface Value {
   name: string;
   shape: number[];
@@ -30,6 +33,8 @@ export interface OpContext {
   constFor(node: TfNode, i: number, layout: Layout): string;
   /** `v` in `layout`, transposing (once per value) when needed. */
   toLayout(v: Value, layout: Layout): Value;
+  /** Whether the input's height and width are run-time sizes (ConvertOptions.dynamicSpatial). */
+  readonly dynamicSpatial: boolean;
 }
 
 type OpHandler = (node: TfNode, cx: OpContext) => Value;
@@ -194,6 +199,7 @@ const reshape: OpHandler = (node, cx) => {
   const target = intValues(node, cx, 1);
   // ONNX Reshape reads 0 as "keep this axis"; TF means an empty axis.
   if (target.includes(0)) throw nodeError(node, `target shape [${target}] has a zero size`);
+  if (cx.dynamicSpatial && x.shape.length === 4) return flattenSpatial(node, x, target, cx);
   const shape = target.slice();
   const wild = target.indexOf(-1);
   if (wild >= 0 && x.shape.every((d) => d >= 0)) shape[wild] = sizeOf(x.shape) / sizeOf(target.filter((d) => d !== -1));
@@ -204,6 +210,18 @@ const reshape: OpHandler = (node, cx) => {
   const name = cx.graph.node('Reshape', [x.name, cx.graph.int64(`${node.name}/shape`, onnxTarget)], node.name);
   return { name, shape, layout: 'tf' };
 };
+
+// [N, H, W, a·C] to [1, H·W·a, C] at the exported size becomes [0, -1, C]: rows follow the run-time H and W
+// (row-major y, x, then a), and the batch is kept.
+function flattenSpatial(node: TfNode, x: Value, target: number[], cx: OpContext): Value {
+  const [, h, w, channels] = x.shape;
+  const c = target[2];
+  if (target.length !== 3 || target[0] !== 1 || !(c > 0) || channels % c !== 0 || (target[1] !== -1 && target[1] * c !== h * w * channels)) {
+    throw nodeError(node, `cannot reshape [${x.shape}] to [${target}] with a dynamic height and width: only [1, n, C] flattening is supported`);
+  }
+  const name = cx.graph.node('Reshape', [x.name, cx.graph.int64(`${node.name}/shape`, [0, -1, c])], node.name);
+  return { name, shape: [x.shape[0], -1, c], layout: 'tf' };
+}
 
 const squeeze: OpHandler = (node, cx) => {
   const x = cx.input(node, 0);

@@ -17,13 +17,40 @@ export interface Crop {
  * the weights (quantization included) with its own code, independently of the converter's decoder.
  */
 export async function loadTfjsModel(jsonPath: string): Promise<tf.GraphModel> {
+  const { json, specs, data } = readTfjsFiles(jsonPath);
+  return loadTfjsJson(json, specs, data);
+}
+
+/**
+ * The same model, run by TF.js at any input height and width: its input's height and width left open and its
+ * Reshapes to [1, n, C] made [1, -1, C] (the reference for ConvertOptions.dynamicSpatial).
+ */
+export async function loadTfjsModelAnySize(jsonPath: string): Promise<tf.GraphModel> {
+  const { json, specs, data } = readTfjsFiles(jsonPath);
+  const weights = tf.io.decodeWeights(data, specs);
+  for (const node of (json.modelTopology as { node: TfNode[] }).node) {
+    const dims = node.attr?.shape?.shape?.dim;
+    if (node.op === 'Placeholder' && dims?.length === 4) dims[1].size = dims[2].size = '-1';
+    if (node.op !== 'Reshape') continue;
+    const target = node.input![1];
+    const [, , channels] = weights[target].dataSync();
+    weights[target] = tf.tensor1d([1, -1, channels], 'int32');
+  }
+  const encoded = await tf.io.encodeWeights(weights);
+  return loadTfjsJson(json, encoded.specs, encoded.data);
+}
+
+function readTfjsFiles(jsonPath: string): { json: tf.io.ModelJSON; specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
   const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as tf.io.ModelJSON;
   const shards = json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(jsonPath), p))));
-  const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
+  return { json, specs: json.weightsManifest.flatMap((group) => group.weights), data: new Uint8Array(Buffer.concat(shards)).buffer };
+}
+
+async function loadTfjsJson(json: tf.io.ModelJSON, weightSpecs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): Promise<tf.GraphModel> {
   const handler: tf.io.IOHandler = {
     load: async () => ({
       modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightSpecs,
       weightData,
       format: json.format,
       generatedBy: json.generatedBy,

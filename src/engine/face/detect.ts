@@ -1,26 +1,32 @@
 /**
- * Face detection with BlazeFace (256×256 input) on pictures of any size.
+ * Face detection with BlazeFace on pictures of any size.
  *
- * Strategy: multi-scale tiling over an image pyramid, merged by weighted non-maximum suppression.
- *  - Level 0 is the whole picture letterboxed (never stretched) into one square window. BlazeFace finds faces
- *    down to about 12 px of its input there, i.e. faces of about 5 % of the picture's long side.
- *  - Each further level halves the window side and covers the picture with square tiles overlapping by 25 %,
- *    so each level reaches faces half as small (about 2.3 % and 1.2 % of the long side for the default two
- *    levels: 45 px in a 4K picture). A face touching a tile's inner edge is left to the neighbouring tile, and
- *    one larger than half a tile to the coarser level, which sees it whole. The second level runs only where
- *    its tiles are at least 512 px (4K: yes, 1080p: no, as 45 px faces are already found at the first).
- *  - Windows are resampled from the pyramid halving nearest their scale, so a window costs the same at any
- *    picture size: 7 windows for 1080p (1 + 6), 22 for 4K (1 + 6 + 15).
+ * Strategy: the whole picture at a few scales, one detector run per scale, merged by weighted non-maximum
+ * suppression. The converted BlazeFace is fully convolutional (tools/tfjs-onnx `dynamicSpatial`) and takes any
+ * input whose sides are multiples of 32 px, so one run covers a whole scale for less than overlapping 256 px
+ * tiles of it cost (onnxruntime-web WASM: one 512×288 run 28 ms, its 6 tiles 78 ms).
+ *  - Level 0 is the whole picture letterboxed (never stretched) into the detector's native 256×256 window.
+ *    BlazeFace finds faces down to about 12 px of its input there, i.e. faces of about 5 % of the long side.
+ *    It is the only view of the largest faces; moving the picture inside it moves their boxes by about 1 %
+ *    (the anchor grid's phase), and the mesh landmarks with them, so it stays as it was.
+ *  - Level k ≥ 1 scales the long side to 256·2^k px, in an input with a black border of 16 to 32 px each side
+ *    (see {@link levelWindow}), so each level reaches faces half as small (about 2.3 % and 1.2 % of the long side
+ *    for the default two levels: 45 px in a 4K picture). A face there over half of the detector's native side
+ *    is dropped, as the coarser level sees it whole. Level 1 runs when it does not enlarge the picture,
+ *    level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as 45 px faces are already
+ *    found at level 1).
+ *  - Levels are resampled from the pyramid halving nearest their scale, so they cost the same at any picture
+ *    size: 2 runs for 1080p (256×256 and 544×320 px), 3 for 4K (and 1056×608).
  *  - Rotation: measured on photos turned by -90…90° in 15° steps, this BlazeFace finds every face without
  *    help, and the mesh stage levels each face by its eye line; extra whole-picture windows turned by
  *    `rotations` remain available but are off by default.
- *  - A detection lying mostly inside a bigger, more confident one (a tile seeing an eye or a forehead as a
- *    face) is dropped; `analyzeFaces` checks the rest against the mesh.
+ *  - A detection lying mostly inside a bigger, more confident one (a finer level seeing an eye or a forehead as
+ *    a face) is dropped; `analyzeFaces` checks the rest against the mesh.
  */
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { affineScale, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
-import { decodeBlazeFace, DETECTOR_SIZE, KEYPOINTS, runBlazeFace, type Candidate } from './blazeface.ts';
+import { decodeBlazeFace, DETECTOR_SIZE, DETECTOR_STEP, KEYPOINTS, runBlazeFace, type Candidate } from './blazeface.ts';
 import { buildPyramid, pickLevel, type Pyramid } from './pyramid.ts';
 
 /** An axis-aligned rectangle in image pixels. */
@@ -52,80 +58,70 @@ export interface DetectOptions {
   minScore?: number;
   /** Merge detections overlapping more than this (intersection over union); default 0.3. */
   iouThreshold?: number;
-  /** Extra pyramid levels of tiles after the whole-picture window; default 2 (windows of ½ and ¼ the side). */
-  tileLevels?: number;
+  /** Finer levels after the whole picture at 256 px; default 2 (long side at 512 and 1024 px). */
+  levels?: number;
   /**
-   * Smallest tile side in image pixels for levels beyond the first; default 512. The first tile level runs
-   * whenever its tiles are at least 256 px (small pictures with faces cut by the frame gain from it).
+   * Levels k ≥ 2 run only while the picture's long side / 2^k is at least this many px (the picture px that 256
+   * input px cover); default 512. Level 1 runs whenever that is at least 256 px (small pictures with faces cut
+   * by the frame gain from it).
    */
-  minTile?: number;
-  /** Overlap of neighbouring tiles as a fraction of the tile side; default 0.25. */
-  overlap?: number;
+  minSpan?: number;
   /** Roll angles in degrees for extra whole-picture windows; default none. */
   rotations?: readonly number[];
 }
 
-/** A square detector window: the map from image px to the model input, and which of its edges are inner. */
+/** One detector run: `toInput` maps image px onto its width × height input (multiples of 32). */
 export interface Window {
   toInput: Affine;
-  /** Image-space rectangle for axis-aligned tiles; null for whole-picture windows (no inner edges). */
-  tile: { x0: number; y0: number; x1: number; y1: number; inner: [boolean, boolean, boolean, boolean] } | null;
+  width: number;
+  height: number;
+  /** Larger detections (input px) are dropped: the coarser level sees those faces whole. */
+  maxFace: number;
 }
 
-/** The windows {@link detectFaces} runs, in order: whole picture (upright, then any rotated), then tile levels. */
+/** The runs {@link detectFaces} makes, in order: whole picture (upright, then any rotated), then finer levels. */
 export function planWindows(width: number, height: number, options: DetectOptions = {}): Window[] {
   const size = DETECTOR_SIZE;
   const long = Math.max(width, height);
-  const windows: Window[] = [{ toInput: cropAffine(width / 2, height / 2, long, 0, size), tile: null }];
-  for (const deg of options.rotations ?? []) {
-    windows.push({ toInput: cropAffine(width / 2, height / 2, long, (deg * Math.PI) / 180, size), tile: null });
-  }
-  const levels = options.tileLevels ?? 2;
-  const minTile = options.minTile ?? 512;
-  const stride = 1 - (options.overlap ?? 0.25);
+  const windows = [0, ...(options.rotations ?? [])].map((deg): Window => {
+    const toInput = cropAffine(width / 2, height / 2, long, (deg * Math.PI) / 180, size);
+    return { toInput, width: size, height: size, maxFace: Infinity };
+  });
+  const levels = options.levels ?? 2;
+  const minSpan = options.minSpan ?? 512;
   for (let level = 1; level <= levels; level++) {
-    const t = long / 2 ** level;
-    if (t < (level === 1 ? 256 : minTile)) break;
-    const xs = tileStarts(width, t, stride);
-    const ys = tileStarts(height, t, stride);
-    for (const y0 of ys) {
-      for (const x0 of xs) {
-        const x1 = x0 + t;
-        const y1 = y0 + t;
-        windows.push({
-          toInput: cropAffine((x0 + x1) / 2, (y0 + y1) / 2, t, 0, size),
-          tile: { x0, y0, x1, y1, inner: [x0 > 0.5, y0 > 0.5, x1 < width - 0.5, y1 < height - 0.5] },
-        });
-      }
-    }
+    const span = long / 2 ** level;
+    if (span < (level === 1 ? size : minSpan)) break;
+    windows.push(levelWindow(width, height, size / span));
   }
   return windows;
 }
 
-/** Tile starts along one axis: tiles of side t at most `stride`·t apart, the first at 0, the last at the end. */
-function tileStarts(extent: number, t: number, stride: number): number[] {
-  if (extent <= t) return [(extent - t) / 2];
-  const n = Math.ceil((extent - t) / (t * stride)) + 1;
-  const step = (extent - t) / (n - 1);
-  return Array.from({ length: n }, (_, i) => i * step);
+/** Black border around the picture in a finer level's input, at least (input px; see {@link levelWindow}). */
+const LEVEL_MARGIN = 16;
+
+/**
+ * The whole picture scaled by `scale`, centred in an input padded by at least {@link LEVEL_MARGIN} each side up to
+ * multiples of {@link DETECTOR_STEP}. Without the border, the picture's edge falls on the model's zero padding
+ * and the keypoints of faces cut by the frame drift from the mesh (selfie-many-people.jpg's top-right face).
+ */
+function levelWindow(width: number, height: number, scale: number): Window {
+  // The tolerance keeps a side of exactly 256·2^k from rounding up a step.
+  const padded = (side: number) => Math.ceil((side + 2 * LEVEL_MARGIN) / DETECTOR_STEP - 1e-6) * DETECTOR_STEP;
+  const w = padded(width * scale);
+  const h = padded(height * scale);
+  const toInput: Affine = [scale, 0, (w - width * scale) / 2, 0, scale, (h - height * scale) / 2];
+  return { toInput, width: w, height: h, maxFace: DETECTOR_SIZE / 2 };
 }
 
-/** Maps a window's candidate to image space, or null when it touches an inner tile edge. */
+/** Maps a window's candidate to image space, or null when it is too large for the window's level. */
 function toDetection(c: Candidate, win: Window): Detection | null {
+  if (Math.max(c.w, c.h) > win.maxFace) return null;
   const back = invertAffine(win.toInput);
   const scale = 1 / affineScale(win.toInput);
   const [cx, cy] = applyAffine(back, c.cx, c.cy);
   const w = c.w * scale;
   const h = c.h * scale;
-  if (win.tile) {
-    const t = win.tile;
-    const margin = 0.02 * (t.x1 - t.x0);
-    const [l, tp, r, b] = t.inner;
-    if ((l && cx - w / 2 < t.x0 + margin) || (tp && cy - h / 2 < t.y0 + margin)) return null;
-    if ((r && cx + w / 2 > t.x1 - margin) || (b && cy + h / 2 > t.y1 - margin)) return null;
-    // Faces over half the tile belong to the coarser level, which sees them whole.
-    if (Math.max(w, h) > 0.5 * (t.x1 - t.x0)) return null;
-  }
   const keypoints = new Float32Array(KEYPOINTS * 2);
   for (let k = 0; k < KEYPOINTS; k++) {
     const [x, y] = applyAffine(back, c.kp[2 * k], c.kp[2 * k + 1]);
@@ -187,7 +183,7 @@ export function mergeDetections(detections: Detection[], threshold: number): Det
     for (let k = 0; k < keypoints.length; k++) keypoints[k] /= total;
     out.push({ box, score: best.score, keypoints, angle: Math.atan2(ey, ex) });
   }
-  // A box mostly inside a larger, more confident one is a part of that face (an eye, a cheek) seen by a tile.
+  // A box mostly inside a larger, more confident one is a part of that face (an eye, a cheek) seen at a finer level.
   return out.filter((d) => !out.some((o) => o !== d && o.score > d.score && o.box.width > d.box.width && containment(o.box, d.box) > CONTAINED));
 }
 
@@ -206,10 +202,10 @@ export async function confirmDetection(backend: InferenceBackend, pyramid: Pyram
   const side = Math.max(d.box.width, d.box.height);
   const toInput = cropAffine(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2, side * CONFIRM_SCALE, d.angle, size);
   const level = pickLevel(pyramid, toInput, affineScale(toInput), Math.SQRT2);
-  const [table] = await runBlazeFace(backend, [{ image: level.image, toInput: level.toOutput }]);
+  const [table] = await runBlazeFace(backend, [{ image: level.image, toInput: level.toOutput, width: size, height: size }]);
   const reach = (0.25 * size) / CONFIRM_SCALE;
   let best = 0;
-  for (const c of decodeBlazeFace(table, 0.05)) {
+  for (const c of decodeBlazeFace(table, size, size, 0.05)) {
     if (Math.hypot(c.cx - size / 2, c.cy - size / 2) < reach && c.score > best) best = c.score;
   }
   return best;
@@ -231,12 +227,12 @@ export async function detectFaces(
     backend,
     windows.map((win) => {
       const level = pickLevel(pyramid, win.toInput, affineScale(win.toInput), Math.SQRT2);
-      return { image: level.image, toInput: level.toOutput };
+      return { image: level.image, toInput: level.toOutput, width: win.width, height: win.height };
     }),
   );
   const found: Detection[] = [];
   windows.forEach((win, i) => {
-    for (const c of decodeBlazeFace(tables[i], minScore)) {
+    for (const c of decodeBlazeFace(tables[i], win.width, win.height, minScore)) {
       const d = toDetection(c, win);
       if (d) found.push(d);
     }
