@@ -29,10 +29,10 @@ const api = {
     return { backend: r.info.backend, threads: r.info.threads, ms: performance.now() - t };
   },
 
-  /** Milliseconds per run of one model on a constant input (median of `runs`). */
-  async model(name: string, side: number, runs: number): Promise<number> {
+  /** Milliseconds per run of one model on a constant input of the given NHWC dims (median of `runs`). */
+  async model(name: string, dims: number[], runs: number): Promise<number> {
     const backend = await runtime!;
-    const input = { data: new Float32Array(side * side * 3).fill(0.25), dims: [1, side, side, 3] };
+    const input = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.25), dims };
     await backend.run(name, input);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -62,8 +62,10 @@ const api = {
     const target = await decode(targetBytes, 'target');
     marks.decode = performance.now() - t;
     let phase = '';
+    // The analysis stages inside 'detect', per picture.
+    const stages: Record<string, Record<string, number>> = { source: {}, target: {} };
     const result = await runSwapJob(
-      { analyse: (role, image) => analyzeFaces(backend, image, role, SWAP_ANALYSIS), encode: encodeRaster },
+      { analyse: (role, image) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, timings: stages[role] }), encode: encodeRaster },
       source,
       target,
       { quality, outputFormat: 'jpg' },
@@ -77,6 +79,7 @@ const api = {
     );
     marks[phase] = (marks[phase] ?? 0) + performance.now() - t;
     marks.total = performance.now() - started;
+    for (const [role, times] of Object.entries(stages)) for (const [stage, ms] of Object.entries(times)) marks[`${role.slice(0, 3)}.${stage}`] = ms;
     marks.faces = result.facesDetected;
     marks.outputMegapixels = (result.width * result.height) / 1e6;
     return marks;
