@@ -73,7 +73,7 @@ describe('windows', () => {
     expect(sizes(2280, 1588)).toEqual([[256, 256], [544, 416], [1056, 768]]);
     expect(sizes(2000, 1500)).toEqual([[256, 256], [544, 416]]);
     expect(sizes(3840, 2160, { levels: 1 })).toEqual([[256, 256], [544, 320]]);
-    expect(planWindows(3840, 2160).map((win) => win.maxFace)).toEqual([Infinity, 128, 128]);
+    expect(planWindows(3840, 2160).map((win) => win.maxFace)).toEqual([Infinity, 128, 64]);
   });
 
   it('covers every point of the picture at each level, its long side at 256·2^k px inside a black border', () => {

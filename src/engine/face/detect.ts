@@ -11,8 +11,10 @@
  *    (the anchor grid's phase), and the mesh landmarks with them, so it stays as it was.
  *  - Level k ≥ 1 scales the long side to 256·2^k px, in an input with a black border of 16 to 32 px each side
  *    (see {@link levelWindow}), so each level reaches faces half as small (about 2.3 % and 1.2 % of the long side
- *    for the default two levels: 45 px in a 4K picture). A face there over half of the detector's native side
- *    is dropped, as the coarser level sees it whole. Level 1 runs when it does not enlarge the picture,
+ *    for the default two levels: 45 px in a 4K picture). A face there over 128 input px (level 1) or 64 (level 2)
+ *    is dropped, as the coarser level sees it whole: level 2 adds only faces under 24 px of its input (12 px of
+ *    level 1's), and its larger finds were parts of big faces (5 on a 4K couple photo, each costing a mesh
+ *    check); level 1 keeps the wider range for faces cut by the frame, which level 0 misses. Level 1 runs when it does not enlarge the picture,
  *    level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as 45 px faces are already
  *    found at level 1).
  *  - Levels are resampled from the pyramid halving nearest their scale, so they cost the same at any picture
@@ -92,7 +94,7 @@ export function planWindows(width: number, height: number, options: DetectOption
   for (let level = 1; level <= levels; level++) {
     const span = long / 2 ** level;
     if (span < (level === 1 ? size : minSpan)) break;
-    windows.push(levelWindow(width, height, size / span));
+    windows.push(levelWindow(width, height, size / span, level === 1 ? size / 2 : size / 4));
   }
   return windows;
 }
@@ -104,14 +106,15 @@ const LEVEL_MARGIN = 16;
  * The whole picture scaled by `scale`, centred in an input padded by at least {@link LEVEL_MARGIN} each side up to
  * multiples of {@link DETECTOR_STEP}. Without the border, the picture's edge falls on the model's zero padding
  * and the keypoints of faces cut by the frame drift from the mesh (selfie-many-people.jpg's top-right face).
+ * Detections larger than `maxFace` input px are left to the coarser levels.
  */
-function levelWindow(width: number, height: number, scale: number): Window {
+function levelWindow(width: number, height: number, scale: number, maxFace: number): Window {
   // The tolerance keeps a side of exactly 256·2^k from rounding up a step.
   const padded = (side: number) => Math.ceil((side + 2 * LEVEL_MARGIN) / DETECTOR_STEP - 1e-6) * DETECTOR_STEP;
   const w = padded(width * scale);
   const h = padded(height * scale);
   const toInput: Affine = [scale, 0, (w - width * scale) / 2, 0, scale, (h - height * scale) / 2];
-  return { toInput, width: w, height: h, maxFace: DETECTOR_SIZE / 2 };
+  return { toInput, width: w, height: h, maxFace };
 }
 
 /** Maps a window's candidate to image space, or null when it is too large for the window's level. */
