@@ -3,11 +3,8 @@ import { analyzeFaces } from '../../src/engine/face/analyze.ts';
 import type { Quality } from '../../src/engine/job.ts';
 import { validateImageBytes } from '../../src/engine/image/validate.ts';
 import type { Raster } from '../../src/engine/image/raster.ts';
-import { runSwapJob, SWAP_ANALYSIS } from '../../src/engine/swap-job.ts';
-import { bitmapToRaster, decodeBitmap, encodeRaster } from '../../src/worker/codec.ts';
-import { WebRuntime } from '../../src/worker/runtime.ts';
-
-let runtime: Promise<WebRuntime> | null = null;
+import { startRuntime, workerApi } from '../../src/worker/api.ts';
+import { bitmapToRaster, decodeBitmap } from '../../src/worker/codec.ts';
 
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
@@ -23,15 +20,14 @@ async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Ras
 const api = {
   async start(): Promise<{ backend: string; threads: number; ms: number }> {
     const t = performance.now();
-    runtime ??= WebRuntime.create();
-    const r = await runtime;
+    const r = await startRuntime();
     await r.preload(['blazeface', 'facemesh', 'iris', 'faceres']);
     return { backend: r.info.backend, threads: r.info.threads, ms: performance.now() - t };
   },
 
   /** Milliseconds per run of one model on a constant input of the given NHWC dims (median of `runs`). */
   async model(name: string, dims: number[], runs: number): Promise<number> {
-    const backend = await runtime!;
+    const backend = await startRuntime();
     const input = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.25), dims };
     await backend.run(name, input);
     const times: number[] = [];
@@ -47,41 +43,36 @@ const api = {
   async analyse(url: string): Promise<Record<string, number>> {
     const image = await decode(await fetchBytes(url), 'target');
     const timings: Record<string, number> = {};
-    const faces = await analyzeFaces(await runtime!, image, 'target', { timings });
+    const faces = await analyzeFaces(await startRuntime(), image, 'target', { timings });
     return { ...timings, faces: faces.length };
   },
 
-  /** Decode → analyse → swap → encode, as the app's swap does it. */
+  /**
+   * Decode → analyse → swap → encode through the worker's own interface, as the app's imageSwap drives it: both
+   * pictures decoded at once (each analysed as soon as it is), then the swap. 'detect' is the analysis left to
+   * wait for once both are decoded.
+   */
   async swap(sourceUrl: string, targetUrl: string, quality: Quality): Promise<Record<string, number>> {
-    const backend = await runtime!;
     const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
     const marks: Record<string, number> = {};
     let t = performance.now();
     const started = t;
-    const source = await decode(sourceBytes, 'source');
-    const target = await decode(targetBytes, 'target');
+    const decoded = await Promise.all([workerApi.decode('source', sourceBytes, { preview: false }), workerApi.decode('target', targetBytes, { preview: false })]);
+    for (const outcome of decoded) if (!outcome.ok) throw new Error(outcome.error.message);
     marks.decode = performance.now() - t;
     let phase = '';
-    // The analysis stages inside 'detect', per picture.
-    const stages: Record<string, Record<string, number>> = { source: {}, target: {} };
-    const result = await runSwapJob(
-      { analyse: (role, image) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, timings: stages[role] }), encode: encodeRaster },
-      source,
-      target,
-      { quality, outputFormat: 'jpg' },
-      (next) => {
-        if (next === phase) return;
-        const now = performance.now();
-        if (phase) marks[phase] = (marks[phase] ?? 0) + now - t;
-        phase = next;
-        t = now;
-      },
-    );
+    const outcome = await workerApi.swap({ quality, outputFormat: 'jpg' }, (next) => {
+      if (next === phase) return;
+      const now = performance.now();
+      if (phase) marks[phase] = (marks[phase] ?? 0) + now - t;
+      phase = next;
+      t = now;
+    });
     marks[phase] = (marks[phase] ?? 0) + performance.now() - t;
+    if (!outcome.ok) throw new Error(outcome.error.message);
     marks.total = performance.now() - started;
-    for (const [role, times] of Object.entries(stages)) for (const [stage, ms] of Object.entries(times)) marks[`${role.slice(0, 3)}.${stage}`] = ms;
-    marks.faces = result.facesDetected;
-    marks.outputMegapixels = (result.width * result.height) / 1e6;
+    marks.faces = outcome.value.facesDetected;
+    marks.outputMegapixels = (outcome.value.width * outcome.value.height) / 1e6;
     return marks;
   },
 };

@@ -7,16 +7,18 @@ import { FaceSwapApiError } from './errors.ts';
 import { resolveAddress, toEngineInput } from './image-input.ts';
 
 /** An engine double that records its calls; `swap` waits until released so cancellation can be tested. */
-function fakeEngine(options: { faces?: FaceSummary[]; swapGate?: Promise<void> } = {}) {
+function fakeEngine(options: { faces?: FaceSummary[]; swapGate?: Promise<void>; decodeGate?: Promise<void> } = {}) {
   const calls: string[] = [];
   let cancelled = false;
   const face: FaceSummary = { index: 0, box: { x: 1, y: 2, width: 30, height: 40 }, score: 0.9 };
   const api: Engine = {
     init: async () => ({ backend: 'wasm', threads: 1, outputFormats: ['png'] }) as never,
-    decode: async (role: ImageRole, input) => {
-      calls.push(`decode ${role} ${typeof input === 'string' ? input : (input as Blob).size}`);
+    decode: async (role: ImageRole, input, decodeOptions) => {
+      const preview = decodeOptions?.preview ?? true;
+      calls.push(`decode ${role} ${typeof input === 'string' ? input : (input as Blob).size}${preview ? '' : ' (no preview)'}`);
+      await options.decodeGate;
       if (typeof input === 'string' && input === 'bad') return { ok: false, error: { code: 'INVALID_FORMAT', message: 'nope', image: role } };
-      return { ok: true, value: { role, width: 10, height: 10, format: 'png', byteLength: 1, thumbnail: new Blob() } };
+      return { ok: true, value: { role, width: 10, height: 10, format: 'png', byteLength: 1, thumbnail: preview ? new Blob() : null } };
     },
     encode: async () => ({ ok: true, value: new Blob(['x']) }),
     analyse: async (role) => {
@@ -46,12 +48,30 @@ describe('createFaceSwap', () => {
     const client = createFaceSwap({ engine: fake.engine });
     const phases: string[] = [];
     const result = await client.imageSwap({ sourceImage: 'data:a', targetImage: new Blob(['abc']), onProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
-    expect(fake.calls).toEqual(['decode source data:a', 'decode target 3', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null })}`]);
+    expect(fake.calls).toEqual(['decode source data:a (no preview)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null })}`]);
     expect(phases).toEqual(['decode 0/2', 'decode 1/2', 'decode 2/2']);
     expect(result).toMatchObject({ success: true, jobId: 'job_1', resolution: '10x10', facesDetected: 1, fileName: 'faceswap-job_1.png', outputFormat: 'png' });
     expect(result.outputUrl).toMatch(/^blob:/);
     expect(Number.isInteger(result.processingTime)).toBe(true);
     result.revoke();
+  });
+
+  it('imageSwap reads both pictures at once, and reports the source\'s failure first', async () => {
+    let release!: () => void;
+    const fake = fakeEngine({ decodeGate: new Promise((resolve) => (release = resolve)) });
+    const client = createFaceSwap({ engine: fake.engine });
+    const failure = client.imageSwap({ sourceImage: 'bad', targetImage: 'bad' }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fake.calls).toEqual(['decode source bad (no preview)', 'decode target bad (no preview)']);
+    release();
+    expect(await failure).toMatchObject({ code: 'INVALID_FORMAT', image: 'source' });
+  });
+
+  it('setImage makes a preview', async () => {
+    const fake = fakeEngine();
+    const summary = await createFaceSwap({ engine: fake.engine }).setImage('target', 'data:t');
+    expect(summary.thumbnail).toBeInstanceOf(Blob);
+    expect(fake.calls).toEqual(['decode target data:t']);
   });
 
   it('rejects with the engine code and the image concerned', async () => {

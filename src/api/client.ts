@@ -45,6 +45,15 @@ export interface AnalyzeOptions extends CallOptions {
   role?: ImageRole;
 }
 
+/** A picture read into the engine, with its preview. */
+export type PictureSummary = ImageSummary & { thumbnail: Blob };
+
+function withPreview(summary: ImageSummary): PictureSummary {
+  const { thumbnail } = summary;
+  if (!thumbnail) throw new FaceSwapApiError('INTERNAL', `No preview was made of the ${summary.role} image.`, summary.role);
+  return { ...summary, thumbnail };
+}
+
 /**
  * A face swap client. Everything runs in this page's engine worker; calls are queued and run one at a time.
  * The engine keeps one source and one target picture: `imageSwap`, `analyze` and `setImage` replace them.
@@ -55,7 +64,7 @@ export interface FaceSwapClient {
   /** Reads a picture and lists its faces (box in the picture's pixels, index, score), left to right. Rejects NO_FACE_DETECTED when none. */
   analyze(image: FaceSwapImage, options?: AnalyzeOptions): Promise<FaceSummary[]>;
   /** Reads a picture into the engine's slot for `role` and describes it; a failure keeps the picture set before. */
-  setImage(role: ImageRole, image: FaceSwapImage, options?: CallOptions): Promise<ImageSummary>;
+  setImage(role: ImageRole, image: FaceSwapImage, options?: CallOptions): Promise<PictureSummary>;
   /** The faces of the picture set for `role`. */
   faces(role: ImageRole, options?: CallOptions): Promise<FaceSummary[]>;
   /** Swaps the pictures set with `setImage`, so options can change without reading them again. */
@@ -76,7 +85,7 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
   const cancel = () => void engine().cancel();
   const job = <T>(signal: AbortSignal | undefined, work: (ctx: JobContext) => Promise<T>) => exclusive(work, signal, cancel);
 
-  const decode = async (role: ImageRole, image: FaceSwapImage) => valueOf(await engine().decode(role, await toEngineInput(image, role)));
+  const decode = async (role: ImageRole, image: FaceSwapImage, preview = true) => valueOf(await engine().decode(role, await toEngineInput(image, role), { preview }));
 
   const runSwap = async (ctx: JobContext, options: SwapOptions) => {
     const request = toRequest(options);
@@ -90,13 +99,17 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
       return job(options.signal, async (ctx) => {
         toRequest(options); // refuse bad options before any work
         const started = performance.now();
+        // Both at once: the worker starts analysing each picture as soon as it is decoded.
+        let decoded = 0;
         options.onProgress?.('decode', 0, 2);
-        await decode('source', options.sourceImage);
+        const decodeOne = async (role: ImageRole, image: FaceSwapImage) => {
+          await decode(role, image, false);
+          options.onProgress?.('decode', ++decoded, 2);
+        };
+        const outcomes = await Promise.allSettled([decodeOne('source', options.sourceImage), decodeOne('target', options.targetImage)]);
+        // The source's failure is reported first, as when they were read one after the other.
+        for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
         ctx.checkpoint();
-        options.onProgress?.('decode', 1, 2);
-        await decode('target', options.targetImage);
-        ctx.checkpoint();
-        options.onProgress?.('decode', 2, 2);
         const result = await runSwap(ctx, options);
         return { result, elapsed: performance.now() - started };
       }).then(({ result, elapsed }) => toImageSwapResult(result, elapsed));
@@ -111,7 +124,7 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
     },
 
     setImage(role, image, { signal } = {}) {
-      return job(signal, () => decode(role, image));
+      return job(signal, async () => withPreview(await decode(role, image)));
     },
 
     faces(role, { signal } = {}) {

@@ -1,6 +1,6 @@
 /** The programmatic face swap API: the seed's `imageSwap`, in the browser, on this page's engine worker. */
 export { createFaceSwap, toRequest } from './client.ts';
-export type { AnalyzeOptions, CallOptions, FaceSwapClient, FaceSwapPhase, FaceSwapProgress, ImageSwapOptions, SwapOptions } from './client.ts';
+export type { AnalyzeOptions, CallOptions, FaceSwapClient, FaceSwapPhase, FaceSwapProgress, ImageSwapOptions, PictureSummary, SwapOptions } from './client.ts';
 export { FaceSwapApiError } from './errors.ts';
 export type { FaceSwapImage } from './image-input.ts';
 export type { ImageSwapResult } from './result.ts';

@@ -59,16 +59,17 @@ export async function runSwapJob<Encoded>(
 
   const sourceFace = pickSourceFace(sourceFaces, request.sourceFaceIndex);
   const chosen = pickTargetFaces(targetFaces, request.faceIndex);
+  // The output canvas (the target, resampled for 4k or standard) is part of the swap stage.
+  onProgress('swap', 0, chosen.length);
   const size = outputSize(target.width, target.height, request.quality);
   const canvas = size.width === target.width && size.height === target.height ? copyRaster(target) : resizeRaster(target, size.width, size.height);
   const scale = size.width / target.width;
 
   for (let k = 0; k < chosen.length; k++) {
-    onProgress('swap', k, chosen.length);
     swapFace(canvas, scaleMesh(targetFaces[chosen[k]].mesh, scale), source, sourceFace.mesh, faceOptions);
     checkCancelled();
+    onProgress('swap', k + 1, chosen.length);
   }
-  onProgress('swap', chosen.length, chosen.length);
 
   onProgress('encode', 0, 1);
   const encoded = await deps.encode(canvas, request.outputFormat);

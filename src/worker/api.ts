@@ -17,8 +17,13 @@ export interface ImageSummary {
   height: number;
   format: ImageFormat;
   byteLength: number;
-  /** A WebP preview, long side at most {@link THUMBNAIL_SIDE} px. */
-  thumbnail: Blob;
+  /** A WebP preview, long side at most {@link THUMBNAIL_SIDE} px; null when not asked for. */
+  thumbnail: Blob | null;
+}
+
+export interface DecodeOptions {
+  /** Make a preview for the page (default true); a programmatic swap needs none. */
+  preview?: boolean;
 }
 
 /** The runtime, plus the output formats this browser really encodes (checked on the bytes). */
@@ -32,27 +37,41 @@ const THUMBNAIL_SIDE = 512;
 const SWAP_MODELS = ['blazeface', 'facemesh'];
 
 const images = new Map<ImageRole, Raster>();
-/** Analyses of the stored pictures, dropped when a picture is replaced. */
-const analyses = new Map<ImageRole, Promise<Face[]>>();
+/** Analyses of the stored pictures, started as each is stored and dropped (and stopped) when it is replaced. */
+const analyses = new Map<ImageRole, { faces: Promise<Face[]>; stop: AbortController }>();
 let runtime: Promise<WebRuntime> | null = null;
 let jobs = new AbortController();
 
-function startRuntime(): Promise<WebRuntime> {
+/** The worker's one onnxruntime-web runtime, started on first use. */
+export function startRuntime(): Promise<WebRuntime> {
   runtime ??= WebRuntime.create();
   return runtime;
 }
 
 /** The faces of a stored picture, analysed once. */
-async function facesOf(role: ImageRole): Promise<Face[]> {
+function facesOf(role: ImageRole): Promise<Face[]> {
   const image = storedImage(role);
-  let faces = analyses.get(role);
-  if (!faces) {
-    const backend = await startRuntime();
-    faces = analyzeFaces(backend, image, role, SWAP_ANALYSIS);
-    faces.catch(() => analyses.delete(role));
-    analyses.set(role, faces);
-  }
+  const known = analyses.get(role);
+  if (known) return known.faces;
+  const stop = new AbortController();
+  const faces = startRuntime().then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, signal: stop.signal }));
+  // A failure is not kept: the next call tries again (and reports it again).
+  faces.catch(() => analyses.get(role)?.faces === faces && analyses.delete(role));
+  analyses.set(role, { faces, stop });
   return faces;
+}
+
+/** Stores a decoded picture and starts analysing it, so that a swap or a face picker finds it done or under way. */
+function storeImage(role: ImageRole, raster: Raster): void {
+  forgetImage(role);
+  images.set(role, raster);
+  facesOf(role).catch(() => {});
+}
+
+function forgetImage(role: ImageRole): void {
+  analyses.get(role)?.stop.abort();
+  analyses.delete(role);
+  images.delete(role);
 }
 
 function throwIfCancelled(signal: AbortSignal, role?: ImageRole): void {
@@ -73,7 +92,7 @@ export const workerApi = {
   },
 
   /** Reads, validates and decodes a picture, keeping its pixels here for the later stages. A failure keeps the previous picture. */
-  decode(role: ImageRole, input: ImageInput): Promise<Outcome<ImageSummary>> {
+  decode(role: ImageRole, input: ImageInput, { preview = true }: DecodeOptions = {}): Promise<Outcome<ImageSummary>> {
     const { signal } = jobs;
     return outcomeOf(async () => {
       const bytes = await readImageInput(input, role, fetch, signal);
@@ -83,10 +102,9 @@ export const workerApi = {
       try {
         throwIfCancelled(signal, role);
         const raster = bitmapToRaster(bitmap);
-        const thumbnail = await thumbnailOf(bitmap, THUMBNAIL_SIDE);
+        const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
         throwIfCancelled(signal, role);
-        images.set(role, raster);
-        analyses.delete(role);
+        storeImage(role, raster);
         return { role, width: raster.width, height: raster.height, format: header.format, byteLength: bytes.byteLength, thumbnail };
       } finally {
         bitmap.close();
@@ -123,8 +141,7 @@ export const workerApi = {
 
   /** Drops a stored picture. */
   forget(role: ImageRole): void {
-    images.delete(role);
-    analyses.delete(role);
+    forgetImage(role);
   },
 
   /** Cancels every job in flight; they resolve with the CANCELLED code. */
