@@ -150,7 +150,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): NewFace {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): { rgb: Float32Array; mask: Float32Array } {
   const { width: w, height: h } = faceRect;
   const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
   const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
@@ -162,14 +162,16 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
   }
   const face = newFace(readRgb(small, smallRect), smallRect, local, source, options);
-  const rgb = enlargeBilinear(face.rgb, 3, small.width, small.height, w, h);
-  const mask = enlargeBilinear(face.mask, 1, small.width, small.height, w, h);
-  const painted = enlargeBilinear(face.painted, 1, small.width, small.height, w, h);
-  const textured = enlargeBilinear(face.textured, 1, small.width, small.height, w, h);
+  const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, small.width, small.height, w, h);
+  const rgb = enlarged(face.rgb, 3);
   const f = Math.max(1, Math.round(1 / scale));
-  addSourceDetail(rgb, painted, source, geometry, faceRect, f);
-  addTargetTexture(rgb, textured, w, h, f, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
-  return { rgb, mask, painted, textured };
+  // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
+  const unpainted = face.painted.map((v) => 1 - Math.min(1, v));
+  addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f);
+  if (face.textured.some((v) => v > 0.02)) {
+    addTargetTexture(rgb, enlarged(face.textured), w, h, f, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
+  }
+  return { rgb, mask: enlarged(face.mask) };
 }
 
 /** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
@@ -180,17 +182,14 @@ function shrunkCopy(canvas: Raster, rect: Rect, width: number, height: number): 
 }
 
 /**
- * Adds to `rgb` (interleaved, over `rect`) the source face's fine detail: the source rendered on the new geometry at
- * full size, less itself averaged over `f` x `f` blocks and enlarged back; left out where `painted` (0..1) says the
- * render was painted over.
+ * Adds to `rgb` (interleaved, over `rect`) `weight` (0..1 per pixel) times the source face's fine detail: the source
+ * rendered on the new geometry at full size, less itself averaged over `f` x `f` blocks and enlarged back.
  */
-function addSourceDetail(rgb: Float32Array, painted: Float32Array, from: SourceFace, geometry: Float32Array, rect: Rect, f: number): void {
+function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFace, geometry: Float32Array, rect: Rect, f: number): void {
   const { image: source, mesh: sourceMesh } = sourceLevel(from, Math.max(rect.width, rect.height));
   // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
   // no detail (the render on the copy cross-fades it).
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
-  const weight = new Float32Array(painted.length);
-  for (let p = 0; p < weight.length; p++) weight[p] = 1 - Math.min(1, painted[p]);
   addDetail(rgb, weight, rect.width, f, face.rgb, { x: 0, y: 0, width: rect.width, height: rect.height }, face.coverage);
 }
 
