@@ -182,6 +182,22 @@ export function seededRegions(eligible: (p: number) => boolean, seed: (p: number
   return { label, sizes };
 }
 
+/** The bounds of each 4-connected region of a w x h plane's values above `threshold`. */
+export function regionBounds(plane: Float32Array, w: number, h: number, threshold: number): Rect[] {
+  const above = (p: number) => plane[p] > threshold;
+  const { label, sizes } = seededRegions(above, above, w, h);
+  const bounds = sizes.map(() => ({ x0: w, y0: h, x1: -1, y1: -1 }));
+  for (let p = 0; p < label.length; p++) {
+    if (!label[p]) continue;
+    const b = bounds[label[p]], x = p % w, y = (p / w) | 0;
+    b.x0 = Math.min(b.x0, x);
+    b.y0 = Math.min(b.y0, y);
+    b.x1 = Math.max(b.x1, x);
+    b.y1 = Math.max(b.y1, y);
+  }
+  return bounds.slice(1).map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 }));
+}
+
 /** A speckled 0..1 map made into solid regions: blurred a little, then pushed to 0 or 1. */
 export function cleanRegion(speckled: Float32Array, w: number, h: number, faceSize: number): Float32Array {
   const out = gaussianBlur(speckled, w, h, faceSize * 0.008);

@@ -6,12 +6,12 @@ import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, shrink } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { cleanRegion, faceLayout, gridRect, grow, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
+import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { cropRgb, lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, resizeRaster } from './resample.ts';
-import { boundingRect, planeBounds, unionRect, type Rect } from './region.ts';
+import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
@@ -58,8 +58,9 @@ const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
 const EDGE_OBJECT_GROWTH = 0.05;
 /** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
 const TEXTURE_SCALE = 0.01;
-/** ...and faded in over this far (relative to the face's size). */
+/** ...and faded in over this far (relative to the face's size), from where it is at least this. */
 const TEXTURE_FADE = 0.02;
+const TEXTURE_MIN = 0.02;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
@@ -83,13 +84,14 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
 
 /**
  * The blended new face over `rect` and its blend weight; `painted` is where the render was painted over, `textured`
- * where that fill took the target's skin texture (0..1).
+ * where that fill took the target's skin texture (0..1), in the regions `texturedBounds`.
  */
 interface NewFace {
   rgb: Float32Array;
   mask: Float32Array;
   painted: Float32Array;
   textured: Float32Array;
+  texturedBounds: Rect[];
 }
 
 /**
@@ -141,9 +143,10 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
-  addTargetTexture(lit, textured, w, h, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), (window) => cropRgb(background, w, window));
+  const texturedBounds = regionBounds(textured, w, h, TEXTURE_MIN);
+  addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured };
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds };
 }
 
 /**
@@ -168,8 +171,13 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
   const unpainted = face.painted.map((v) => 1 - Math.min(1, v));
   addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f);
-  if (face.textured.some((v) => v > 0.02)) {
-    addTargetTexture(rgb, enlarged(face.textured), w, h, f, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
+  if (face.texturedBounds.length) {
+    // Each region's bounds on the copy, brought to full size.
+    const bounds = face.texturedBounds.map((b) => {
+      const x = Math.floor(b.x / sx), y = Math.floor(b.y / sy);
+      return { x, y, width: Math.ceil((b.x + b.width) / sx) - x, height: Math.ceil((b.y + b.height) / sy) - y };
+    });
+    addTargetTexture(rgb, enlarged(face.textured), w, f, bounds, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
   }
   return { rgb, mask: enlarged(face.mask) };
 }
@@ -235,12 +243,13 @@ function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number
 }
 
 /**
- * Adds the target's skin texture where `textured` (0..1 per pixel of a w x h area) asks for it: the fine detail of the
- * target's pixels, which `read` gives for a window of the area.
+ * Adds the target's skin texture where `textured` (0..1 per pixel of an area `w` px wide) asks for it, in the regions
+ * within `bounds`: the fine detail of the target's pixels, which `read` gives for a window of the area.
  */
-function addTargetTexture(rgb: Float32Array, textured: Float32Array, w: number, h: number, f: number, read: (window: Rect) => Float32Array): void {
-  const window = planeBounds(textured, w, h, 0.02, f);
-  if (window) addDetail(rgb, textured, w, f, read(window), window);
+function addTargetTexture(rgb: Float32Array, textured: Float32Array, w: number, f: number, bounds: readonly Rect[], read: (window: Rect) => Float32Array): void {
+  const h = textured.length / w;
+  // Apart, so that hair at a temple and an earring below do not make one window of the whole face.
+  for (const window of mergeOverlapping(bounds.map((b) => clipRect(expandRect(b, f), w, h)))) addDetail(rgb, textured, w, f, read(window), window);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundingRect, clipRect, expandRect, intersectRect, isEmptyRect, planeBounds, rectArea, unionRect } from './region.ts';
+import { boundingRect, clipRect, expandRect, intersectRect, isEmptyRect, mergeOverlapping, planeBounds, rectArea, unionRect } from './region.ts';
 
 describe('region helpers', () => {
   it('bounds continuous points by the pixels they touch, padded and clipped', () => {
@@ -33,5 +33,11 @@ describe('region helpers', () => {
     expect(planeBounds(plane, 6, 5, 0.02)).toEqual({ x: 2, y: 1, width: 3, height: 3 });
     expect(planeBounds(plane, 6, 5, 0.02, 2)).toEqual({ x: 0, y: 0, width: 6, height: 5 });
     expect(planeBounds(plane, 6, 5, 0.6)).toBeNull();
+  });
+
+  it('merges overlapping rectangles, also those that meet only once grown', () => {
+    const r = (x: number, y: number, width: number, height: number) => ({ x, y, width, height });
+    // The second meets neither the first nor the third, only their union; the empty one is dropped.
+    expect(mergeOverlapping([r(0, 0, 4, 1), r(0, 4, 1, 1), r(3, 0, 1, 5), r(30, 30, 1, 1), r(5, 5, 0, 3)])).toEqual([r(0, 0, 4, 5), r(30, 30, 1, 1)]);
   });
 });

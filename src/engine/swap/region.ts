@@ -109,3 +109,18 @@ export function planeBounds(plane: ArrayLike<number>, w: number, h: number, thre
   if (x1 < 0) return null;
   return clipRect({ x: x0 - pad, y: y0 - pad, width: x1 - x0 + 1 + 2 * pad, height: y1 - y0 + 1 + 2 * pad }, w, h);
 }
+
+/** Rectangles merged until none overlaps another: each group of overlapping ones becomes their union. */
+export function mergeOverlapping(rects: readonly Rect[]): Rect[] {
+  const out = rects.filter((r) => !isEmptyRect(r));
+  for (let i = 0; i < out.length; i++) {
+    for (let j = i + 1; j < out.length; j++) {
+      if (isEmptyRect(intersectRect(out[i], out[j]))) continue;
+      out[i] = unionRect(out[i], out[j]);
+      out.splice(j, 1);
+      // The grown rectangle may now meet one already passed.
+      j = i;
+    }
+  }
+  return out;
+}
