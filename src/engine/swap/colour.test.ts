@@ -62,4 +62,28 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     const half = maskedStats(rgbToLab(matchColourStats(src, sMask, tgt, tMask, { strength: 0.5, gainRange: [0.25, 4] })), sMask);
     expect(half.mean[0]).toBeCloseTo((before.mean[0] + want.mean[0]) / 2, 0);
   });
+
+  it('keeps dark hair its colour when the skin around it changes colour', async () => {
+    // img24 (brown skin, black beard) coloured like img26 (pale pink skin): the b* shift that makes the skin pink
+    // would make the beard blue.
+    const sRect = { x: 335, y: 297, width: 530, height: 630 };
+    const tRect = { x: 398, y: 374, width: 589, height: 655 };
+    const src = readRgb(await loadRaster('img24.jpg'), sRect);
+    const tgt = readRgb(await loadRaster('img26.jpg'), tRect);
+    const sMask = rasterizePolygon(ellipse(600, 612, 200, 260), sRect);
+    const tMask = rasterizePolygon(ellipse(692, 700, 230, 280), tRect);
+    const before = rgbToLab(src);
+    const after = rgbToLab(matchColourStats(src, sMask, tgt, tMask, { gainRange: [0.75, 1.33] }));
+    const meanL = maskedStats(before, sMask).mean[0];
+    const dark = sMask.map((m, p) => (m > 0.5 && before[p * 3] < 25 ? 1 : 0));
+    const light = sMask.map((m, p) => (m > 0.5 && before[p * 3] >= meanL ? 1 : 0));
+    expect(dark.reduce((a, b) => a + b, 0)).toBeGreaterThan(10000);
+    // The beard stays warm (b* > 0; a plain Reinhard shift takes it to about -9), while the skin's b* moves as far as
+    // the two faces' means are apart (~20).
+    expect(maskedStats(after, dark).mean[2]).toBeGreaterThan(0);
+    const shift = maskedStats(rgbToLab(tgt), tMask).mean[2] - maskedStats(before, sMask).mean[2];
+    const moved = maskedStats(after, light).mean[2] - maskedStats(before, light).mean[2];
+    expect(shift).toBeLessThan(-15);
+    expect(moved / shift).toBeGreaterThan(0.85);
+  });
 });

@@ -137,7 +137,8 @@ export interface ColourMatchOptions {
 
 /**
  * Reinhard-style colour transfer in L*a*b*: shifts and scales each channel of `src` so that its
- * statistics under `srcMask` match those of `target` under `targetMask`. The two buffers may differ
+ * statistics under `srcMask` match those of `target` under `targetMask`; pixels darker than the source's mean
+ * lightness get the a*, b* change in proportion to their lightness. The two buffers may differ
  * in size (each mask matches its own buffer). Returns a new sRGB buffer the size of `src`.
  */
 export function matchColourStats(
@@ -163,9 +164,12 @@ export function matchColourStats(
     offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;
   }
   for (let q = 0; q < lab.length; q += 3) {
+    // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
+    // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
+    const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0])));
     lab[q] = lab[q] * gain[0] + offset[0];
-    lab[q + 1] = lab[q + 1] * gain[1] + offset[1];
-    lab[q + 2] = lab[q + 2] * gain[2] + offset[2];
+    lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1]);
+    lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2]);
   }
   return labToRgb(lab, lab);
 }
