@@ -209,35 +209,39 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
 function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number, from: Float32Array, window: Rect, coverage?: Float32Array): void {
   const { x: x0, y: y0, width: bw, height: bh } = window;
   const cw = Math.ceil(bw / f), ch = Math.ceil(bh / f);
-  // Block means of what was rendered only (`from` is 0 where coverage is): no false detail along its edge.
-  const covered = coverage ? shrink(coverage, bw, bh, f) : new Float32Array(cw * ch).fill(1);
-  const means = new Float32Array(cw * ch * 3);
+  // Per block: the sums of R, G, B and of the coverage (`from` is 0 where nothing was rendered), then the means of
+  // what was rendered only (no false detail along its edge) and the share rendered.
+  const blocks = new Float32Array(cw * ch * 4);
+  const column = new Int32Array(bw);
+  for (let x = 0; x < bw; x++) column[x] = ((x / f) | 0) * 4;
   for (let y = 0; y < bh; y++) {
-    const row = ((y / f) | 0) * cw;
-    for (let x = 0; x < bw; x++) {
-      const c = (row + ((x / f) | 0)) * 3, p = (y * bw + x) * 3;
-      means[c] += from[p];
-      means[c + 1] += from[p + 1];
-      means[c + 2] += from[p + 2];
+    const row = ((y / f) | 0) * cw * 4;
+    for (let x = 0, p = y * bw; x < bw; x++, p++) {
+      const c = row + column[x];
+      blocks[c] += from[p * 3];
+      blocks[c + 1] += from[p * 3 + 1];
+      blocks[c + 2] += from[p * 3 + 2];
+      blocks[c + 3] += coverage ? coverage[p] : 1;
     }
   }
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
-      const c = y * cw + x;
-      const mass = covered[c] * Math.min(f, bw - x * f) * Math.min(f, bh - y * f);
-      for (let k = 0; k < 3; k++) means[c * 3 + k] = covered[c] > 1e-3 ? means[c * 3 + k] / mass : 0;
+      const c = (y * cw + x) * 4;
+      const mass = blocks[c + 3];
+      for (let k = 0; k < 3; k++) blocks[c + k] = mass > 1e-3 * f * f ? blocks[c + k] / mass : 0;
+      blocks[c + 3] = mass / (Math.min(f, bw - x * f) * Math.min(f, bh - y * f));
     }
   }
-  const smooth = enlargeBilinear(means, 3, cw, ch, bw, bh, f);
-  // Faded out along the render's edge, where the copy's render has the mirrored side or the outline's blur instead.
-  const fade = coverage ? enlarge(covered, cw, ch, f, bw, bh) : null;
+  // The means enlarged back, and the share rendered, along whose edge the detail fades out (there the copy's
+  // render has the mirrored side or the outline's blur instead).
+  const smooth = enlargeBilinear(blocks, 4, cw, ch, bw, bh, f);
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const q = y * bw + x, p = (y + y0) * w + x + x0;
       if (coverage && !(coverage[q] > 0)) continue;
-      const k = (fade ? smoothstep(0.6, 1, fade[q]) : 1) * Math.min(1, weight[p]);
+      const k = (coverage ? smoothstep(0.6, 1, smooth[q * 4 + 3]) : 1) * Math.min(1, weight[p]);
       if (!(k > 0)) continue;
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[q * 3 + c]);
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[q * 4 + c]);
     }
   }
 }
