@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { expect, face, openApp, test } from './fixtures.ts';
 
 test('the app loads cross-origin isolated, shows its engine, and logs no errors', async ({ page, consoleErrors }) => {
@@ -33,6 +34,40 @@ test('EXIF orientation is applied when decoding', async ({ page }, testInfo) => 
   await page.getByLabel('Target image', { exact: true }).setInputFiles(path);
   const { width, height } = jpegSize(jpeg);
   await expect(page.getByTestId('target-size')).toHaveText(`${height}×${width}`);
+});
+
+test('decoded pixels are the picture\'s own, for an opaque JPEG and a PNG with transparency', async ({ page }) => {
+  // JPEGs are read out through a VideoFrame, other formats through a canvas: both must give the same RGBA layout.
+  const crop = sharp(face('img1.jpg')).extract({ left: 500, top: 600, width: 240, height: 180 });
+  const jpeg = await crop.clone().jpeg({ quality: 95 }).toBuffer();
+  const alpha = Buffer.alloc(240 * 180, 255);
+  for (let y = 0; y < 180; y++) for (let x = 0; x < 60; x++) alpha[y * 240 + x] = x * 4;
+  const png = await crop.clone().ensureAlpha().joinChannel(alpha, { raw: { width: 240, height: 180, channels: 1 } }).png().toBuffer();
+  await openApp(page);
+  const decoded = await page.evaluate(async (inputs) => {
+    const client = window.faceSwap!.createFaceSwap();
+    const out: string[] = [];
+    for (const [base64, type] of inputs) {
+      await client.setImage('target', new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
+      const bytes = new Uint8Array(await (await client.encode('target', 'png')).arrayBuffer());
+      out.push(btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join('')));
+    }
+    return out;
+  }, [[jpeg.toString('base64'), 'image/jpeg'], [png.toString('base64'), 'image/png']]);
+  const rgba = (input: Buffer) => sharp(input).ensureAlpha().raw().toBuffer();
+  const [jpegOut, pngOut] = await Promise.all(decoded.map((b) => rgba(Buffer.from(b, 'base64'))));
+  const [jpegRef, pngRef] = await Promise.all([rgba(jpeg), rgba(png)]);
+  // Two JPEG decoders may round differently; a swapped channel or a flipped picture is off by far more.
+  let jpegDifference = 0;
+  for (let i = 0; i < jpegRef.length; i++) jpegDifference += Math.abs(jpegOut[i] - jpegRef[i]);
+  expect(jpegDifference / jpegRef.length).toBeLessThan(1.5);
+  // The PNG: alpha kept everywhere, opaque pixels exact.
+  let alphaWrong = 0, colourWrong = 0;
+  for (let p = 0; p < pngRef.length; p += 4) {
+    if (pngOut[p + 3] !== pngRef[p + 3]) alphaWrong++;
+    if (pngRef[p + 3] === 255 && (pngOut[p] !== pngRef[p] || pngOut[p + 1] !== pngRef[p + 1] || pngOut[p + 2] !== pngRef[p + 2])) colourWrong++;
+  }
+  expect({ alphaWrong, colourWrong }).toEqual({ alphaWrong: 0, colourWrong: 0 });
 });
 
 test('each bad input shows its code next to the right image, and the app stays usable', async ({ page }, testInfo) => {

@@ -98,10 +98,11 @@ export const workerApi = {
       const bytes = await readImageInput(input, role, fetch, signal);
       const header = validateImageBytes(bytes, role);
       throwIfCancelled(signal, role);
-      const bitmap = await decodeBitmap(bytes, role);
+      const opaque = header.format === 'jpeg';
+      const bitmap = await decodeBitmap(bytes, role, opaque);
       try {
         throwIfCancelled(signal, role);
-        const raster = bitmapToRaster(bitmap);
+        const raster = await bitmapToRaster(bitmap, opaque);
         const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
         throwIfCancelled(signal, role);
         storeImage(role, raster);
