@@ -19,26 +19,31 @@ export async function decodeBitmap(bytes: Uint8Array, role: ImageRole, opaque = 
 }
 
 /**
- * Reads a bitmap's pixels into a Raster. An `opaque` one is copied out through a VideoFrame where the browser has
- * them (a third faster than drawing it on a canvas and reading that back); alpha there would come premultiplied.
+ * Reads a bitmap's pixels into a Raster. An `opaque` one is copied out through a VideoFrame where the browser can
+ * (a third faster than drawing it on a canvas and reading that back); pictures with alpha keep the canvas, whose
+ * handling of it is the one the decoder was asked for.
  */
 export async function bitmapToRaster(bitmap: ImageBitmap, opaque = false): Promise<Raster> {
   const { width, height } = bitmap;
   if (opaque && typeof VideoFrame !== 'undefined') {
-    const frame = new VideoFrame(bitmap, { timestamp: 0 });
-    try {
-      const data = new Uint8ClampedArray(width * height * 4);
-      await frame.copyTo(data, { format: 'RGBA' });
-      return { data, width, height };
-    } catch {
-      // A browser whose copyTo cannot convert to RGBA: the canvas below.
-    } finally {
-      frame.close();
-    }
+    // A browser that cannot convert the frame to RGBA falls through to the canvas.
+    const data = await readThroughVideoFrame(bitmap).catch(() => null);
+    if (data) return { data, width, height };
   }
   const ctx = context2d(width, height);
   ctx.drawImage(bitmap, 0, 0);
   return { data: ctx.getImageData(0, 0, width, height).data, width, height };
+}
+
+async function readThroughVideoFrame(bitmap: ImageBitmap): Promise<Uint8ClampedArray> {
+  const frame = new VideoFrame(bitmap, { timestamp: 0 });
+  try {
+    const data = new Uint8ClampedArray(bitmap.width * bitmap.height * 4);
+    await frame.copyTo(data, { format: 'RGBA' });
+    return data;
+  } finally {
+    frame.close();
+  }
 }
 
 /** A downscaled copy (long side at most `maxSide`) encoded as WebP, for previews. */
