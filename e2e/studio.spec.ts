@@ -354,6 +354,26 @@ test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, downl
   expect(MAGIC.jpg(readFileSync((await download.path())!))).toBe(true);
 });
 
+test('a picture replaced while the worker is still analysing it gives the new picture\'s faces', async ({ page }) => {
+  await openApp(page);
+  const couple = readFileSync(face('couple.jpg')).toString('base64');
+  const single = readFileSync(face('img1.jpg')).toString('base64');
+  const counts = await page.evaluate(
+    async ({ couple, single }) => {
+      const client = window.faceSwap!.createFaceSwap();
+      const blobOf = (base64: string) => new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
+      // Each picture's analysis starts as it is decoded: the second arrives while the first is under way.
+      await client.setImage('target', blobOf(couple));
+      await client.setImage('target', blobOf(single));
+      const after = (await client.faces('target')).length;
+      await client.setImage('target', blobOf(couple));
+      return { after, again: (await client.faces('target')).length };
+    },
+    { couple, single },
+  );
+  expect(counts).toEqual({ after: 1, again: 2 });
+});
+
 /** A PNG that is only a signature and an IHDR chunk declaring the given size (CRC left zero: only the header is read). */
 function pngHeader(width: number, height: number): Buffer {
   const chunk = Buffer.alloc(25);
