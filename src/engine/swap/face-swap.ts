@@ -10,7 +10,7 @@ import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, s
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { cropRgb, lumaOf, readRgb } from './patch.ts';
-import { enlargeBilinear, resizeRaster } from './resample.ts';
+import { enlargeBilinear, forEachEnlargedRow, resizeRaster } from './resample.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
@@ -233,17 +233,16 @@ function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number
     }
   }
   // The means enlarged back, and the share rendered, along whose edge the detail fades out (there the copy's
-  // render has the mirrored side or the outline's blur instead).
-  const smooth = enlargeBilinear(blocks, 4, cw, ch, bw, bh, f);
-  for (let y = 0; y < bh; y++) {
+  // render has the mirrored side or the outline's blur instead); a row at a time.
+  forEachEnlargedRow(blocks, 4, cw, ch, bw, bh, f, (y, smooth) => {
     for (let x = 0; x < bw; x++) {
       const q = y * bw + x, p = (y + y0) * w + x + x0;
       if (coverage && !(coverage[q] > 0)) continue;
-      const k = (coverage ? smoothstep(0.6, 1, smooth[q * 4 + 3]) : 1) * Math.min(1, weight[p]);
+      const k = (coverage ? smoothstep(0.6, 1, smooth[x * 4 + 3]) : 1) * Math.min(1, weight[p]);
       if (!(k > 0)) continue;
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[q * 4 + c]);
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[x * 4 + c]);
     }
-  }
+  });
 }
 
 /**

@@ -258,16 +258,26 @@ function verticalRgba(mid: Int16Array, w: number, out: Uint8ClampedArray, outH: 
  * default `factor` is the size ratio (as in {@link resizeRaster}); a block grid of f x f means passes f. Meant for
  * enlarging: shrinking with it would alias.
  */
-export function enlargeBilinear(
+export function enlargeBilinear(src: Float32Array, channels: number, w: number, h: number, width: number, height: number, factor?: number): Float32Array {
+  const out = new Float32Array(width * height * channels);
+  forEachEnlargedRow(src, channels, w, h, width, height, factor, (y, row) => out.set(row, y * row.length));
+  return out;
+}
+
+/**
+ * {@link enlargeBilinear} a row at a time: `visit` gets each output row (`width` x `channels` values, in a buffer that
+ * is reused for the next row), top to bottom, so that a caller that only reads it needs no full-size array.
+ */
+export function forEachEnlargedRow(
   src: Float32Array,
   channels: number,
   w: number,
   h: number,
   width: number,
   height: number,
-  factor?: number,
-): Float32Array {
-  const out = new Float32Array(width * height * channels);
+  factor: number | undefined,
+  visit: (y: number, row: Float32Array) => void,
+): void {
   const axis = (inSize: number, outSize: number) => {
     const step = factor ?? outSize / inSize;
     const lo = new Int32Array(outSize);
@@ -299,13 +309,13 @@ export function enlargeBilinear(
     }
     return row;
   };
+  const out = new Float32Array(stride);
   for (let y = 0; y < height; y++) {
     const top = widened(ys.lo[y]);
     const bottom = widened(ys.hi[y]);
     const fy = ys.frac[y];
-    const o = y * stride;
-    if (fy === 0) out.set(top, o);
-    else for (let i = 0; i < stride; i++) out[o + i] = top[i] + fy * (bottom[i] - top[i]);
+    if (fy === 0) out.set(top);
+    else for (let i = 0; i < stride; i++) out[i] = top[i] + fy * (bottom[i] - top[i]);
+    visit(y, out);
   }
-  return out;
 }
