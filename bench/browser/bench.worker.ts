@@ -9,9 +9,9 @@ import { bitmapToRaster, decodeBitmap } from '../../src/worker/codec.ts';
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Raster> {
-  const opaque = validateImageBytes(bytes, role).format === 'jpeg';
-  const bitmap = await decodeBitmap(bytes, role, opaque);
-  const raster = await bitmapToRaster(bitmap, opaque);
+  const { format } = validateImageBytes(bytes, role);
+  const bitmap = await decodeBitmap(bytes, role, format);
+  const raster = await bitmapToRaster(bitmap, format);
   bitmap.close();
   return raster;
 }

@@ -98,11 +98,10 @@ export const workerApi = {
       const bytes = await readImageInput(input, role, fetch, signal);
       const header = validateImageBytes(bytes, role);
       throwIfCancelled(signal, role);
-      const opaque = header.format === 'jpeg';
-      const bitmap = await decodeBitmap(bytes, role, opaque);
+      const bitmap = await decodeBitmap(bytes, role, header.format);
       try {
         throwIfCancelled(signal, role);
-        const raster = await bitmapToRaster(bitmap, opaque);
+        const raster = await bitmapToRaster(bitmap, header.format);
         const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
         throwIfCancelled(signal, role);
         storeImage(role, raster);

@@ -202,9 +202,9 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
 }
 
 /**
- * Adds `weight` (0..1 per pixel) times the fine detail of `from` to `rgb` (interleaved, w x h): `from` less its means
- * over `f` x `f` blocks, enlarged back. `from` covers `window` of the w x h area (all of it by default). With
- * `coverage` (over the window too), only what it covers counts, and the detail fades out along its edge.
+ * Adds `weight` (0..1 per pixel) times the fine detail of `from` to `rgb` (interleaved, an area `w` px wide): `from`
+ * less its means over `f` x `f` blocks, enlarged back. `from` covers `window` of the area. With `coverage` (over the
+ * window too), only what it covers counts, and the detail fades out along its edge.
  */
 function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number, from: Float32Array, window: Rect, coverage?: Float32Array): void {
   const { x: x0, y: y0, width: bw, height: bh } = window;
@@ -316,7 +316,7 @@ function cleanSourceFace(
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
-  // Handed back to the target where it is sure to be bare skin there too: hair at the temples, objects at the edge.
+  // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
   const strays = new Float32Array(cells);
   for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
