@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from '../face/analyze.ts';
-import { FACE_OVAL } from '../face/regions.ts';
+import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import { sourceVisibility } from './visibility.ts';
 
@@ -14,24 +14,37 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     backend = createNodeBackend();
   });
 
-  /** Centres (x) of the triangles hidden for hair (hidden now, shown when hair is not looked for), and the face's centre x. */
+  /**
+   * Centres (x) of the triangles not rendered from their own pixels for hair (rendered so when hair is not looked
+   * for), and the face's centre x.
+   */
   const underHair = async (name: string) => {
     const image = await loadRaster(name);
     const [face] = await analyzeFaces(backend, image, 'source', { skipEmbedding: true, iris: false });
-    const withHair = sourceVisibility(image, face.mesh);
+    const withHair = new Set(triangles(sourceVisibility(image, face.mesh).seen));
     // The same face with no picture to look at (all one skin colour): only pose decides.
     const blank = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.length).fill(200) };
-    const poseOnly = new Set(triangles(sourceVisibility(blank, face.mesh).hidden));
-    const hair = triangles(withHair.hidden).filter((t) => !poseOnly.has(t));
+    const hair = triangles(sourceVisibility(blank, face.mesh).seen).filter((t) => !withHair.has(t));
     const centre = FACE_OVAL.reduce((sum, i) => sum + face.mesh[i * 3], 0) / FACE_OVAL.length;
-    const xs = hair.map((t) => t.split(',').map(Number).reduce((sum, i) => sum + face.mesh[i * 3], 0) / 3);
-    return { xs, centre };
+    const points = hair.map((t) => t.split(',').map(Number));
+    const xs = points.map((p) => p.reduce((sum, i) => sum + face.mesh[i * 3], 0) / 3);
+    const ys = points.map((p) => p.reduce((sum, i) => sum + face.mesh[i * 3 + 1], 0) / 3);
+    return { xs, ys, points, centre, mesh: face.mesh };
   };
 
   it("takes what hair covers from the bare side (img22: hair along both cheeks, over the picture's right one most)", async () => {
     const { xs, centre } = await underHair('img22.jpg');
-    expect(xs.length).toBeGreaterThan(15);
+    expect(xs.length).toBeGreaterThan(12);
     expect(xs.filter((x) => x > centre).length / xs.length).toBeGreaterThan(0.55);
+  });
+
+  it("keeps a face's own brows and stubble, though one side of them differs from the other (img34)", async () => {
+    const { ys, points, mesh } = await underHair('img34.jpg');
+    // Upright face: below the mouth corners is the chin.
+    const mouth = (mesh[61 * 3 + 1] + mesh[291 * 3 + 1]) / 2;
+    const brows = new Set<number>([...BROWS.left, ...BROWS.right]);
+    expect(ys.filter((y) => y > mouth)).toEqual([]);
+    expect(points.filter((p) => p.some((i) => brows.has(i)))).toEqual([]);
   });
 
   it('leaves a bare face, against a plain background, as it is', async () => {

@@ -26,11 +26,18 @@ const STRANDS: [number, number] = [10, 24];
 const HAIR_REACH = 0.18;
 /** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
 const SKIN = { redder: 0.3 };
+/** Mesh points of the mouth corners and the outer eye corners. */
+const MOUTH_CORNERS = [61, 291] as const;
+const EYE_CORNERS = [33, 263] as const;
 
 /**
  * Splits the source face's triangles into those to render from its own pixels and those to take from the mirrored
  * side: the ones it turns away or shows nearly edge-on (smaller than their mirror image), and those near its
- * outline that hair covers where the mirrored side is bare (hair falling over one cheek).
+ * outline that hair covers where the mirrored side is bare (hair falling over one cheek). Hair falls from above and
+ * comes in from the outline: a patch unlike its mirror image below the mouth (stubble in shadow), or one inside the
+ * face (a brow raised higher than the other), is the face's own. A triangle to be taken from the mirrored side whose
+ * mirror image is not clearly skin either (background past a turned cheek's edge) is left out, for the painter to
+ * fill from the skin around.
  */
 export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
   const area = (a: number, b: number, c: number) =>
@@ -38,33 +45,38 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   let orientation = 0;
   for (let t = 0; t < TRIANGULATION.length; t += 3) orientation += area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
   const front = Math.sign(orientation) || 1;
-  const unlike = unlikeSkin(source, mesh);
-  const nearOutline = nearTheOutline(mesh);
+  const mirrorTriangles = TRIANGULATION.map((i) => MIRROR_POINT[i]);
+  const unlike = unlikeSkin(source, mesh, TRIANGULATION);
+  const mirrorUnlike = unlikeSkin(source, mesh, mirrorTriangles);
+  const hairCanCover = whereHairCanCover(mesh);
+  const candidates = new Uint8Array(TRIANGULATION.length / 3);
+  for (let t = 0; t < TRIANGULATION.length; t += 3) {
+    const k = t / 3;
+    const mirrored = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
+    candidates[k] = hairCanCover[k] && mirrored > 0 && unlike[k] > HAIR.covered && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
+  }
+  const underHair = reachingTheOutline(candidates);
   const seen: number[] = [];
   const hidden: number[] = [];
-  const mirrorTriangles = new Uint16Array(TRIANGULATION.length);
   for (let t = 0; t < TRIANGULATION.length; t += 3) {
     const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
-    const [ma, mb, mc] = [MIRROR_POINT[a], MIRROR_POINT[b], MIRROR_POINT[c]];
-    mirrorTriangles.set([ma, mb, mc], t);
     const own = front * area(a, b, c);
     // A mirrored triangle's winding is reversed, hence the minus sign.
-    const mirrored = -front * area(ma, mb, mc);
+    const mirrored = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
     const shown = own >= MIRROR_WHEN_SMALLER * mirrored || (own > 0 && mirrored <= 0);
-    const mirror = MIRROR_TRIANGLE[t / 3];
-    const underHair = nearOutline[t / 3] && mirror >= 0 && mirrored > 0 && unlike[t / 3] > HAIR.covered && unlike[mirror] < HAIR.clear;
-    if (shown && !underHair) seen.push(a, b, c);
-    else hidden.push(a, b, c);
+    const k = t / 3;
+    if (shown && !underHair[k]) seen.push(a, b, c);
+    else if (mirrorUnlike[k] < HAIR.clear) hidden.push(a, b, c);
   }
   return { seen, hidden, mirrorTriangles };
 }
 
-/** How unlike the face's skin each triangle of the source looks, 0..1: off its colour, or streaked like strands. */
-function unlikeSkin(source: Raster, mesh: Float32Array): Float32Array {
-  const triangles = TRIANGULATION.length / 3;
+/** How unlike the face's skin each of `triangleList`'s triangles (3 point indices each) looks in the source, 0..1: off its colour, or streaked like strands. */
+function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<number>): Float32Array {
+  const triangles = triangleList.length / 3;
   const rgb = new Float32Array(triangles * SAMPLES.length * 3);
   for (let t = 0; t < triangles; t++) {
-    const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
+    const [a, b, c] = [triangleList[t * 3], triangleList[t * 3 + 1], triangleList[t * 3 + 2]];
     SAMPLES.forEach(([wa, wb, wc], k) => {
       const x = (wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6;
       const y = (wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6;
@@ -93,8 +105,11 @@ function unlikeSkin(source: Raster, mesh: Float32Array): Float32Array {
   return out;
 }
 
-/** Per triangle: whether its centre lies within HAIR_REACH of the face's size from the outline's nearest point. */
-function nearTheOutline(mesh: Float32Array): Uint8Array {
+/**
+ * Per triangle: whether hair can cover it. Its centre lies within HAIR_REACH of the face's size from the outline's
+ * nearest point, and above the line of the mouth corners.
+ */
+function whereHairCanCover(mesh: Float32Array): Uint8Array {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (const i of FACE_OVAL) {
     minX = Math.min(minX, mesh[i * 3]);
@@ -103,24 +118,50 @@ function nearTheOutline(mesh: Float32Array): Uint8Array {
     maxY = Math.max(maxY, mesh[i * 3 + 1]);
   }
   const reach = Math.max(maxX - minX, maxY - minY) * HAIR_REACH;
+  // "Up" the face: from the mouth corners' midpoint to the eye corners' (the head may be rolled).
+  const mid = (i: number, j: number, k: number) => (mesh[i * 3 + k] + mesh[j * 3 + k]) / 2;
+  const [mx, my] = [mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 0), mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 1)];
+  const [ux, uy] = [mid(EYE_CORNERS[0], EYE_CORNERS[1], 0) - mx, mid(EYE_CORNERS[0], EYE_CORNERS[1], 1) - my];
   const out = new Uint8Array(TRIANGULATION.length / 3);
   for (let t = 0; t < out.length; t++) {
     const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
     const x = (mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3;
     const y = (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3;
+    if ((x - mx) * ux + (y - my) * uy < 0) continue;
     out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? 1 : 0;
   }
   return out;
 }
 
-/** For each triangle of TRIANGULATION, the index of its mirror image in it (-1 where the mirror is no triangle of it). */
-const MIRROR_TRIANGLE: Int32Array = (() => {
-  const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
-  const byPoints = new Map<string, number>();
-  for (let t = 0; t < TRIANGULATION.length / 3; t++) byPoints.set(key(TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]), t);
-  const out = new Int32Array(TRIANGULATION.length / 3);
-  for (let t = 0; t < out.length; t++) {
-    out[t] = byPoints.get(key(MIRROR_POINT[TRIANGULATION[t * 3]], MIRROR_POINT[TRIANGULATION[t * 3 + 1]], MIRROR_POINT[TRIANGULATION[t * 3 + 2]])) ?? -1;
+/** Of the triangles flagged in `flags`, those joined (by shared points, through flagged triangles) to one on the outline: hair comes in from there. */
+function reachingTheOutline(flags: Uint8Array): Uint8Array {
+  const out = new Uint8Array(flags.length);
+  const queue: number[] = [];
+  for (let t = 0; t < flags.length; t++) {
+    if (flags[t] && [0, 1, 2].some((k) => OUTLINE.has(TRIANGULATION[t * 3 + k]))) {
+      out[t] = 1;
+      queue.push(t);
+    }
   }
+  while (queue.length) {
+    const t = queue.pop()!;
+    for (let k = 0; k < 3; k++) {
+      for (const u of TRIANGLES_OF_POINT[TRIANGULATION[t * 3 + k]]) {
+        if (flags[u] && !out[u]) {
+          out[u] = 1;
+          queue.push(u);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const OUTLINE = new Set<number>(FACE_OVAL);
+
+/** The triangles (indices into TRIANGULATION / 3) each mesh point belongs to. */
+const TRIANGLES_OF_POINT: number[][] = (() => {
+  const out: number[][] = [];
+  for (let t = 0; t < TRIANGULATION.length / 3; t++) for (let k = 0; k < 3; k++) (out[TRIANGULATION[t * 3 + k]] ??= []).push(t);
   return out;
 })();
