@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     }
     const sMask = rasterizePolygon(ellipse(780, 860, 230, 290), sRect);
     const tMask = rasterizePolygon(ellipse(720, 690, 200, 280), tRect);
-    const out = matchColourStats(src, sMask, tgt, tMask, { gainRange: [0.25, 4] });
+    const out = matchColourStats(src, sMask, tgt, tMask, { contrastRange: [0.25, 4], gainRange: [0.25, 4] });
     const got = maskedStats(rgbToLab(out), sMask);
     const want = maskedStats(rgbToLab(tgt), tMask);
     const before = maskedStats(rgbToLab(src), sMask);
@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     // The photos really differ, so the test means something.
     expect(Math.abs(before.mean[0] - want.mean[0]) + Math.abs(before.mean[2] - want.mean[2])).toBeGreaterThan(15);
     // Half strength moves the means half way.
-    const half = maskedStats(rgbToLab(matchColourStats(src, sMask, tgt, tMask, { strength: 0.5, gainRange: [0.25, 4] })), sMask);
+    const half = maskedStats(rgbToLab(matchColourStats(src, sMask, tgt, tMask, { strength: 0.5, contrastRange: [0.25, 4], gainRange: [0.25, 4] })), sMask);
     expect(half.mean[0]).toBeCloseTo((before.mean[0] + want.mean[0]) / 2, 0);
   });
 
@@ -85,5 +85,27 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     const moved = maskedStats(after, light).mean[2] - maskedStats(before, light).mean[2];
     expect(shift).toBeLessThan(-15);
     expect(moved / shift).toBeGreaterThan(0.85);
+  });
+
+  it('keeps shading its ratio to the skin around it on a darker face', async () => {
+    // img22 (pale, a soft shadow beside the nose) coloured like img24 (brown skin): an offset of lightness deepens
+    // the shadow into a brown band.
+    const sRect = { x: 767, y: 220, width: 281, height: 317 };
+    const tRect = { x: 335, y: 297, width: 530, height: 630 };
+    const src = readRgb(await loadRaster('img22.jpg'), sRect);
+    const tgt = readRgb(await loadRaster('img24.jpg'), tRect);
+    const sMask = rasterizePolygon(ellipse(907, 390, 110, 140), sRect);
+    const tMask = rasterizePolygon(ellipse(600, 612, 200, 260), tRect);
+    const before = rgbToLab(src);
+    const after = rgbToLab(matchColourStats(src, sMask, tgt, tMask, { contrastRange: [1, 1], gainRange: [0.75, 1.33] }));
+    const meanBefore = maskedStats(before, sMask).mean[0];
+    const meanAfter = maskedStats(after, sMask).mean[0];
+    const shade = sMask.map((m, p) => (m > 0.5 && before[p * 3] < 0.9 * meanBefore ? 1 : 0));
+    expect(shade.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+    // The target really is much darker.
+    expect(meanAfter / meanBefore).toBeLessThan(0.75);
+    const ratioBefore = maskedStats(before, shade).mean[0] / meanBefore;
+    const ratioAfter = maskedStats(after, shade).mean[0] / meanAfter;
+    expect(Math.abs(ratioAfter - ratioBefore)).toBeLessThan(0.01);
   });
 });

@@ -131,15 +131,20 @@ function statsOf(pixels: Float32Array, mask: Float32Array, toLab: boolean): Chan
 export interface ColourMatchOptions {
   /** 0 = unchanged, 1 = full transfer (default 1). */
   strength?: number;
-  /** Limits on the per-channel std ratio target/source (default [0.5, 2]). */
+  /** Limits on how far the spread of lightness relative to its mean is scaled to the target's (default [0.5, 2]). */
+  contrastRange?: [number, number];
+  /** Limits on the std ratio target/source of a* and b* (default [0.5, 2]). */
   gainRange?: [number, number];
 }
 
 /**
- * Reinhard-style colour transfer in L*a*b*: shifts and scales each channel of `src` so that its
- * statistics under `srcMask` match those of `target` under `targetMask`; pixels darker than the source's mean
- * lightness get the a*, b* change in proportion to their lightness. The two buffers may differ
- * in size (each mask matches its own buffer). Returns a new sRGB buffer the size of `src`.
+ * Reinhard-style colour transfer in L*a*b*: gives `src` under `srcMask` the statistics of `target` under
+ * `targetMask` (the two buffers may differ in size; each mask matches its own buffer). Lightness is scaled by the
+ * ratio of the means rather than shifted, so shading keeps its ratio to the skin around it: a shadow 10 % darker
+ * than the cheek stays 10 % darker on a darker face instead of deepening to a band (and does not wash out on a
+ * lighter one); then its spread relative to the mean is matched within `contrastRange`. a* and b* are shifted and
+ * scaled, pixels darker than the source's mean lightness taking the change in proportion to their lightness.
+ * Returns a new sRGB buffer the size of `src`.
  */
 export function matchColourStats(
   src: Float32Array,
@@ -149,16 +154,18 @@ export function matchColourStats(
   options: ColourMatchOptions = {},
 ): Float32Array {
   const strength = options.strength ?? 1;
-  const [gMin, gMax] = options.gainRange ?? [0.5, 2];
+  const within = ([lo, hi]: [number, number], v: number) => Math.min(hi, Math.max(lo, v));
   const lab = rgbToLab(src);
   const s = maskedStats(lab, srcMask);
   const t = maskedLabStats(target, targetMask);
   if (s.weight === 0 || t.weight === 0) return src.slice();
   const gain = [0, 0, 0];
   const offset = [0, 0, 0];
+  const scale = s.mean[0] > 1 && t.mean[0] > 1 ? t.mean[0] / s.mean[0] : 1;
   for (let c = 0; c < 3; c++) {
     const ratio = s.std[c] > 1e-6 ? t.std[c] / s.std[c] : 1;
-    const g = 1 + strength * (Math.min(gMax, Math.max(gMin, ratio)) - 1);
+    const full = c === 0 ? scale * within(options.contrastRange ?? [0.5, 2], ratio / scale) : within(options.gainRange ?? [0.5, 2], ratio);
+    const g = 1 + strength * (full - 1);
     gain[c] = g;
     // x' = (x - ms) * g + ms + strength * (mt - ms)
     offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;

@@ -4,7 +4,7 @@ import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.
 import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
-import { enlarge, matchColourStats, shrink } from './colour.ts';
+import { enlarge, matchColourStats, shrink, type ColourMatchOptions } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
@@ -40,8 +40,11 @@ const MAX_RELIGHT = 2;
 const MAX_DOWNSCALE = 1.5;
 /** Width of the new face's soft edge, relative to the face's size. */
 const FEATHER = 0.03;
-/** Limits on how far the source's colour spread is scaled to the target's (per L*a*b* channel). */
-const COLOUR_GAIN: [number, number] = [0.75, 1.33];
+/**
+ * Limits on how far the source's colour spread is scaled to the target's: lightness relative to its mean, and a*
+ * and b*. A target's bare skin holds stubble and shading too, so its spread says more than its skin's alone.
+ */
+const COLOUR_MATCH = { contrastRange: [0.75, 1.6], gainRange: [0.75, 1.33] } satisfies ColourMatchOptions;
 /** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
 const LIGHT_SIGMA = 0.12;
 /** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
@@ -139,7 +142,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let c = 0; c < bareCells.length; c++) bareCells[c] = sourceSkin[c] * targetSkin[c] * (1 - layout.features[c]);
   const bare = toPixels(grid, bareCells);
   for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { gainRange: COLOUR_GAIN });
+  const coloured = matchColourStats(face.rgb, bare, background, bare, COLOUR_MATCH);
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
