@@ -3,11 +3,13 @@ import { hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
 import { cosineSimilarity } from '../face/embed.ts';
-import { FACE_OVAL } from '../face/regions.ts';
+import { FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
+import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
 import { DEFAULT_FACE_SWAP, swapFace, type FaceSwapOptions } from './face-swap.ts';
+import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
 
@@ -103,6 +105,24 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
       const rect = { x, y, width: side, height: side };
       expect(detail(readRgb(canvas, rect), rect), `temple by point ${brow}`).toBeGreaterThan(0.5 * detail(readRgb(target.image, rect), rect));
     }
+  });
+
+  it("shows the target's teeth where its mesh closes the lips over them (img18)", async () => {
+    // img18 smiles with its teeth showing between lips that the mesh draws nearly shut; img16's closed lips must not
+    // cover them. With the target's proportions kept, its mouth does not move: its teeth must stay as they were.
+    const { canvas, target } = await swapped('img16.jpg', 'img18.jpg', { ...DEFAULT_FACE_SWAP, shapeStrength: 0 });
+    const rect = boundingRect(target.face.mesh, { stride: 3, indices: LIPS_OUTER, pad: 0 });
+    const [before, after] = [readRgb(target.image, rect), readRgb(canvas, rect)];
+    // Teeth: inside the lip line, lighter and far less red than the mouth's median colour.
+    const lab = rgbToLab(before);
+    const inside = rasterizePolygon(target.face.mesh, rect, { stride: 3, indices: LIPS_OUTER });
+    const mouth = [...inside.keys()].filter((p) => inside[p] > 0.5);
+    const median = (c: number) => mouth.map((p) => lab[p * 3 + c]).sort((a, b) => a - b)[mouth.length >> 1];
+    const teeth = mouth.filter((p) => lab[p * 3] > median(0) + 10 && lab[p * 3 + 1] < median(1) - 12);
+    expect(teeth.length).toBeGreaterThan(300);
+    let difference = 0;
+    for (const p of teeth) for (let c = 0; c < 3; c++) difference += Math.abs(after[p * 3 + c] - before[p * 3 + c]) / (teeth.length * 3);
+    expect(difference).toBeLessThan(10);
   });
 
   // The identity check that matters: an independent look (the face recogniser) at the result, against other photos

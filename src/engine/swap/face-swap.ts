@@ -4,7 +4,7 @@ import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.
 import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendPicture } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
-import { enlarge, matchColourStats, shrink, type ColourMatchOptions } from './colour.ts';
+import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
@@ -64,6 +64,15 @@ const TEXTURE_SCALE = 0.01;
 /** ...and faded in over this far (relative to the face's size), from where it is at least this. */
 const TEXTURE_FADE = 0.02;
 const TEXTURE_MIN = 0.02;
+/** How far past the mesh's mouth opening (relative to the face's size) the target's teeth are looked for within the lip line. */
+const MOUTH_SEARCH = 0.03;
+/**
+ * Mouth openings (height over width) between which the mesh may have closed the lips over teeth that show: a mouth
+ * it shows shut is taken as shut (a lit lower lip is no teeth), a wider one as drawn.
+ */
+const SLIGHTLY_OPEN = [0.015, 0.1] as const;
+/** Teeth are this much less red (a*, ramp) and lighter (L*, ramp) than the lips' median. */
+const TEETH = { lessRed: [6, 12], lighter: 10 } as const;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
@@ -132,8 +141,9 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const layout = faceLayout(grid);
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
-  const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, geometry, grid, layout, outline, mouth);
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouth);
+  const lips = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
+  const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lips);
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lips, mouthOpening(geometry));
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
@@ -268,11 +278,11 @@ function addTargetTexture(rgb: Float32Array, textured: Float32Array, w: number, 
  */
 function cleanSourceFace(
   face: WarpResult,
-  geometry: Float32Array,
   grid: WorkGrid,
   layout: FaceLayout,
   outline: Float32Array,
   mouth: Float32Array,
+  lips: Float32Array,
 ): { skin: Float32Array; painted: Float32Array; strays: Float32Array } {
   const { width: w, height: h } = face.rect;
   const cells = grid.width * grid.height;
@@ -280,8 +290,7 @@ function cleanSourceFace(
   for (let p = 0; p < gaps.length; p++) gaps[p] = face.coverage[p] > 0 ? 0 : Math.max(mouth[p], outline[p]);
   paintOver(face.rgb, gaps, face.coverage, w, h);
   for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
-  const lipLine = rasterizePolygon(geometry, face.rect, { stride: 3, indices: LIPS_OUTER });
-  const teeth = unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips));
+  const teeth = unlike(face.rgb, lips, colourModel(toGrid(grid, face.rgb), layout.lips));
   paintOver(face.rgb, teeth, face.coverage, w, h);
   const painted = gaps;
   for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], teeth[p]);
@@ -338,10 +347,18 @@ function cleanSourceFace(
 
 /**
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
- * temples, its glasses, its hairline, and an open mouth (teeth and the dark inside, not lips). Also how skin-like
- * each of its grid cells is.
+ * temples, its glasses, its hairline, and an open mouth (teeth and the dark inside, not lips). The mesh often
+ * closes the lips over teeth that show: where its `opening` (height over width) says the mouth is slightly open,
+ * teeth near it within the lip line are the open mouth too. Also how skin-like each of its grid cells is.
  */
-function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouth: Float32Array): { keep: Float32Array; targetSkin: Float32Array } {
+function targetParts(
+  background: Float32Array,
+  grid: WorkGrid,
+  layout: FaceLayout,
+  mouth: Float32Array,
+  lips: Float32Array,
+  opening: number,
+): { keep: Float32Array; targetSkin: Float32Array } {
   const { width: w, height: h } = grid.rect;
   const cells = grid.width * grid.height;
   const faceSize = grid.faceSize * grid.factor;
@@ -353,21 +370,57 @@ function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayou
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
-  const open = gaussianBlur(unlike(background, mouth, colourModel(cellsRgb, layout.lips)), w, h, Math.max(1, faceSize * 0.006));
+  const lipColour = colourModel(cellsRgb, layout.lips);
+  const inside = unlike(background, mouth, lipColour);
+  if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
+    const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
+    const aroundOpening = lips.map((v, p) => (v > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? v : 0));
+    const beyond = teethIn(background, aroundOpening, lipColour);
+    for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], beyond[p]);
+  }
+  const open = gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006));
   for (let p = 0; p < keep.length; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, open[p] * 1.5));
   return { keep, targetSkin };
 }
 
+/** How far a mesh's mouth is open: the gap between the lips' inner midpoints over the mouth's width. */
+function mouthOpening(mesh: Float32Array): number {
+  const gap = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
+  return gap(13, 14) / Math.max(1, gap(61, 291));
+}
+
 /** The pixels of a mouth `region` (0..1 per pixel) that do not look like the lips of `lipColour` (teeth, the dark inside), 0..1. */
 function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
-  const inside: number[] = [];
-  for (let p = 0; p < region.length; p++) if (region[p] > 0) inside.push(p);
-  const pixels = new Float32Array(inside.length * 3);
-  inside.forEach((p, k) => pixels.set(rgb.subarray(p * 3, p * 3 + 3), k * 3));
+  const { inside, pixels } = pixelsIn(rgb, region);
   const lipLike = likeness(pixels, lipColour);
   const out = new Float32Array(region.length);
   inside.forEach((p, k) => (out[p] = region[p] * (1 - lipLike[k])));
   return out;
+}
+
+/**
+ * The pixels of `region` (0..1 per pixel, within the lip line) that show teeth, 0..1: lighter and far less red than
+ * the lips. Told by fixed L*a*b* margins from the lips' median, as their spread holds the teeth too when the mesh
+ * closes the lips over them.
+ */
+function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  const { inside, pixels } = pixelsIn(rgb, region);
+  const lab = rgbToLab(pixels, pixels);
+  const [mL, ma] = lipColour.median;
+  const out = new Float32Array(region.length);
+  inside.forEach((p, k) => {
+    out[p] = region[p] * smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(0, TEETH.lighter, lab[k * 3] - mL);
+  });
+  return out;
+}
+
+/** The pixels where `region` is above 0, and their interleaved RGB out of `rgb`. */
+function pixelsIn(rgb: Float32Array, region: Float32Array): { inside: number[]; pixels: Float32Array } {
+  const inside: number[] = [];
+  for (let p = 0; p < region.length; p++) if (region[p] > 0) inside.push(p);
+  const pixels = new Float32Array(inside.length * 3);
+  inside.forEach((p, k) => pixels.set(rgb.subarray(p * 3, p * 3 + 3), k * 3));
+  return { inside, pixels };
 }
 
 /** Standard deviation of luma over each pixel's 3 x 3 neighbourhood; 0 where the neighbourhood is not all `covered`. */
