@@ -62,10 +62,13 @@ export function matchLight(src: Float32Array, target: Float32Array, weight: Floa
   const gain = f === 1 ? surface : enlarge(surface, cw, ch, f, w, h);
   const out = new Float32Array(n * 3);
   for (let p = 0, q = 0; p < n; p++, q += 3) {
-    const g = gain[p];
-    out[q] = linearToSrgb(srgbToLinear(src[q]) * g);
-    out[q + 1] = linearToSrgb(srgbToLinear(src[q + 1]) * g);
-    out[q + 2] = linearToSrgb(srgbToLinear(src[q + 2]) * g);
+    const r = srgbToLinear(src[q]), g = srgbToLinear(src[q + 1]), b = srgbToLinear(src[q + 2]);
+    // A gain that would push a channel past white is held back for the whole pixel: clipping one channel alone
+    // turns pink lips and warm skin white.
+    const k = Math.min(gain[p], 1 / Math.max(r, g, b, 1e-6));
+    out[q] = linearToSrgb(r * k);
+    out[q + 1] = linearToSrgb(g * k);
+    out[q + 2] = linearToSrgb(b * k);
   }
   return out;
 }
