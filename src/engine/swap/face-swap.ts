@@ -59,6 +59,8 @@ const BUSY: [number, number] = [20, 36];
 const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
 /** Such an object is painted over this far past where it is found (relative to the face's size). */
 const EDGE_OBJECT_GROWTH = 0.05;
+/** The source's glasses are painted over this far past their frames (relative to the face's size). */
+const FRAME_GROWTH = 0.012;
 /** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
 const TEXTURE_SCALE = 0.01;
 /** ...and faded in over this far (relative to the face's size), from where it is at least this. */
@@ -338,7 +340,11 @@ function cleanSourceFace(
   const strays = new Float32Array(cells);
   for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
-  if (glasses.present) for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c]);
+  if (glasses.present) {
+    // Grown past the dark frame: a rim's highlight runs along it (as a pale line over the brows once painted).
+    const frames = grow(glasses.frames, grid.width, grid.height, grid.faceSize * FRAME_GROWTH);
+    for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c], frames[c] * (1 - layout.nearFeatures[c]));
+  }
   if (paint.some((v) => v > 0.02)) {
     const pixels = toPixels(grid, paint);
     // Held by skin only: hair or background left around what is painted would tint it.
