@@ -33,6 +33,12 @@ export const EYE_RING = {
   right: [359, 255, 339, 254, 253, 252, 256, 341, 463, 414, 286, 258, 257, 259, 260, 467, 342, 446, 261, 448, 449, 450, 451, 452, 453, 464, 413, 441, 442, 443, 444, 445],
 } as const;
 
+/** Each upper lid and the skin above it up to the brow: eye corners, upper lid, then the brow's lower edge back. */
+export const LIDS = {
+  left: [33, 246, 161, 160, 159, 158, 157, 173, 133, 55, 65, 52, 53, 46],
+  right: [263, 466, 388, 387, 386, 385, 384, 398, 362, 285, 295, 282, 283, 276],
+} as const;
+
 /** Eyebrows. */
 export const BROWS = {
   left: [70, 63, 105, 66, 107, 55, 65, 52, 53, 46, 156, 124, 35],

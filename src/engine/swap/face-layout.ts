@@ -1,4 +1,4 @@
-import { BROWS, EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
+import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { enlarge } from './colour.ts';
 import { distanceInside, gaussianBlur, rasterizePolygon } from './mask.ts';
 import type { Rect } from './region.ts';
@@ -86,6 +86,8 @@ export interface FaceLayout {
   topRamp: Float32Array;
   /** The lips (between the outer and inner lip lines). */
   lips: Float32Array;
+  /** Each upper lid and the skin above it up to the brow, where a deep-set eye's crease is busy and dark. */
+  lids: Float32Array;
 }
 
 /** Eyebrows as closed outlines (upper edge, then lower edge back). */
@@ -149,7 +151,10 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const lips = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_OUTER });
   const opening = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_INNER });
   for (let p = 0; p < n; p++) lips[p] = Math.max(0, lips[p] - opening[p]);
-  return { features, nearFeatures, hairZone, strayZone, toEdge: inner, topRamp, lips };
+  const lids = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.left });
+  const right = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.right });
+  for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], right[p]);
+  return { features, nearFeatures, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
 }
 
 /**

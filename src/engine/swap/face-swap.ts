@@ -316,9 +316,9 @@ function cleanSourceFace(
   const byFeatures = new Float32Array(strands.sizes.length);
   for (let c = 0; c < cells; c++) if (strands.label[c]) byFeatures[strands.label[c]] += layout.features[c] / strands.sizes[strands.label[c]];
   for (let c = 0; c < cells; c++) if (!strands.label[c] || byFeatures[strands.label[c]] > 0.5) region[c] = 0;
-  // Hair is painted away, never a feature: what lies by the eyes, brows or lips stays (a crease between a deep-set
-  // eye and its brow is busy and dark), and what no longer reaches in from the edge without it is no strand either.
-  const apart = seededRegions((c) => region[c] >= 0.5 && layout.features[c] < 0.5, reachesIn, grid.width, grid.height);
+  // A crease between a deep-set eye and its brow is busy and dark, but the lid's own: what lies there stays, and what
+  // no longer reaches in from the edge without it is no strand either.
+  const apart = seededRegions((c) => region[c] >= 0.5 && layout.lids[c] < 0.5, reachesIn, grid.width, grid.height);
   for (let c = 0; c < cells; c++) if (!apart.label[c]) region[c] = 0;
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
   // is not the face either; one that reaches deep inside (a beard) is.
@@ -332,8 +332,6 @@ function cleanSourceFace(
   for (let c = 0; c < cells; c++) if (label[c] && !deep[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
-  // Grown, it still stops short of the features.
-  for (let c = 0; c < cells; c++) paint[c] *= 1 - layout.nearFeatures[c];
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
