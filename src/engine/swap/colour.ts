@@ -135,6 +135,8 @@ export interface ColourMatchOptions {
   contrastRange?: [number, number];
   /** Limits on the std ratio target/source of a* and b* (default [0.5, 2]). */
   gainRange?: [number, number];
+  /** Per pixel of `src`, 0..1: how much of the a*, b* change it takes (default all). */
+  hueWeight?: Float32Array;
 }
 
 /**
@@ -170,10 +172,11 @@ export function matchColourStats(
     // x' = (x - ms) * g + ms + strength * (mt - ms)
     offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;
   }
+  const { hueWeight } = options;
   for (let q = 0; q < lab.length; q += 3) {
     // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
-    const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0])));
+    const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0]))) * (hueWeight ? hueWeight[q / 3] : 1);
     lab[q] = lab[q] * gain[0] + offset[0];
     lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1]);
     lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2]);

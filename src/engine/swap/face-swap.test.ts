@@ -3,7 +3,7 @@ import { hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
 import { cosineSimilarity } from '../face/embed.ts';
-import { FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
+import { EYE_POLYGON, FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
@@ -119,6 +119,32 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
       return detail(readRgb(canvas, rect), rect);
     };
     expect(detailBetween(386, 282)).toBeGreaterThan(0.8 * detailBetween(159, 52));
+  });
+
+  it("keeps the source's eye colour while its skin takes the target's tone (img3 -> img13)", async () => {
+    // img13's skin is less yellow than img3's: the skin's full change of hue turned img3's blue-grey eyes cyan (a*, b*
+    // 7 units off).
+    const { canvas } = await swapped('img3.jpg', 'img13.jpg');
+    const source = await photo('img3.jpg');
+    const meanLab = (image: Raster, mesh: Float32Array, indices: readonly number[]) => {
+      const rect = boundingRect(mesh, { stride: 3, indices, pad: 0 });
+      const lab = rgbToLab(readRgb(image, rect));
+      const inside = rasterizePolygon(mesh, rect, { stride: 3, indices });
+      const sum = [0, 0, 0];
+      let count = 0;
+      inside.forEach((v, p) => {
+        if (v < 0.5) return;
+        count++;
+        for (let c = 0; c < 3; c++) sum[c] += lab[p * 3 + c];
+      });
+      return sum.map((v) => v / count);
+    };
+    const output = largest(await analyzeFaces(backend, canvas, 'target', MESH_ONLY)).mesh;
+    for (const eye of [EYE_POLYGON.left, EYE_POLYGON.right]) {
+      const [, a0, b0] = meanLab(source.image, source.face.mesh, eye);
+      const [, a1, b1] = meanLab(canvas, output, eye);
+      expect(Math.hypot(a1 - a0, b1 - b0)).toBeLessThan(5);
+    }
   });
 
   it("shows the target's teeth where its mesh closes the lips over them (img18)", async () => {

@@ -45,6 +45,8 @@ const FEATHER = 0.03;
  * and b*. A target's bare skin holds stubble and shading too, so its spread says more than its skin's alone.
  */
 const COLOUR_MATCH = { contrastRange: [0.75, 1.6], gainRange: [0.75, 1.33] } satisfies ColourMatchOptions;
+/** The share of the skin's change of hue that what is no skin takes. */
+const NON_SKIN_HUE = 0.35;
 /** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
 const LIGHT_SIGMA = 0.12;
 /** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
@@ -154,7 +156,9 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let c = 0; c < bareCells.length; c++) bareCells[c] = sourceSkin[c] * targetSkin[c] * (1 - layout.features[c]);
   const bare = toPixels(grid, bareCells);
   for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
-  const coloured = matchColourStats(face.rgb, bare, background, bare, COLOUR_MATCH);
+  // What is no skin (eyes, brows, lips) takes only part of the skin's change of hue: blue eyes stay blue.
+  const hueWeight = toPixels(grid, sourceSkin.map((v) => NON_SKIN_HUE + (1 - NON_SKIN_HUE) * v));
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
