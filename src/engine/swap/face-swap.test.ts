@@ -121,7 +121,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(detailBetween(386, 282)).toBeGreaterThan(0.8 * detailBetween(159, 52));
   });
 
-  it("keeps the source's eye colour while its skin takes the target's tone (img3 -> img13)", async () => {
+  it("keeps the source's eye colour when its skin takes another tone (img3 -> img13)", async () => {
     // img13's skin is less yellow than img3's: the skin's full change of hue turned img3's blue-grey eyes cyan (a*, b*
     // 7 units off).
     const { canvas } = await swapped('img3.jpg', 'img13.jpg');
