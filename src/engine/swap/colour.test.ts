@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FACES_DIR, loadRaster } from '../../../test/load-raster.ts';
-import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear } from './colour.ts';
+import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear, type ColourMatchOptions } from './colour.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
+import type { Rect } from './region.ts';
 import { ellipse } from '../../../test/shapes.ts';
 
 describe('colour spaces', () => {
@@ -33,6 +34,17 @@ describe('colour spaces', () => {
 });
 
 describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => {
+  /** A photo's face: the photo, the rectangle read, and the ellipse (cx, cy, rx, ry in photo px) whose statistics count. */
+  type FaceCrop = [name: string, rect: Rect, oval: [number, number, number, number]];
+  /** The source face coloured like the target face: both crops, their masks, and the source in L*a*b* before and after. */
+  const transferred = async ([sName, sRect, sOval]: FaceCrop, [tName, tRect, tOval]: FaceCrop, options: ColourMatchOptions) => {
+    const src = readRgb(await loadRaster(sName), sRect);
+    const tgt = readRgb(await loadRaster(tName), tRect);
+    const sMask = rasterizePolygon(ellipse(...sOval), sRect);
+    const tMask = rasterizePolygon(ellipse(...tOval), tRect);
+    return { tgt, sMask, tMask, before: rgbToLab(src), after: rgbToLab(matchColourStats(src, sMask, tgt, tMask, options)) };
+  };
+
   it('gives the masked source the target face statistics', async () => {
     const srcImg = await loadRaster('img3.jpg');
     const tgtImg = await loadRaster('img1.jpg');
@@ -66,14 +78,11 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
   it('keeps dark hair its colour when the skin around it changes colour', async () => {
     // img24 (brown skin, black beard) coloured like img26 (pale pink skin): the b* shift that makes the skin pink
     // would make the beard blue.
-    const sRect = { x: 335, y: 297, width: 530, height: 630 };
-    const tRect = { x: 398, y: 374, width: 589, height: 655 };
-    const src = readRgb(await loadRaster('img24.jpg'), sRect);
-    const tgt = readRgb(await loadRaster('img26.jpg'), tRect);
-    const sMask = rasterizePolygon(ellipse(600, 612, 200, 260), sRect);
-    const tMask = rasterizePolygon(ellipse(692, 700, 230, 280), tRect);
-    const before = rgbToLab(src);
-    const after = rgbToLab(matchColourStats(src, sMask, tgt, tMask, { gainRange: [0.75, 1.33] }));
+    const { tgt, sMask, tMask, before, after } = await transferred(
+      ['img24.jpg', { x: 335, y: 297, width: 530, height: 630 }, [600, 612, 200, 260]],
+      ['img26.jpg', { x: 398, y: 374, width: 589, height: 655 }, [692, 700, 230, 280]],
+      { gainRange: [0.75, 1.33] },
+    );
     const meanL = maskedStats(before, sMask).mean[0];
     const dark = sMask.map((m, p) => (m > 0.5 && before[p * 3] < 25 ? 1 : 0));
     const light = sMask.map((m, p) => (m > 0.5 && before[p * 3] >= meanL ? 1 : 0));
@@ -90,14 +99,11 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
   it('keeps shading its ratio to the skin around it on a darker face', async () => {
     // img22 (pale, a soft shadow beside the nose) coloured like img24 (brown skin): an offset of lightness deepens
     // the shadow into a brown band.
-    const sRect = { x: 767, y: 220, width: 281, height: 317 };
-    const tRect = { x: 335, y: 297, width: 530, height: 630 };
-    const src = readRgb(await loadRaster('img22.jpg'), sRect);
-    const tgt = readRgb(await loadRaster('img24.jpg'), tRect);
-    const sMask = rasterizePolygon(ellipse(907, 390, 110, 140), sRect);
-    const tMask = rasterizePolygon(ellipse(600, 612, 200, 260), tRect);
-    const before = rgbToLab(src);
-    const after = rgbToLab(matchColourStats(src, sMask, tgt, tMask, { contrastRange: [1, 1], gainRange: [0.75, 1.33] }));
+    const { sMask, before, after } = await transferred(
+      ['img22.jpg', { x: 767, y: 220, width: 281, height: 317 }, [907, 390, 110, 140]],
+      ['img24.jpg', { x: 335, y: 297, width: 530, height: 630 }, [600, 612, 200, 260]],
+      { contrastRange: [1, 1], gainRange: [0.75, 1.33] },
+    );
     const meanBefore = maskedStats(before, sMask).mean[0];
     const meanAfter = maskedStats(after, sMask).mean[0];
     const shade = sMask.map((m, p) => (m > 0.5 && before[p * 3] < 0.9 * meanBefore ? 1 : 0));
