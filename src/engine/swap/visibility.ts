@@ -48,30 +48,33 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   const mirrorTriangles = TRIANGULATION.map((i) => MIRROR_POINT[i]);
   const unlike = unlikeSkin(source, mesh, TRIANGULATION);
   const mirrorUnlike = unlikeSkin(source, mesh, mirrorTriangles);
-  const hairCanCover = whereHairCanCover(mesh);
-  const candidates = new Uint8Array(TRIANGULATION.length / 3);
-  for (let t = 0; t < TRIANGULATION.length; t += 3) {
-    const k = t / 3;
-    const mirrored = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
-    candidates[k] = hairCanCover[k] && mirrored > 0 && unlike[k] > HAIR.covered && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
+  // Each triangle's area as seen, and its mirror image's (a mirrored triangle's winding is reversed, hence the minus).
+  const count = TRIANGULATION.length / 3;
+  const own = new Float32Array(count);
+  const mirrored = new Float32Array(count);
+  for (let k = 0, t = 0; k < count; k++, t += 3) {
+    own[k] = front * area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
+    mirrored[k] = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
   }
+  const hairCanCover = whereHairCanCover(mesh);
+  const candidates = new Uint8Array(count);
+  for (let k = 0; k < count; k++) candidates[k] = hairCanCover[k] && mirrored[k] > 0 && unlike[k] > HAIR.covered && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
   const underHair = reachingTheOutline(candidates);
   const seen: number[] = [];
   const hidden: number[] = [];
-  for (let t = 0; t < TRIANGULATION.length; t += 3) {
-    const [a, b, c] = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
-    const own = front * area(a, b, c);
-    // A mirrored triangle's winding is reversed, hence the minus sign.
-    const mirrored = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
-    const shown = own >= MIRROR_WHEN_SMALLER * mirrored || (own > 0 && mirrored <= 0);
-    const k = t / 3;
-    if (shown && !underHair[k]) seen.push(a, b, c);
-    else if (mirrorUnlike[k] < HAIR.clear) hidden.push(a, b, c);
+  for (let k = 0, t = 0; k < count; k++, t += 3) {
+    const shown = own[k] >= MIRROR_WHEN_SMALLER * mirrored[k] || (own[k] > 0 && mirrored[k] <= 0);
+    const triangle = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
+    if (shown && !underHair[k]) seen.push(...triangle);
+    else if (mirrorUnlike[k] < HAIR.clear) hidden.push(...triangle);
   }
   return { seen, hidden, mirrorTriangles };
 }
 
-/** How unlike the face's skin each of `triangleList`'s triangles (3 point indices each) looks in the source, 0..1: off its colour, or streaked like strands. */
+/**
+ * How unlike the face's skin each of `triangleList`'s triangles (3 point indices each) looks in the source, 0..1:
+ * off its colour, or streaked like strands.
+ */
 function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<number>): Float32Array {
   const triangles = triangleList.length / 3;
   const rgb = new Float32Array(triangles * SAMPLES.length * 3);
@@ -133,7 +136,10 @@ function whereHairCanCover(mesh: Float32Array): Uint8Array {
   return out;
 }
 
-/** Of the triangles flagged in `flags`, those joined (by shared points, through flagged triangles) to one on the outline: hair comes in from there. */
+/**
+ * Of the triangles flagged in `flags`, those joined (by shared points, through flagged triangles) to one on the
+ * outline: hair comes in from there.
+ */
 function reachingTheOutline(flags: Uint8Array): Uint8Array {
   const out = new Uint8Array(flags.length);
   const queue: number[] = [];
@@ -157,6 +163,7 @@ function reachingTheOutline(flags: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The points of the face's outline. */
 const OUTLINE = new Set<number>(FACE_OVAL);
 
 /** The triangles (indices into TRIANGULATION / 3) each mesh point belongs to. */
