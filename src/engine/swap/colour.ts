@@ -145,8 +145,8 @@ export interface ColourMatchOptions {
  * ratio of the means rather than shifted, so shading keeps its ratio to the skin around it: a shadow 10 % darker
  * than the cheek stays 10 % darker on a darker face instead of deepening to a band (and does not wash out on a
  * lighter one); then its spread relative to the mean is matched within `contrastRange`. a* and b* are shifted and
- * scaled, pixels darker than the source's mean lightness taking the change in proportion to their lightness.
- * Returns a new sRGB buffer the size of `src`.
+ * scaled, pixels darker than the source's mean lightness taking the change in proportion to their lightness, and
+ * each pixel in proportion to its `hueWeight`. Returns a new sRGB buffer the size of `src`.
  */
 export function matchColourStats(
   src: Float32Array,

@@ -145,9 +145,9 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const layout = faceLayout(grid);
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
-  const lips = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
-  const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lips);
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lips, mouthOpening(geometry));
+  const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
+  const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry));
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
@@ -288,7 +288,7 @@ function cleanSourceFace(
   layout: FaceLayout,
   outline: Float32Array,
   mouth: Float32Array,
-  lips: Float32Array,
+  lipLine: Float32Array,
 ): { skin: Float32Array; painted: Float32Array; strays: Float32Array } {
   const { width: w, height: h } = face.rect;
   const cells = grid.width * grid.height;
@@ -296,7 +296,7 @@ function cleanSourceFace(
   for (let p = 0; p < gaps.length; p++) gaps[p] = face.coverage[p] > 0 ? 0 : Math.max(mouth[p], outline[p]);
   paintOver(face.rgb, gaps, face.coverage, w, h);
   for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
-  const teeth = unlike(face.rgb, lips, colourModel(toGrid(grid, face.rgb), layout.lips));
+  const teeth = unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips));
   paintOver(face.rgb, teeth, face.coverage, w, h);
   const painted = gaps;
   for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], teeth[p]);
@@ -370,7 +370,7 @@ function targetParts(
   grid: WorkGrid,
   layout: FaceLayout,
   mouth: Float32Array,
-  lips: Float32Array,
+  lipLine: Float32Array,
   opening: number,
 ): { keep: Float32Array; targetSkin: Float32Array } {
   const { width: w, height: h } = grid.rect;
@@ -388,7 +388,7 @@ function targetParts(
   const inside = unlike(background, mouth, lipColour);
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
-    const aroundOpening = lips.map((v, p) => (v > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? v : 0));
+    const aroundOpening = lipLine.map((v, p) => (v > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? v : 0));
     const beyond = teethIn(background, aroundOpening, lipColour);
     for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], beyond[p]);
   }
