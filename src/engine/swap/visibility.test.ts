@@ -34,8 +34,9 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
 
   it("takes what hair covers from the bare side (img22: hair along both cheeks, over the picture's right one most)", async () => {
     const { xs, centre } = await underHair('img22.jpg');
+    // 15 now, all over the picture's right cheek and temple; the eye corners once counted on the left are gone.
     expect(xs.length).toBeGreaterThan(12);
-    expect(xs.filter((x) => x > centre).length / xs.length).toBeGreaterThan(0.55);
+    expect(xs.filter((x) => x > centre).length / xs.length).toBeGreaterThan(0.9);
   });
 
   it("keeps a face's own brows and stubble, though one side of them differs from the other (img34)", async () => {
