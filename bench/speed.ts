@@ -39,7 +39,7 @@ function summarise(label: string, samples: Record<string, number>[]): void {
   const warm = samples.slice(1);
   const keys = Object.keys(samples[0]);
   const cells = keys.map((k) => `${k}=${k === 'faces' ? samples[0][k] : median(warm.map((s) => s[k])).toFixed(k === 'outputMegapixels' ? 1 : 0)}`);
-  console.log(`${label.padEnd(28)} ${cells.join('  ')}   (cold total ${samples[0].total?.toFixed(0) ?? '-'})`);
+  console.log(`${label.padEnd(34)} ${cells.join('  ')}   (cold total ${samples[0].total?.toFixed(0) ?? '-'})`);
 }
 
 /** Peak resident memory of Chromium's renderer processes while `work` runs, in MB. */
@@ -119,7 +119,7 @@ try {
         peak = Math.max(peak, mb);
       }
       summarise(`swap ${name} target, ${quality}`, samples);
-      console.log(`${''.padEnd(28)} peak renderer memory ${peak.toFixed(0)} MB`);
+      console.log(`${''.padEnd(34)} peak renderer memory ${peak.toFixed(0)} MB`);
     }
   }
 } finally {
