@@ -186,7 +186,9 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const face = newFace(readRgb(small, smallRect), smallRect, local, source, options);
   const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, small.width, small.height, w, h);
   const rgb = enlarged(face.rgb, 3);
-  const f = Math.max(1, Math.round(1 / scale));
+  // Detail finer than f x f blocks is added back; a copy shrunk by less than 1.5 still loses the 2 px detail (to its
+  // enlarging, too).
+  const f = Math.max(2, Math.round(1 / scale));
   // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
   const unpainted = face.painted.map((v) => 1 - Math.min(1, v));
   addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f);
