@@ -327,12 +327,15 @@ function cleanSourceFace(
   const apart = seededRegions((c) => region[c] >= 0.5 && layout.lids[c] < 0.5, reachesIn, grid.width, grid.height);
   for (let c = 0; c < cells; c++) if (!apart.label[c]) region[c] = 0;
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
-  // is not the face either; one that reaches deep inside (a beard) is.
+  // is not the face either; one that reaches deep inside with clearly darker parts (a beard) is.
   const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
   const nearEdge = (c: number) => layout.toEdge[c] < grid.faceSize * EDGE_OBJECT_DEPTH[0];
   const { label, sizes } = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
   const deep = new Uint8Array(sizes.length);
-  for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1]) deep[label[c]] = 1;
+  // A glossy cheek's highlights, joined to an earring, reach deep too: only what is clearly darker there counts.
+  const cellsLab = rgbToLab(cellsRgb);
+  const dark = model.median[0] - 2 * model.spread[0];
+  for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1] && cellsLab[c * 3] < dark) deep[label[c]] = 1;
   const edgeObjects = new Float32Array(cells);
   // Only below the temples (where the stray-hair painter does not look): higher up, a busy patch is eye make-up.
   for (let c = 0; c < cells; c++) if (label[c] && !deep[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
