@@ -34,8 +34,8 @@ const EYE_CORNERS = [33, 263] as const;
  * Splits the source face's triangles into those to render from its own pixels and those to take from the mirrored
  * side: the ones it turns away or shows nearly edge-on (smaller than their mirror image), and those near its
  * outline that hair covers where the mirrored side is bare (hair falling over one cheek). Hair falls from above and
- * comes in from the outline: a patch unlike its mirror image below the mouth (stubble in shadow), or one inside the
- * face (a brow raised higher than the other), is the face's own. A triangle to be taken from the mirrored side whose
+ * comes in from the outline, through more of itself: a patch unlike its mirror image below the mouth (stubble in
+ * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own. A triangle to be taken from the mirrored side whose
  * mirror image is not clearly skin either (background past a turned cheek's edge) is left out, for the painter to
  * fill from the skin around.
  */
@@ -59,7 +59,9 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   const hairCanCover = whereHairCanCover(mesh);
   const candidates = new Uint8Array(count);
   for (let k = 0; k < count; k++) candidates[k] = hairCanCover[k] && mirrored[k] > 0 && unlike[k] > HAIR.covered && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
-  const underHair = reachingTheOutline(candidates);
+  // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
+  const hairy = reachingTheOutline(Uint8Array.from(unlike, (u) => (u > HAIR.covered ? 1 : 0)));
+  const underHair = candidates.map((c, k) => c & hairy[k]);
   const seen: number[] = [];
   const hidden: number[] = [];
   for (let k = 0, t = 0; k < count; k++, t += 3) {
