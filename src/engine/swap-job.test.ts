@@ -8,7 +8,9 @@ import { FACE_OVAL } from './face/regions.ts';
 import type { InferenceBackend } from './inference.ts';
 import type { Raster } from './image/raster.ts';
 import type { SwapPhase, SwapRequest } from './job.ts';
-import { newJobId, runSwapJob, SWAP_ANALYSIS, type SwappableFace } from './swap-job.ts';
+import { newJobId, runSwapJob, SWAP_ANALYSIS, type FaceBatch, type SwappableFace } from './swap-job.ts';
+import { swapConcurrently } from './swap/concurrent.ts';
+import { swapFace, swapFootprint } from './swap/face-swap.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh');
 
@@ -97,6 +99,25 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
     expect(result.facesDetected).toBeGreaterThanOrEqual(6);
     expect(result.facesSwapped).toEqual(faces.map((_, i) => i));
     for (const face of faces) expect(differing(result.encoded, selfie, around(face, 0.6))).toBeGreaterThan(20);
+  });
+
+  it('swaps faces concurrently (faces apart at once, faces that overlap in order) into the same picture as one by one', async () => {
+    const selfie = await picture('selfie-many-people.jpg');
+    const oneByOne = await run('img29.jpg', selfie);
+    // Two lanes, the second slow to start: faces are swapped out of list order, as a second thread would.
+    const order: number[] = [];
+    const swapFaces = ({ canvas, source, sourceMesh, targetMeshes, options, onSwapped }: FaceBatch) => {
+      const footprints = targetMeshes.map((mesh) => swapFootprint(canvas.width, canvas.height, mesh, sourceMesh, options));
+      const lane = (delay: number) => async (face: number) => {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        order.push(face);
+        swapFace(canvas, targetMeshes[face], source, sourceMesh, options);
+      };
+      return swapConcurrently(footprints, [lane(0), lane(300)], onSwapped);
+    };
+    const concurrent = await runSwapJob({ ...deps, swapFaces }, await picture('img29.jpg'), selfie, { quality: 'high', outputFormat: 'png' });
+    expect(order).not.toEqual([...order].sort());
+    expect(differing(concurrent.encoded, oneByOne.encoded, { x: 0, y: 0, width: selfie.width, height: selfie.height })).toBe(0);
   });
 
   it('refuses a face_index the picture does not have, naming the picture', async () => {

@@ -17,10 +17,35 @@ export interface SwappableFace {
   mesh: Float32Array;
 }
 
-/** The platform's parts: face analysis (may be cached) and an encoder. */
+/** The platform's parts: face analysis (may be cached), an encoder, and optionally a way to swap faces at once. */
 export interface SwapJobDeps<Encoded> {
   analyse(role: ImageRole, image: Raster, signal?: AbortSignal): Promise<SwappableFace[]>;
   encode(image: Raster, format: OutputFormat): Promise<Encoded>;
+  /** Default {@link swapOneByOne}. */
+  swapFaces?(batch: FaceBatch): Promise<void>;
+}
+
+/** The faces of one job to swap into its canvas, in this order (or with the same result). */
+export interface FaceBatch {
+  canvas: Raster;
+  source: Raster;
+  sourceMesh: Float32Array;
+  /** In the canvas's pixels. */
+  targetMeshes: Float32Array[];
+  options: FaceSwapOptions;
+  /** Called as each face is in the canvas. */
+  onSwapped(): void;
+  /** Checked between faces; the job reports the cancel. */
+  signal?: AbortSignal;
+}
+
+/** Swaps a batch's faces one after another on this thread. */
+export async function swapOneByOne({ canvas, source, sourceMesh, targetMeshes, options, onSwapped, signal }: FaceBatch): Promise<void> {
+  for (const mesh of targetMeshes) {
+    if (signal?.aborted) return;
+    swapFace(canvas, mesh, source, sourceMesh, options);
+    onSwapped();
+  }
 }
 
 export interface SwapJobResult<Encoded> extends SwapFields {
@@ -65,11 +90,17 @@ export async function runSwapJob<Encoded>(
   const canvas = size.width === target.width && size.height === target.height ? copyRaster(target) : resizeRaster(target, size.width, size.height);
   const scale = size.width / target.width;
 
-  for (let k = 0; k < chosen.length; k++) {
-    swapFace(canvas, scaleMesh(targetFaces[chosen[k]].mesh, scale), source, sourceFace.mesh, faceOptions);
-    checkCancelled();
-    onProgress('swap', k + 1, chosen.length);
-  }
+  let swapped = 0;
+  await (deps.swapFaces ?? swapOneByOne)({
+    canvas,
+    source,
+    sourceMesh: sourceFace.mesh,
+    targetMeshes: chosen.map((k) => scaleMesh(targetFaces[k].mesh, scale)),
+    options: faceOptions,
+    onSwapped: () => onProgress('swap', ++swapped, chosen.length),
+    signal,
+  });
+  checkCancelled();
 
   onProgress('encode', 0, 1);
   const encoded = await deps.encode(canvas, request.outputFormat);

@@ -8,6 +8,7 @@ import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
+import { startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
 /** What the UI learns of a decoded picture; its pixels stay in the worker. */
@@ -26,9 +27,11 @@ export interface DecodeOptions {
   preview?: boolean;
 }
 
-/** The runtime, plus the output formats this browser really encodes (checked on the bytes). */
+/** The runtime, the output formats this browser really encodes (checked on the bytes), and the threads swapping faces. */
 export interface EngineInfo extends RuntimeInfo {
   outputFormats: OutputFormat[];
+  /** 2 where a helper worker swaps a second face at once, else 1. */
+  swapThreads: number;
 }
 
 const THUMBNAIL_SIDE = 512;
@@ -88,7 +91,8 @@ function storedImage(role: ImageRole): Raster {
 export const workerApi = {
   /** Starts onnxruntime-web and reports the backend it chose and the formats it can write. */
   async init(): Promise<EngineInfo> {
-    return { ...(await startRuntime()).info, outputFormats: await encodableFormats() };
+    const swapThreads = startFaceSwapHelper() ? 2 : 1;
+    return { ...(await startRuntime()).info, outputFormats: await encodableFormats(), swapThreads };
   },
 
   /** Reads, validates and decodes a picture, keeping its pixels here for the later stages. A failure keeps the previous picture. */
@@ -133,7 +137,7 @@ export const workerApi = {
       report('models', 0, 1);
       await (await startRuntime()).preload(SWAP_MODELS);
       report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => facesOf(role), encode: encodeRaster }, source, target, request, report, signal);
+      const result = await runSwapJob({ analyse: (role) => facesOf(role), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal);
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });

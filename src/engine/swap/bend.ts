@@ -16,6 +16,11 @@ export interface BendOptions {
   cell: number;
 }
 
+/** The rectangle of a `width` x `height` picture that {@link bendPicture} reads and may change: the ring's bounds. */
+export function bendBounds({ ring }: BendOptions, width: number, height: number): Rect {
+  return boundingRect(ring, { pad: 1, clipWidth: width, clipHeight: height });
+}
+
 /**
  * Bends `picture` in place so that what was at each point of `from` comes to the matching point of `to`, smoothly:
  * the shift is known at the points, nothing moves on or past the ring, and in between the shift is the smoothest
@@ -25,7 +30,7 @@ export interface BendOptions {
  */
 export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayLike<number>, options: BendOptions): Rect {
   const { stride, ring, cell } = options;
-  const rect = boundingRect(ring, { pad: 1, clipWidth: picture.width, clipHeight: picture.height });
+  const rect = bendBounds(options, picture.width, picture.height);
   const gw = Math.ceil(rect.width / cell) + 1;
   const gh = Math.ceil(rect.height / cell) + 1;
   const cells = gw * gh;

@@ -9,7 +9,7 @@ import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { DEFAULT_FACE_SWAP, swapFace, type FaceSwapOptions } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, swapFace, swapFootprint, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
@@ -90,6 +90,29 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     }
     expect(outside).toBe(0);
     expect(inside).toBeGreaterThan(target.face.box.width * target.face.box.height * 0.5);
+  });
+
+  it('reads nothing outside that rectangle, its footprint: faces whose footprints lie apart can be swapped at once', async () => {
+    const [source, target] = await Promise.all([photo('img22.jpg'), photo('img29.jpg')]);
+    const footprint = swapFootprint(target.image.width, target.image.height, target.face.mesh, source.face.mesh);
+    const plain = copy(target.image);
+    expect(swapFace(plain, target.face.mesh, source.image, source.face.mesh)).toEqual(footprint);
+    // The same swap on the picture with everything outside the footprint turned to its negative.
+    const scrambled = copy(target.image);
+    const inside = (x: number, y: number) => x >= footprint.x && y >= footprint.y && x < footprint.x + footprint.width && y < footprint.y + footprint.height;
+    for (let y = 0; y < scrambled.height; y++) {
+      for (let x = 0; x < scrambled.width; x++) {
+        if (!inside(x, y)) for (let c = 0; c < 3; c++) scrambled.data[(y * scrambled.width + x) * 4 + c] ^= 255;
+      }
+    }
+    swapFace(scrambled, target.face.mesh, source.image, source.face.mesh);
+    let differing = 0;
+    for (let y = footprint.y; y < footprint.y + footprint.height; y++) {
+      for (let x = footprint.x; x < footprint.x + footprint.width; x++) {
+        for (let c = 0; c < 3; c++) if (scrambled.data[(y * plain.width + x) * 4 + c] !== plain.data[(y * plain.width + x) * 4 + c]) differing++;
+      }
+    }
+    expect(differing).toBe(0);
   });
 
   it('works a large face out on a smaller copy without losing the full-size result\'s colour or sharpness', async () => {

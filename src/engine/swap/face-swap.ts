@@ -2,7 +2,7 @@ import { TRIANGULATION } from '../face/landmarks.ts';
 import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { cropRaster, type Raster } from '../image/raster.ts';
-import { bendPicture } from './bend.ts';
+import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
@@ -84,18 +84,34 @@ const BEND_CELL = 1 / 40;
 
 /**
  * Puts the source face (its pixels and proportions) on one target face of `canvas`, in place.
- * Meshes are 468 (or more) x,y,z points in their own picture's pixels. Returns the rectangle that may have changed:
- * every pixel outside it is left bit-identical.
+ * Meshes are 468 (or more) x,y,z points in their own picture's pixels. Returns the rectangle that may have changed
+ * (its {@link swapFootprint}): every pixel outside it is left bit-identical.
  */
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
-  const geometry = swapGeometry(sourceMesh, targetMesh, { strength: options.shapeStrength });
-  const reshaped = reshapeSurroundings(canvas, targetMesh, geometry);
-  const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
+  const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
+  bendPicture(canvas, targetMesh, plan.geometry, plan.bend);
+  const { faceRect, geometry } = plan;
   const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
   const from = sourceFace(source, sourceMesh);
   const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
   compositeInto(canvas, faceRect, rgb, mask);
-  return unionRect(reshaped, faceRect);
+  return plan.footprint;
+}
+
+/**
+ * The rectangle of a `width` x `height` canvas that swapping the face of `targetMesh` reads and writes: faces whose
+ * footprints do not overlap can be swapped in any order, or at once, with the same result.
+ */
+export function swapFootprint(width: number, height: number, targetMesh: Float32Array, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
+  return planSwap(width, height, targetMesh, sourceMesh, options).footprint;
+}
+
+/** Where one face's swap works: the new geometry, the new face's rectangle, the bend of its surroundings. */
+function planSwap(width: number, height: number, targetMesh: Float32Array, sourceMesh: Float32Array, options: FaceSwapOptions) {
+  const geometry = swapGeometry(sourceMesh, targetMesh, { strength: options.shapeStrength });
+  const faceRect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: width, clipHeight: height });
+  const bend = surroundingsBend(targetMesh);
+  return { geometry, faceRect, bend, footprint: unionRect(bendBounds(bend, width, height), faceRect) };
 }
 
 /**
@@ -613,10 +629,10 @@ function faceMask(geometry: Float32Array, rect: Rect, outline: Float32Array, fac
 }
 
 /**
- * Bends the target picture so that its face outline, features and mouth opening move to the new geometry, with the
- * bend fading to nothing at a ring around the face (1.4 times its radius): no doubled jaw line, no tear.
+ * How the target picture bends so that its face outline, features and mouth opening move to the new geometry: the
+ * bend fades to nothing at a ring around the face (1.4 times its radius), so there is no doubled jaw line, no tear.
  */
-function reshapeSurroundings(canvas: Raster, from: Float32Array, to: Float32Array): Rect {
+function surroundingsBend(from: Float32Array): BendOptions {
   let cx = 0, cy = 0;
   for (const i of FACE_OVAL) {
     cx += from[i * 3] / FACE_OVAL.length;
@@ -629,5 +645,5 @@ function reshapeSurroundings(canvas: Raster, from: Float32Array, to: Float32Arra
     ring[k * 2 + 1] = cy + (from[i * 3 + 1] - cy) * SURROUNDINGS_REACH;
     radius += Math.hypot(from[i * 3] - cx, from[i * 3 + 1] - cy) / FACE_OVAL.length;
   });
-  return bendPicture(canvas, from, to, { stride: 3, ring, cell: Math.max(2, radius * BEND_CELL) });
+  return { stride: 3, ring, cell: Math.max(2, radius * BEND_CELL) };
 }

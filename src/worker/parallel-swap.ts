@@ -1,0 +1,85 @@
+import * as Comlink from 'comlink';
+import { FaceSwapError } from '../engine/errors.ts';
+import type { Raster } from '../engine/image/raster.ts';
+import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
+import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
+import { swapFace, swapFootprint } from '../engine/swap/face-swap.ts';
+import { intersectRect, isEmptyRect } from '../engine/swap/region.ts';
+import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
+
+/**
+ * Faces of one picture swapped two at a time: one here, one in a helper worker, both into the canvas in shared memory
+ * (faces whose footprints overlap still one after the other). Only for outputs up to this many pixels: two 4K faces'
+ * working sets at once took the page past its 1 GB budget (1024 MB in the speed bench), and 4K is within its time
+ * budget one face at a time.
+ */
+const MAX_PARALLEL_PIXELS = 2560 * 1600;
+
+interface Helper {
+  api: Comlink.Remote<FaceSwapHelperApi>;
+  /** Rejects if the helper's script fails (to load, or later): no call to it would ever answer then. */
+  failed: Promise<never>;
+}
+
+let helper: Helper | null | undefined;
+
+/** Starts the helper worker (once) where it can help: shared memory and a second core. */
+export function startFaceSwapHelper(): Helper | null {
+  if (helper !== undefined) return helper;
+  helper = null;
+  if (!globalThis.crossOriginIsolated || (navigator.hardwareConcurrency ?? 1) < 2) return helper;
+  try {
+    const worker = new Worker(new URL('./face-swap.worker.ts', import.meta.url), { type: 'module', name: 'faceswap-helper' });
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        helper = null;
+        reject(new FaceSwapError('INTERNAL', `The face swap helper stopped: ${event.message || 'its script failed'}.`));
+      });
+    });
+    failed.catch(() => {});
+    helper = { api: Comlink.wrap<FaceSwapHelperApi>(worker), failed };
+  } catch {
+    // No workers inside workers here: the engine worker swaps alone.
+  }
+  return helper;
+}
+
+/** Swaps a batch's faces, two at a time where the helper is up and the faces lie apart; else one by one. */
+export async function swapInParallel(batch: FaceBatch): Promise<void> {
+  const { canvas, source, sourceMesh, targetMeshes, options } = batch;
+  const footprints = targetMeshes.map((mesh) => swapFootprint(canvas.width, canvas.height, mesh, sourceMesh, options));
+  const apart = footprints.some((a, i) => footprints.some((b, j) => j > i && isEmptyRect(intersectRect(a, b))));
+  const help = startFaceSwapHelper();
+  if (!help || !apart || canvas.width * canvas.height > MAX_PARALLEL_PIXELS) return swapOneByOne(batch);
+
+  const shared = sharedCopy(canvas);
+  const helperSource = sharedSource(source, sourceMesh);
+  const remote: SwapLane = (face) => Promise.race([help.api.swap(shared, targetMeshes[face], helperSource, options), help.failed]);
+  const local: SwapLane = async (face) => {
+    // Lets the helper's answers in first, so that it is handed its next face before this thread is busy.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    swapFace(shared, targetMeshes[face], source, sourceMesh, options);
+  };
+  await swapConcurrently(footprints, [remote, local], () => batch.onSwapped(), batch.signal);
+  canvas.data.set(shared.data);
+}
+
+function sharedCopy(image: Raster): Raster {
+  const data = new Uint8ClampedArray(new SharedArrayBuffer(image.data.length));
+  data.set(image.data);
+  return { width: image.width, height: image.height, data };
+}
+
+/** Sources in shared memory, made once per source picture and face. */
+const sharedSources = new WeakMap<Raster, HelperSource>();
+let sourceKeys = 0;
+
+function sharedSource(image: Raster, mesh: Float32Array): HelperSource {
+  let known = sharedSources.get(image);
+  if (known?.mesh !== mesh) {
+    known = { key: ++sourceKeys, image: known?.image ?? sharedCopy(image), mesh };
+    sharedSources.set(image, known);
+  }
+  return known;
+}
