@@ -5,6 +5,7 @@ import { validateImageBytes } from '../../src/engine/image/validate.ts';
 import type { Raster } from '../../src/engine/image/raster.ts';
 import { startRuntime, workerApi } from '../../src/worker/api.ts';
 import { bitmapToRaster, decodeBitmap } from '../../src/worker/codec.ts';
+import { startFaceSwapHelper } from '../../src/worker/parallel-swap.ts';
 
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
@@ -18,11 +19,12 @@ async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Ras
 
 /** Times the app's own stages in a worker, as the app runs them. Milliseconds per stage. */
 const api = {
-  async start(): Promise<{ backend: string; threads: number; ms: number }> {
+  async start(): Promise<{ backend: string; threads: number; swapThreads: number; ms: number }> {
     const t = performance.now();
+    const swapThreads = startFaceSwapHelper() ? 2 : 1;
     const r = await startRuntime();
     await r.preload(['blazeface', 'facemesh', 'iris', 'faceres']);
-    return { backend: r.info.backend, threads: r.info.threads, ms: performance.now() - t };
+    return { backend: r.info.backend, threads: r.info.threads, swapThreads, ms: performance.now() - t };
   },
 
   /** Milliseconds per run of one model on a constant input of the given NHWC dims (median of `runs`). */

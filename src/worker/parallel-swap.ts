@@ -17,8 +17,9 @@ const MAX_PARALLEL_PIXELS = 2560 * 1600;
 
 interface Helper {
   api: Comlink.Remote<FaceSwapHelperApi>;
-  /** Rejects if the helper's script fails (to load, or later): no call to it would ever answer then. */
+  /** Rejects if the helper's script fails (to load, or later) or it is stopped: no call to it would answer then. */
   failed: Promise<never>;
+  stop(): void;
 }
 
 let helper: Helper | null | undefined;
@@ -30,28 +31,49 @@ export function startFaceSwapHelper(): Helper | null {
   if (!globalThis.crossOriginIsolated || (navigator.hardwareConcurrency ?? 1) < 2) return helper;
   try {
     const worker = new Worker(new URL('./face-swap.worker.ts', import.meta.url), { type: 'module', name: 'faceswap-helper' });
-    const failed = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        helper = null;
-        reject(new FaceSwapError('INTERNAL', `The face swap helper stopped: ${event.message || 'its script failed'}.`));
-      });
-    });
+    let fail = (_: FaceSwapError) => {};
+    const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => {});
-    helper = { api: Comlink.wrap<FaceSwapHelperApi>(worker), failed };
+    const started: Helper = {
+      api: Comlink.wrap<FaceSwapHelperApi>(worker),
+      failed,
+      stop() {
+        worker.terminate();
+        fail(new FaceSwapError('INTERNAL', 'The face swap helper was stopped.'));
+      },
+    };
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (helper === started) helper = null;
+      fail(new FaceSwapError('INTERNAL', `The face swap helper stopped: ${event.message || 'its script failed'}.`));
+    });
+    helper = started;
   } catch {
     // No workers inside workers here: the engine worker swaps alone.
   }
   return helper;
 }
 
+/**
+ * Stops the helper, giving back its memory: what its last faces left is only collected when it next works, and on a
+ * picture too large to share it would count on top of that picture's swap. The next batch that can share starts it again.
+ */
+function stopFaceSwapHelper(): void {
+  helper?.stop();
+  helper = undefined;
+}
+
 /** Swaps a batch's faces, two at a time where the helper is up and the faces lie apart; else one by one. */
 export async function swapInParallel(batch: FaceBatch): Promise<void> {
   const { canvas, source, sourceMesh, targetMeshes, options } = batch;
+  if (canvas.width * canvas.height > MAX_PARALLEL_PIXELS) {
+    stopFaceSwapHelper();
+    return swapOneByOne(batch);
+  }
   const footprints = targetMeshes.map((mesh) => swapFootprint(canvas.width, canvas.height, mesh, sourceMesh, options));
   const apart = footprints.some((a, i) => footprints.some((b, j) => j > i && isEmptyRect(intersectRect(a, b))));
   const help = startFaceSwapHelper();
-  if (!help || !apart || canvas.width * canvas.height > MAX_PARALLEL_PIXELS) return swapOneByOne(batch);
+  if (!help || !apart) return swapOneByOne(batch);
 
   const shared = sharedCopy(canvas);
   const helperSource = sharedSource(source, sourceMesh);
