@@ -87,7 +87,7 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
 
   // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it.
   const { x: rx, y: ry, width: rw, height: rh } = rect;
-  const snapshot = cropRaster(picture, rect).data;
+  const snapshot = new Uint32Array(cropRaster(picture, rect).data.buffer);
   const data = picture.data;
   // The shift is bilinear in the grid: per column its cell and fraction, per row the two grid rows mixed once.
   const column = new Int32Array(rw);
@@ -121,12 +121,13 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
       const sy = Math.min(rh - 1, Math.max(0, y + dy));
       const x0 = Math.min(rw - 2, Math.floor(sx)), y0 = Math.min(rh - 2, Math.floor(sy));
       const ux = sx - x0, uy = sy - y0;
-      const p00 = (y0 * rw + x0) * 4, p10 = p00 + 4, p01 = p00 + rw * 4, p11 = p01 + 4;
+      const p00 = y0 * rw + x0, p01 = p00 + rw;
+      const a = snapshot[p00], b = snapshot[p00 + 1], c = snapshot[p01], d = snapshot[p01 + 1];
       const v00 = (1 - ux) * (1 - uy), v10 = ux * (1 - uy), v01 = (1 - ux) * uy, v11 = ux * uy;
       const o = ((ry + y) * picture.width + rx + x) * 4;
-      data[o] = v00 * snapshot[p00] + v10 * snapshot[p10] + v01 * snapshot[p01] + v11 * snapshot[p11];
-      data[o + 1] = v00 * snapshot[p00 + 1] + v10 * snapshot[p10 + 1] + v01 * snapshot[p01 + 1] + v11 * snapshot[p11 + 1];
-      data[o + 2] = v00 * snapshot[p00 + 2] + v10 * snapshot[p10 + 2] + v01 * snapshot[p01 + 2] + v11 * snapshot[p11 + 2];
+      data[o] = v00 * (a & 255) + v10 * (b & 255) + v01 * (c & 255) + v11 * (d & 255);
+      data[o + 1] = v00 * ((a >> 8) & 255) + v10 * ((b >> 8) & 255) + v01 * ((c >> 8) & 255) + v11 * ((d >> 8) & 255);
+      data[o + 2] = v00 * ((a >> 16) & 255) + v10 * ((b >> 16) & 255) + v01 * ((c >> 16) & 255) + v11 * ((d >> 16) & 255);
     }
   }
   return rect;
