@@ -40,8 +40,11 @@ const THUMBNAIL_SIDE = 512;
 const SWAP_MODELS = ['blazeface', 'facemesh'];
 
 const images = new Map<ImageRole, Raster>();
-/** Analyses of the stored pictures, started as each is stored and dropped (and stopped) when it is replaced. */
-const analyses = new Map<ImageRole, { faces: Promise<Face[]>; stop: AbortController }>();
+/**
+ * Analyses of the stored pictures, started as each is stored and dropped (and stopped) when it is replaced: every
+ * face (`role`), or the largest only (`role:largest`, what a swap needs of a source with no face picked).
+ */
+const analyses = new Map<`${ImageRole}` | `${ImageRole}:largest`, { faces: Promise<Face[]>; stop: AbortController }>();
 let runtime: Promise<WebRuntime> | null = null;
 let jobs = new AbortController();
 
@@ -51,29 +54,44 @@ export function startRuntime(): Promise<WebRuntime> {
   return runtime;
 }
 
-/** The faces of a stored picture, analysed once. */
-function facesOf(role: ImageRole): Promise<Face[]> {
+/** The faces of a stored picture (or its largest face), analysed once. */
+function facesOf(role: ImageRole, largestOnly = false): Promise<Face[]> {
   const image = storedImage(role);
-  const known = analyses.get(role);
+  const key = largestOnly ? (`${role}:largest` as const) : role;
+  const known = analyses.get(key);
   if (known) return known.faces;
   const stop = new AbortController();
-  const faces = startRuntime().then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, signal: stop.signal }));
+  const faces = startRuntime().then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal }));
   // A failure is not kept: the next call tries again (and reports it again).
-  faces.catch(() => analyses.get(role)?.faces === faces && analyses.delete(role));
-  analyses.set(role, { faces, stop });
+  faces.catch(() => analyses.get(key)?.faces === faces && analyses.delete(key));
+  analyses.set(key, { faces, stop });
   return faces;
 }
 
-/** Stores a decoded picture and starts analysing it, so that a swap or a face picker finds it done or under way. */
+/**
+ * The faces a swap needs: every face of the target; of the source the one picked among all, or else the largest
+ * (all of them where that analysis is there already).
+ */
+function swapFacesOf(role: ImageRole, request: SwapRequest): Promise<Face[]> {
+  const largestOnly = role === 'source' && request.sourceFaceIndex == null && !analyses.has(role);
+  return facesOf(role, largestOnly);
+}
+
+/**
+ * Stores a decoded picture and starts analysing it for a swap, so that a swap finds it done or under way: all the
+ * target's faces, the source's largest (a face picker asks for all of them).
+ */
 function storeImage(role: ImageRole, raster: Raster): void {
   forgetImage(role);
   images.set(role, raster);
-  facesOf(role).catch(() => {});
+  facesOf(role, role === 'source').catch(() => {});
 }
 
 function forgetImage(role: ImageRole): void {
-  analyses.get(role)?.stop.abort();
-  analyses.delete(role);
+  for (const key of [role, `${role}:largest`] as const) {
+    analyses.get(key)?.stop.abort();
+    analyses.delete(key);
+  }
   images.delete(role);
 }
 
@@ -137,7 +155,7 @@ export const workerApi = {
       report('models', 0, 1);
       await (await startRuntime()).preload(SWAP_MODELS);
       report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => facesOf(role), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal);
+      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal);
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });

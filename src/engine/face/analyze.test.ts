@@ -73,6 +73,28 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     expect(coarse.length).toBeLessThan(4);
   });
 
+  it('for the largest face only, skips the finer levels when the whole picture shows a face larger than they can', async () => {
+    const runs: string[] = [];
+    const counting: InferenceBackend = { ...backend, run: (model, input) => (runs.push(model), backend.run(model, input)) };
+    const only = { skipEmbedding: true, iris: false, largestOnly: true };
+    const detectorRuns = () => runs.splice(0).filter((m) => m === 'blazeface').length;
+    // img1: a portrait, its face about a third of the picture's height. Same face as the full analysis, one detector run.
+    const portrait = await loadRaster('img1.jpg');
+    const [largest] = await analyzeFaces(counting, portrait, 'source', only);
+    expect(detectorRuns()).toBe(1);
+    const all = await analyzeFaces(counting, portrait, 'source', { skipEmbedding: true, iris: false });
+    expect(detectorRuns()).toBe(2);
+    const overlap = (a: Face, b: Face) => {
+      const w = Math.min(a.box.x + a.box.width, b.box.x + b.box.width) - Math.max(a.box.x, b.box.x);
+      const h = Math.min(a.box.y + a.box.height, b.box.y + b.box.height) - Math.max(a.box.y, b.box.y);
+      return (w * h) / (a.box.width * a.box.height);
+    };
+    expect(overlap(largest, all[0])).toBeGreaterThan(0.95);
+    // img22: its face a quarter of the picture's width, which the finer level could match: it runs (once), as for all.
+    expect((await analyzeFaces(counting, await loadRaster('img22.jpg'), 'source', only)).length).toBe(1);
+    expect(detectorRuns()).toBe(2);
+  });
+
   it('finds a face rolled by 45° and levels its mesh', async () => {
     const label = fixtures.faces.find((f) => f.file === 'img30.jpg')!;
     const { width, height } = await sharp(`${FACES_DIR}/img30.jpg`).metadata();

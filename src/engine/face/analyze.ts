@@ -9,12 +9,13 @@
 import { FaceSwapError, type ImageRole } from '../errors.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { confirmDetection, containment, detectFaces, iou, type Box, type DetectOptions } from './detect.ts';
+import { affineScale } from './affine.ts';
+import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, type Box, type Detection, type DetectOptions } from './detect.ts';
 import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
 import { estimateIris } from './iris.ts';
 import { landmarks5, MESH_POINTS } from './landmarks.ts';
 import { detectorDisagreement, meshForDetection, meshRoll } from './mesh.ts';
-import { buildPyramid } from './pyramid.ts';
+import { buildPyramid, type Pyramid } from './pyramid.ts';
 
 /** One analysed face. All coordinates are image pixels. */
 export interface Face {
@@ -54,6 +55,11 @@ export interface AnalyzeOptions {
   iris?: boolean;
   /** The identity model; default {@link DEFAULT_EMBEDDER}. */
   embedder?: Embedder;
+  /**
+   * Only the largest face is wanted (a swap's source with no face picked): when the whole picture shows a face
+   * clearly larger than any the finer detector levels can report, they are not run and only that face is meshed.
+   */
+  largestOnly?: boolean;
   /** Skip embeddings (the `embedding` is then empty). */
   skipEmbedding?: boolean;
   /** Cancels between model runs with FaceSwapError('CANCELLED'). */
@@ -61,6 +67,10 @@ export interface AnalyzeOptions {
   /** Receives milliseconds spent per stage ('pyramid', 'detect', 'mesh', 'iris', 'embed'). */
   timings?: Record<string, number>;
 }
+
+/** How much larger than the finer levels' largest a face must be to be surely the largest (meshes outgrow boxes). */
+const CLEARLY_LARGEST = 1.25;
+const side = (d: Detection) => Math.max(d.box.width, d.box.height);
 
 /** Same face seen twice (different windows or detections whose meshes converged). */
 const DUPLICATE_IOU = 0.5;
@@ -111,9 +121,51 @@ export async function analyzeFaces(
   let t = performance.now();
   const pyramid = buildPyramid(image);
   t = lap('pyramid', t);
-  const detections = await detectFaces(backend, image, { minScore: 0.3, ...options.detect }, pyramid);
-  t = lap('detect', t);
+  const detectOptions: DetectOptions = { minScore: 0.3, ...options.detect };
+  const minScore = detectOptions.minScore ?? 0.3;
+  const windows = planWindows(image.width, image.height, detectOptions);
+  const finer = windows.filter((win) => Number.isFinite(win.maxFace));
+  const whole = windows.filter((win) => !finer.includes(win));
+  // The whole picture first: for the largest face only, the finer levels are skipped when it shows a face clearly
+  // larger than any of theirs (they drop larger ones as the whole picture's).
+  const found = await detectInWindows(backend, whole, pyramid, minScore);
+  let faces: Face[] = [];
+  if (options.largestOnly) {
+    const largest = mergeDetections(found, detectOptions.iouThreshold ?? DEFAULT_IOU).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
+    const finest = Math.max(0, ...finer.map((win) => win.maxFace / affineScale(win.toInput)));
+    if (largest && side(largest) >= CLEARLY_LARGEST * finest) {
+      t = lap('detect', t);
+      faces = await meshFaces(backend, pyramid, [largest], options);
+    }
+  }
+  // Every face, unless the shortcut found the largest (a face it tried that the mesh turned down: still all of them).
+  if (!faces.length) {
+    found.push(...(await detectInWindows(backend, finer, pyramid, minScore)));
+    t = lap('detect', t);
+    faces = await meshFaces(backend, pyramid, mergeDetections(found, detectOptions.iouThreshold ?? DEFAULT_IOU), options);
+  }
+  t = lap('mesh', t);
+  if (!faces.length) {
+    throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
+  }
 
+  if (options.iris ?? true) {
+    for (const face of faces) {
+      face.iris = await estimateIris(backend, pyramid, face.mesh);
+      face.landmarks5 = landmarks5(face.mesh, face.iris);
+    }
+    t = lap('iris', t);
+  }
+  if (!options.skipEmbedding) {
+    const embedder = options.embedder ?? DEFAULT_EMBEDDER;
+    for (const face of faces) face.embedding = await embedFace(backend, pyramid, face.landmarks5, embedder);
+    lap('embed', t);
+  }
+  return orderFaces(faces);
+}
+
+/** Meshes detections, keeping those the mesh (and, where the two disagree, a second detector look) confirms. */
+async function meshFaces(backend: InferenceBackend, pyramid: Pyramid, detections: Detection[], options: AnalyzeOptions): Promise<Face[]> {
   const minMeshScore = options.minMeshScore ?? 0.5;
   const maxDisagreement = options.maxDisagreement ?? 0.13;
   const minConfirmation = options.minConfirmation ?? 0.7;
@@ -142,22 +194,5 @@ export async function analyzeFaces(
       rollDegrees: (meshRoll(m.mesh) * 180) / Math.PI,
     });
   }
-  t = lap('mesh', t);
-  if (!faces.length) {
-    throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
-  }
-
-  if (options.iris ?? true) {
-    for (const face of faces) {
-      face.iris = await estimateIris(backend, pyramid, face.mesh);
-      face.landmarks5 = landmarks5(face.mesh, face.iris);
-    }
-    t = lap('iris', t);
-  }
-  if (!options.skipEmbedding) {
-    const embedder = options.embedder ?? DEFAULT_EMBEDDER;
-    for (const face of faces) face.embedding = await embedFace(backend, pyramid, face.landmarks5, embedder);
-    lap('embed', t);
-  }
-  return orderFaces(faces);
+  return faces;
 }

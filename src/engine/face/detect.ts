@@ -224,8 +224,15 @@ export async function detectFaces(
   options: DetectOptions = {},
   pyramid: Pyramid = buildPyramid(image),
 ): Promise<Detection[]> {
-  const minScore = options.minScore ?? 0.5;
-  const windows = planWindows(image.width, image.height, options);
+  const found = await detectInWindows(backend, planWindows(image.width, image.height, options), pyramid, options.minScore ?? 0.5);
+  return mergeDetections(found, options.iouThreshold ?? DEFAULT_IOU);
+}
+
+/** The merge threshold of {@link detectFaces} (intersection over union). */
+export const DEFAULT_IOU = 0.3;
+
+/** The detections of some of {@link planWindows}'s windows on the picture of `pyramid`, in image px, not yet merged. */
+export async function detectInWindows(backend: InferenceBackend, windows: readonly Window[], pyramid: Pyramid, minScore: number): Promise<Detection[]> {
   const tables = await runBlazeFace(
     backend,
     windows.map((win) => {
@@ -240,5 +247,5 @@ export async function detectFaces(
       if (d) found.push(d);
     }
   });
-  return mergeDetections(found, options.iouThreshold ?? 0.3);
+  return found;
 }
