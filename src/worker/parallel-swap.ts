@@ -80,11 +80,23 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
   const remote: SwapLane = (face) => Promise.race([help.api.swap(shared, targetMeshes[face], helperSource, options), help.failed]);
   const local: SwapLane = async (face) => {
     // Lets the helper's answers in first, so that it is handed its next face before this thread is busy.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTask();
     swapFace(shared, targetMeshes[face], source, sourceMesh, options);
   };
   await swapConcurrently(footprints, [remote, local], () => batch.onSwapped(), batch.signal);
   canvas.data.set(shared.data);
+}
+
+/** Resolves after the tasks already queued (a message the helper sent): a zero-delay timeout may wait 4 ms. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 function sharedCopy(image: Raster): Raster {
