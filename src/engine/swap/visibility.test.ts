@@ -47,6 +47,14 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     expect(xs.filter((x) => x < centre).length).toBeGreaterThan(15);
   });
 
+  it('takes blond strands close to skin in colour from the bare side, by their texture (img55)', async () => {
+    // img55's hair falls over the picture's left temple and cheek; much of it is near her skin's colour, but streaked
+    // down the face where the mirror image is smooth.
+    const { xs, centre } = await underHair('img55.jpg');
+    // 65 now; 47 by colour alone.
+    expect(xs.filter((x) => x < centre).length).toBeGreaterThan(56);
+  });
+
   it("keeps a face's own brows and stubble, though one side of them differs from the other (img34)", async () => {
     const { ys, points, mesh } = await underHair('img34.jpg');
     // Upright face: below the mouth corners is the chin.

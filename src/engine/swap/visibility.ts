@@ -1,7 +1,9 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
 import { FACE_OVAL } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
-import type { Raster } from '../image/raster.ts';
+import { halve } from '../face/pyramid.ts';
+import { cropRaster, type Raster } from '../image/raster.ts';
+import { boundingRect } from './region.ts';
 import { colourModel, likeness } from './skin.ts';
 
 /** Which of the source face's triangles show it: point indices, three a triangle. */
@@ -22,6 +24,16 @@ const SAMPLES = [[4, 1, 1], [1, 4, 1], [1, 1, 4], [2, 2, 2], [3, 3, 0], [3, 0, 3
 const HAIR = { covered: 0.5, clear: 0.25 };
 /** Luma spread (0..255) over a triangle's samples from which it reads as strands rather than skin. */
 const STRANDS: [number, number] = [10, 24];
+/**
+ * Strands are looked for with the face at most this many px across (the source halved): they are then 1-3 px wide.
+ * A triangle shows strands when its fine texture is this many times its mirror image's (plus a floor, 0..255 luma),
+ * and runs one way (coherence of its gradients) within this many degrees of the face's up axis: hair falls down the
+ * face, while a lit brow, stubble or a smile line on one side run across it or every way.
+ */
+const STRAND_FACE_SIZE = 480;
+const STRAND_TEXTURE = { ratio: 2, floor: 2 };
+const STRAND_COHERENCE = 0.3;
+const STRAND_ANGLE = 40;
 /** Only triangles this close to the face's outline (relative to its size) can be under hair. */
 const HAIR_REACH = 0.18;
 /** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
@@ -57,10 +69,13 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
     mirrored[k] = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
   }
   const hairCanCover = whereHairCanCover(mesh);
+  // Hair unlike skin in colour, or blond strands close to it in colour that its mirror image lacks.
+  const strands = strandsOverMirror(source, mesh, mirrorTriangles);
+  const covered = Uint8Array.from(unlike, (u, k) => (u > HAIR.covered || strands[k] ? 1 : 0));
   const candidates = new Uint8Array(count);
-  for (let k = 0; k < count; k++) candidates[k] = hairCanCover[k] && mirrored[k] > 0 && unlike[k] > HAIR.covered && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
+  for (let k = 0; k < count; k++) candidates[k] = hairCanCover[k] && mirrored[k] > 0 && covered[k] && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
-  const hairy = reachingTheOutline(Uint8Array.from(unlike, (u) => (u > HAIR.covered ? 1 : 0)));
+  const hairy = reachingTheOutline(covered);
   const underHair = candidates.map((c, k) => c & hairy[k]);
   const seen: number[] = [];
   const hidden: number[] = [];
@@ -111,10 +126,113 @@ function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<
 }
 
 /**
- * Per triangle: whether hair can cover it. Its centre lies within HAIR_REACH of the face's size from the outline's
- * nearest point, and above the line of the mouth corners.
+ * Per triangle of TRIANGULATION: whether it shows strands running down the face that its mirror image (the same
+ * offset of `mirrorTriangles`) does not.
  */
-function whereHairCanCover(mesh: Float32Array): Uint8Array {
+function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): Uint8Array {
+  // The face's part of the source, halved until the face is at most STRAND_FACE_SIZE px across.
+  const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: source.width, clipHeight: source.height });
+  let image = cropRaster(source, box);
+  let scale = 1;
+  while (faceSize(mesh) * scale > STRAND_FACE_SIZE && image.width >= 32 && image.height >= 32) {
+    image = halve(image);
+    scale /= 2;
+  }
+  const field = textureField(image);
+  const points = new Float32Array(mesh.length);
+  for (let i = 0; i < mesh.length; i += 3) {
+    points[i] = (mesh[i] - box.x) * scale;
+    points[i + 1] = (mesh[i + 1] - box.y) * scale;
+  }
+  const up = faceUp(mesh);
+  const own = strandStats(field, points, TRIANGULATION, up);
+  const mirror = strandStats(field, points, mirrorTriangles, up);
+  const out = new Uint8Array(own.texture.length);
+  const { ratio, floor } = STRAND_TEXTURE;
+  for (let t = 0; t < out.length; t++) out[t] = own.downTheFace[t] && own.texture[t] + floor > ratio * (mirror.texture[t] + floor) ? 1 : 0;
+  return out;
+}
+
+/** Per pixel of a picture: its fine texture (absolute Laplacian of luma) and its luma gradient's structure tensor. */
+interface TextureField {
+  width: number;
+  height: number;
+  laplacian: Float32Array;
+  xx: Float32Array;
+  xy: Float32Array;
+  yy: Float32Array;
+}
+
+function textureField(image: Raster): TextureField {
+  const { width: w, height: h } = image;
+  const luma = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) luma[p] = 0.299 * image.data[p * 4] + 0.587 * image.data[p * 4 + 1] + 0.114 * image.data[p * 4 + 2];
+  const field = { width: w, height: h, laplacian: new Float32Array(w * h), xx: new Float32Array(w * h), xy: new Float32Array(w * h), yy: new Float32Array(w * h) };
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1, p = y * w + 1; x < w - 1; x++, p++) {
+      field.laplacian[p] = Math.abs(4 * luma[p] - luma[p - 1] - luma[p + 1] - luma[p - w] - luma[p + w]);
+      const gx = (luma[p + 1] - luma[p - 1]) / 2, gy = (luma[p + w] - luma[p - w]) / 2;
+      field.xx[p] = gx * gx;
+      field.xy[p] = gx * gy;
+      field.yy[p] = gy * gy;
+    }
+  }
+  return field;
+}
+
+/**
+ * Per triangle of `triangleList` (3 point indices each into `points`, x,y,z in `field`'s px): its fine texture (mean
+ * absolute Laplacian over the pixel centres inside) and whether its gradients agree on one direction (the structure
+ * tensor's coherence) with the strands across it within STRAND_ANGLE of `up`.
+ */
+function strandStats(field: TextureField, points: Float32Array, triangleList: ArrayLike<number>, up: [number, number]) {
+  const { width: w, height: h } = field;
+  const count = triangleList.length / 3;
+  const texture = new Float32Array(count);
+  const downTheFace = new Uint8Array(count);
+  const minAlong = Math.cos((STRAND_ANGLE * Math.PI) / 180);
+  const x = [0, 0, 0], y = [0, 0, 0];
+  for (let t = 0; t < count; t++) {
+    for (let k = 0; k < 3; k++) {
+      x[k] = points[triangleList[t * 3 + k] * 3];
+      y[k] = points[triangleList[t * 3 + k] * 3 + 1];
+    }
+    let n = 0, sum = 0, xx = 0, xy = 0, yy = 0;
+    const y0 = Math.max(1, Math.ceil(Math.min(y[0], y[1], y[2]) - 0.5)), y1 = Math.min(h - 2, Math.floor(Math.max(y[0], y[1], y[2]) - 0.5));
+    for (let py = y0; py <= y1; py++) {
+      // The row's pixel centres between the triangle's edges.
+      const yc = py + 0.5;
+      let left = Infinity, right = -Infinity;
+      for (let k = 0; k < 3; k++) {
+        const [xa, ya, xb, yb] = [x[k], y[k], x[(k + 1) % 3], y[(k + 1) % 3]];
+        if ((yc < ya) === (yc < yb)) continue;
+        const xc = xa + ((yc - ya) * (xb - xa)) / (yb - ya);
+        left = Math.min(left, xc);
+        right = Math.max(right, xc);
+      }
+      const x0 = Math.max(1, Math.ceil(left - 0.5)), x1 = Math.min(w - 2, Math.floor(right - 0.5));
+      for (let px = x0, p = py * w + x0; px <= x1; px++, p++) {
+        sum += field.laplacian[p];
+        xx += field.xx[p];
+        xy += field.xy[p];
+        yy += field.yy[p];
+        n++;
+      }
+    }
+    if (!n) continue;
+    texture[t] = sum / n;
+    const trace = xx + yy;
+    const coherence = trace > 0 ? Math.sqrt((xx - yy) ** 2 + 4 * xy * xy) / trace : 0;
+    // The gradients' main direction is across the strands; the strands run at right angles to it.
+    const across = 0.5 * Math.atan2(2 * xy, xx - yy);
+    const along = Math.abs(-Math.sin(across) * up[0] + Math.cos(across) * up[1]);
+    downTheFace[t] = coherence > STRAND_COHERENCE && along > minAlong ? 1 : 0;
+  }
+  return { texture, downTheFace };
+}
+
+/** The face's size: the larger side of its outline's bounds. */
+function faceSize(mesh: Float32Array): number {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (const i of FACE_OVAL) {
     minX = Math.min(minX, mesh[i * 3]);
@@ -122,11 +240,26 @@ function whereHairCanCover(mesh: Float32Array): Uint8Array {
     minY = Math.min(minY, mesh[i * 3 + 1]);
     maxY = Math.max(maxY, mesh[i * 3 + 1]);
   }
-  const reach = Math.max(maxX - minX, maxY - minY) * HAIR_REACH;
-  // "Up" the face: from the mouth corners' midpoint to the eye corners' (the head may be rolled).
+  return Math.max(maxX - minX, maxY - minY);
+}
+
+/** The face's up direction (unit): from the mouth corners' midpoint to the eye corners' (the head may be rolled). */
+function faceUp(mesh: Float32Array): [number, number] {
   const mid = (i: number, j: number, k: number) => (mesh[i * 3 + k] + mesh[j * 3 + k]) / 2;
-  const [mx, my] = [mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 0), mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 1)];
-  const [ux, uy] = [mid(EYE_CORNERS[0], EYE_CORNERS[1], 0) - mx, mid(EYE_CORNERS[0], EYE_CORNERS[1], 1) - my];
+  const ux = mid(EYE_CORNERS[0], EYE_CORNERS[1], 0) - mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 0);
+  const uy = mid(EYE_CORNERS[0], EYE_CORNERS[1], 1) - mid(MOUTH_CORNERS[0], MOUTH_CORNERS[1], 1);
+  const length = Math.hypot(ux, uy) || 1;
+  return [ux / length, uy / length];
+}
+
+/**
+ * Per triangle: whether hair can cover it. Its centre lies within HAIR_REACH of the face's size from the outline's
+ * nearest point, and above the line of the mouth corners.
+ */
+function whereHairCanCover(mesh: Float32Array): Uint8Array {
+  const reach = faceSize(mesh) * HAIR_REACH;
+  const [mx, my] = [(mesh[MOUTH_CORNERS[0] * 3] + mesh[MOUTH_CORNERS[1] * 3]) / 2, (mesh[MOUTH_CORNERS[0] * 3 + 1] + mesh[MOUTH_CORNERS[1] * 3 + 1]) / 2];
+  const [ux, uy] = faceUp(mesh);
   const out = new Uint8Array(TRIANGULATION.length / 3);
   for (let t = 0; t < out.length; t++) {
     const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
