@@ -34,6 +34,9 @@ const STRAND_FACE_SIZE = 480;
 const STRAND_TEXTURE = { ratio: 2, floor: 2 };
 const STRAND_COHERENCE = 0.3;
 const STRAND_ANGLE = 40;
+/** Where a triangle near the outline lies: above the line of the mouth corners, or below it. */
+const ABOVE_MOUTH = 1;
+const BELOW_MOUTH = 2;
 /** Only triangles this close to the face's outline (relative to its size) can be under hair. */
 const HAIR_REACH = 0.18;
 /** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
@@ -47,9 +50,10 @@ const EYE_CORNERS = [33, 263] as const;
  * side: the ones it turns away or shows nearly edge-on (smaller than their mirror image), and those near its
  * outline that hair covers where the mirrored side is bare (hair falling over one cheek). Hair falls from above and
  * comes in from the outline, through more of itself: a patch unlike its mirror image below the mouth (stubble in
- * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own. A triangle to be taken from the mirrored side whose
- * mirror image is not clearly skin either (background past a turned cheek's edge) is left out, for the painter to
- * fill from the skin around.
+ * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own; below
+ * the mouth only strands hanging from hair above count. A triangle to be taken from the mirrored side whose mirror
+ * image is not clearly skin either (background past a turned cheek's edge) is left out, for the painter to fill
+ * from the skin around.
  */
 export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
   const area = (a: number, b: number, c: number) =>
@@ -72,11 +76,14 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   // Hair unlike skin in colour, or blond strands close to it in colour that its mirror image lacks.
   const strands = strandsOverMirror(source, mesh, mirrorTriangles);
   const covered = Uint8Array.from(unlike, (u, k) => (u > HAIR.covered || strands[k] ? 1 : 0));
-  const candidates = new Uint8Array(count);
-  for (let k = 0; k < count; k++) candidates[k] = hairCanCover[k] && mirrored[k] > 0 && covered[k] && mirrorUnlike[k] < HAIR.clear ? 1 : 0;
+  const mirrorable = (k: number) => mirrored[k] > 0 && mirrorUnlike[k] < HAIR.clear;
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
-  const underHair = candidates.map((c, k) => c & hairy[k]);
+  const underHair = new Uint8Array(count);
+  for (let k = 0; k < count; k++) underHair[k] = hairCanCover[k] === ABOVE_MOUTH && covered[k] && hairy[k] && mirrorable(k) ? 1 : 0;
+  // Below the mouth, only strands hanging from that hair: stubble, or a beard darker on one side, stays.
+  const hanging = joined(Uint8Array.from(strands, (v, k) => (v && (underHair[k] || (hairCanCover[k] === BELOW_MOUTH && mirrorable(k))) ? 1 : 0)), underHair);
+  for (let k = 0; k < count; k++) underHair[k] |= hanging[k];
   const seen: number[] = [];
   const hidden: number[] = [];
   for (let k = 0, t = 0; k < count; k++, t += 3) {
@@ -253,8 +260,8 @@ function faceUp(mesh: Float32Array): [number, number] {
 }
 
 /**
- * Per triangle: whether hair can cover it. Its centre lies within HAIR_REACH of the face's size from the outline's
- * nearest point, and above the line of the mouth corners.
+ * Per triangle: whether hair can cover it, its centre within HAIR_REACH of the face's size from the outline's nearest
+ * point: ABOVE_MOUTH or BELOW_MOUTH (the line of the mouth corners), else 0.
  */
 function whereHairCanCover(mesh: Float32Array): Uint8Array {
   const reach = faceSize(mesh) * HAIR_REACH;
@@ -265,8 +272,8 @@ function whereHairCanCover(mesh: Float32Array): Uint8Array {
     const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
     const x = (mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3;
     const y = (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3;
-    if ((x - mx) * ux + (y - my) * uy < 0) continue;
-    out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? 1 : 0;
+    const below = (x - mx) * ux + (y - my) * uy < 0;
+    out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? (below ? BELOW_MOUTH : ABOVE_MOUTH) : 0;
   }
   return out;
 }
@@ -276,10 +283,15 @@ function whereHairCanCover(mesh: Float32Array): Uint8Array {
  * outline: hair comes in from there.
  */
 function reachingTheOutline(flags: Uint8Array): Uint8Array {
+  return joined(flags, Uint8Array.from(flags, (f, t) => (f && [0, 1, 2].some((k) => OUTLINE.has(TRIANGULATION[t * 3 + k])) ? 1 : 0)));
+}
+
+/** Of the triangles flagged in `flags`, those joined (by shared points, through flagged triangles) to a seed. */
+function joined(flags: Uint8Array, seeds: Uint8Array): Uint8Array {
   const out = new Uint8Array(flags.length);
   const queue: number[] = [];
   for (let t = 0; t < flags.length; t++) {
-    if (flags[t] && [0, 1, 2].some((k) => OUTLINE.has(TRIANGULATION[t * 3 + k]))) {
+    if (flags[t] && seeds[t]) {
       out[t] = 1;
       queue.push(t);
     }
