@@ -76,6 +76,8 @@ export interface FaceLayout {
   features: Float32Array;
   /** The same, grown less: the source's stray hair is painted over up to these. */
   nearFeatures: Float32Array;
+  /** The brows alone, grown as much. */
+  nearBrows: Float32Array;
   /** The forehead above the brows, and the temples: where the target's hair may fall over the face. */
   hairZone: Float32Array;
   /** The upper face, and a band inside the outline down to the mouth: where the source's render may hold its hair, or background past its face's edge. */
@@ -115,12 +117,19 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
     for (let p = 0; p < n; p++) if (inside[p] > 0.5) outside[p] = 0;
   }
   const toFeature = distanceInside(outside, w, h);
+  const near = (distance: number) => 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.15, faceSize * FEATURE_GROWTH * 0.3, distance);
   const features = new Float32Array(n);
   const nearFeatures = new Float32Array(n);
   for (let p = 0; p < n; p++) {
     features[p] = 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.5, faceSize * FEATURE_GROWTH, toFeature[p]);
-    nearFeatures[p] = 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.15, faceSize * FEATURE_GROWTH * 0.3, toFeature[p]);
+    nearFeatures[p] = near(toFeature[p]);
   }
+  const notBrows = new Float32Array(n).fill(1);
+  for (const polygon of [BROW_OUTLINE.left, BROW_OUTLINE.right]) {
+    const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: polygon });
+    for (let p = 0; p < n; p++) if (inside[p] > 0.5) notBrows[p] = 0;
+  }
+  const nearBrows = distanceInside(notBrows, w, h).map(near);
 
   const inner = distanceInside(rasterizePolygon(mesh, rect, { stride: 3, indices: FACE_OVAL }), w, h);
   // The face's own axes: "down" is perpendicular to the eye line.
@@ -154,7 +163,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const lids = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.left });
   const right = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.right });
   for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], right[p]);
-  return { features, nearFeatures, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
+  return { features, nearFeatures, nearBrows, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
 }
 
 /**

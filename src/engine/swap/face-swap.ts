@@ -55,6 +55,8 @@ const SKIN = { redder: 0.3 };
 const STRAY_GROWTH = 0.015;
 /** Stray hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
 const STRAY_REACH = 0.05;
+/** Fair hair over a brow or a lid is this many skin spreads lighter than the skin's median (L*), and yellower. */
+const LIGHTER_HAIR = 1;
 /** Local contrast (std of luma over 3 x 3 px, 0..255) from which a patch is too busy to be skin: metal, lace, hair. */
 const BUSY: [number, number] = [20, 36];
 /** Something unlike skin near the face's edge (within the first figure, relative to the face's size) is painted over unless it reaches deeper than the second. */
@@ -324,10 +326,18 @@ function cleanSourceFace(
   const model = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, covered);
   const skin = likeness(cellsRgb, model, SKIN);
   const busy = shrink(localContrast(face.rgb, face.coverage, w, h), w, h, grid.factor);
+  const cellsLab = rgbToLab(cellsRgb);
+  // By a brow or over a lid, only what is unlike skin or busy, clearly lighter and yellower than skin: fair hair across
+  // them (a brow, a lid's crease, lashes and make-up are darker; the glare on glasses is not yellow).
+  const light = model.median[0] + LIGHTER_HAIR * model.spread[0];
+  const fairHair = new Float32Array(cells);
   const notSkin = new Float32Array(cells);
   const stray = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
-    notSkin[c] = covered[c] > 0.5 ? (1 - layout.nearFeatures[c]) * Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c])) : 0;
+    const hairLike = Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c]));
+    if (cellsLab[c * 3] > light && cellsLab[c * 3 + 2] > model.median[2]) fairHair[c] = Math.max(layout.nearBrows[c], layout.lids[c]) * hairLike;
+    const away = (1 - layout.nearFeatures[c]) * hairLike;
+    notSkin[c] = covered[c] > 0.5 ? Math.max(away, fairHair[c]) : 0;
     stray[c] = notSkin[c] * layout.strayZone[c];
   }
   // Stray hair reaches in from the face's edge; a dark patch inside the face (eye make-up, a shadow) is the face's own.
@@ -340,7 +350,7 @@ function cleanSourceFace(
   for (let c = 0; c < cells; c++) if (!strands.label[c] || byFeatures[strands.label[c]] > 0.5) region[c] = 0;
   // A crease between a deep-set eye and its brow is busy and dark, but the lid's own: what lies there stays, and what
   // no longer reaches in from the edge without it is no strand either.
-  const apart = seededRegions((c) => region[c] >= 0.5 && layout.lids[c] < 0.5, reachesIn, grid.width, grid.height);
+  const apart = seededRegions((c) => region[c] >= 0.5 && (layout.lids[c] < 0.5 || fairHair[c] >= 0.5), reachesIn, grid.width, grid.height);
   for (let c = 0; c < cells; c++) if (!apart.label[c]) region[c] = 0;
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
   // is not the face either; one that reaches deep inside with clearly darker parts (a beard) is.
@@ -349,7 +359,6 @@ function cleanSourceFace(
   const { label, sizes } = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
   const deep = new Uint8Array(sizes.length);
   // A glossy cheek's highlights, joined to an earring, reach deep too: only what is clearly darker there counts.
-  const cellsLab = rgbToLab(cellsRgb);
   const dark = model.median[0] - 2 * model.spread[0];
   for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1] && cellsLab[c * 3] < dark) deep[label[c]] = 1;
   const edgeObjects = new Float32Array(cells);
@@ -518,7 +527,7 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
  */
 function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
   const { image: source, mesh: sourceMesh } = sourceLevel(from, faceSize);
-  const { seen, hidden, mirrorTriangles } = from.visibility;
+  const { seen, hidden, fairHair, mirrorTriangles } = from.visibility;
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
   if (hidden.length === 0) return face;
@@ -538,7 +547,11 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   // so that a small hidden patch (a nostril wing) keeps its own pixels and a large one (the far cheek) is mirrored.
   const band = faceSize * MIRROR_BAND;
   const mix = ratioOfBlurs(visible, coverage, w, h, band, 1);
-  for (let p = 0; p < n; p++) mix[p] = coverage[p] > 0 && mirror.coverage[p] > 0 ? smoothstep(0.3, 0.7, mix[p]) : 1;
+  // Hair, however small a patch, is no part of the face to keep: its own pixels fade out over the band.
+  const hair = fairHair.length ? gaussianBlur(warpTriangles(source, sourceMesh, geometry, fairHair, rect, warp).coverage, w, h, band / 2) : null;
+  for (let p = 0; p < n; p++) {
+    mix[p] = coverage[p] > 0 && mirror.coverage[p] > 0 ? smoothstep(0.3, 0.7, mix[p]) * (hair ? 1 - Math.min(1, 2 * hair[p]) : 1) : 1;
+  }
   // The mirrored side is lit differently: scale it by the own/mirrored ratio seen where both are visible nearby.
   const weight = new Float32Array(n);
   for (let p = 0; p < n; p++) weight[p] = mix[p] >= 1 && mirror.coverage[p] > 0 ? 1 : 0;

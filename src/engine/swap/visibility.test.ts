@@ -71,6 +71,20 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     const { xs } = await underHair('img29.jpg');
     expect(xs.length).toBeLessThan(12);
   });
+
+  it('lists the fair hair taken from the mirrored side apart, as never to be kept (img3), and none on a bare face', async () => {
+    const visibility = async (name: string) => {
+      const image = await loadRaster(name);
+      const [face] = await analyzeFaces(backend, image, 'source', { skipEmbedding: true, iris: false });
+      return sourceVisibility(image, face.mesh);
+    };
+    const fairHaired = await visibility('img3.jpg');
+    const hidden = new Set(triangles(fairHaired.hidden));
+    expect(fairHaired.fairHair.length / 3).toBeGreaterThan(15);
+    expect(triangles(fairHaired.fairHair).every((t) => hidden.has(t))).toBe(true);
+    // img29: two, where the outline meets his ear.
+    expect((await visibility('img29.jpg')).fairHair.length / 3).toBeLessThan(4);
+  });
 });
 
 function triangles(points: number[]): string[] {

@@ -12,6 +12,11 @@ export interface Visibility {
   seen: number[];
   /** Turned away, seen nearly edge-on, or under hair: taken from the mirrored side. */
   hidden: number[];
+  /**
+   * Of `hidden`, those under fair hair: unlike a small turned-away patch (a nostril wing), never kept from their own
+   * pixels (the painter finds darker hair by its colour).
+   */
+  fairHair: number[];
   /** The mirror image of every triangle of TRIANGULATION (same offsets). */
   mirrorTriangles: Uint16Array;
 }
@@ -74,9 +79,11 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   }
   const hairCanCover = whereHairCanCover(mesh);
   // Hair unlike skin in colour, or blond strands close to it in colour that its mirror image lacks.
-  const strands = strandsOverMirror(source, mesh, mirrorTriangles);
+  const { strands, mirrorStrands, fair } = strandsOverMirror(source, mesh, mirrorTriangles);
+  // A mirror image to take a triangle from must be bare: skin in colour, and no strands in it.
+  const mirrorBare = (k: number) => mirrorUnlike[k] < HAIR.clear && !mirrorStrands[k];
   const covered = Uint8Array.from(unlike, (u, k) => (u > HAIR.covered || strands[k] ? 1 : 0));
-  const mirrorable = (k: number) => mirrored[k] > 0 && mirrorUnlike[k] < HAIR.clear;
+  const mirrorable = (k: number) => mirrored[k] > 0 && mirrorBare(k);
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
   const underHair = new Uint8Array(count);
@@ -84,15 +91,23 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   // Below the mouth, only strands hanging from that hair: stubble, or a beard darker on one side, stays.
   const hanging = joined(Uint8Array.from(strands, (v, k) => (v && (underHair[k] || (hairCanCover[k] === BELOW_MOUTH && mirrorable(k))) ? 1 : 0)), underHair);
   for (let k = 0; k < count; k++) underHair[k] |= hanging[k];
+  // Fair strands whose mirror image is no better (hair on both sides) are not rendered at all: the painter fills them
+  // from the skin around (it finds darker hair by its colour itself; glasses' frames are dark too).
+  const unmirrorable = Uint8Array.from(strands, (v, k) => (v && fair[k] && hairCanCover[k] === ABOVE_MOUTH && hairy[k] && !underHair[k] ? 1 : 0));
   const seen: number[] = [];
   const hidden: number[] = [];
+  const fairHair: number[] = [];
   for (let k = 0, t = 0; k < count; k++, t += 3) {
     const shown = own[k] >= MIRROR_WHEN_SMALLER * mirrored[k] || (own[k] > 0 && mirrored[k] <= 0);
     const triangle = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
+    if (unmirrorable[k]) continue;
     if (shown && !underHair[k]) seen.push(...triangle);
-    else if (mirrorUnlike[k] < HAIR.clear) hidden.push(...triangle);
+    else if (mirrorBare(k)) {
+      hidden.push(...triangle);
+      if (underHair[k] && fair[k]) fairHair.push(...triangle);
+    }
   }
-  return { seen, hidden, mirrorTriangles };
+  return { seen, hidden, fairHair, mirrorTriangles };
 }
 
 /**
@@ -134,9 +149,10 @@ function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<
 
 /**
  * Per triangle of TRIANGULATION: whether it shows strands running down the face that its mirror image (the same
- * offset of `mirrorTriangles`) does not.
+ * offset of `mirrorTriangles`) does not, whether that mirror image shows strands (against the face's typical
+ * texture, which is skin's), and whether it is lighter than the face's typical lightness (fair hair).
  */
-function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): Uint8Array {
+function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): { strands: Uint8Array; mirrorStrands: Uint8Array; fair: Uint8Array } {
   // The face's part of the source, halved until the face is at most STRAND_FACE_SIZE px across.
   const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: source.width, clipHeight: source.height });
   let image = cropRaster(source, box);
@@ -154,16 +170,26 @@ function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: 
   const up = faceUp(mesh);
   const own = strandStats(field, points, TRIANGULATION, up);
   const mirror = strandStats(field, points, mirrorTriangles, up);
-  const out = new Uint8Array(own.texture.length);
+  const strands = new Uint8Array(own.texture.length);
+  const mirrorStrands = new Uint8Array(own.texture.length);
   const { ratio, floor } = STRAND_TEXTURE;
-  for (let t = 0; t < out.length; t++) out[t] = own.downTheFace[t] && own.texture[t] + floor > ratio * (mirror.texture[t] + floor) ? 1 : 0;
-  return out;
+  const fair = new Uint8Array(own.texture.length);
+  const median = (values: Float32Array) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  const skin = median(own.texture);
+  const skinLightness = median(own.lightness);
+  for (let t = 0; t < strands.length; t++) {
+    strands[t] = own.downTheFace[t] && own.texture[t] + floor > ratio * (mirror.texture[t] + floor) ? 1 : 0;
+    mirrorStrands[t] = mirror.downTheFace[t] && mirror.texture[t] + floor > ratio * (skin + floor) ? 1 : 0;
+    fair[t] = own.lightness[t] > skinLightness ? 1 : 0;
+  }
+  return { strands, mirrorStrands, fair };
 }
 
 /** Per pixel of a picture: its fine texture (absolute Laplacian of luma) and its luma gradient's structure tensor. */
 interface TextureField {
   width: number;
   height: number;
+  luma: Float32Array;
   laplacian: Float32Array;
   xx: Float32Array;
   xy: Float32Array;
@@ -174,7 +200,7 @@ function textureField(image: Raster): TextureField {
   const { width: w, height: h } = image;
   const luma = new Float32Array(w * h);
   for (let p = 0; p < w * h; p++) luma[p] = 0.299 * image.data[p * 4] + 0.587 * image.data[p * 4 + 1] + 0.114 * image.data[p * 4 + 2];
-  const field = { width: w, height: h, laplacian: new Float32Array(w * h), xx: new Float32Array(w * h), xy: new Float32Array(w * h), yy: new Float32Array(w * h) };
+  const field = { width: w, height: h, luma, laplacian: new Float32Array(w * h), xx: new Float32Array(w * h), xy: new Float32Array(w * h), yy: new Float32Array(w * h) };
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1, p = y * w + 1; x < w - 1; x++, p++) {
       field.laplacian[p] = Math.abs(4 * luma[p] - luma[p - 1] - luma[p + 1] - luma[p - w] - luma[p + w]);
@@ -196,6 +222,7 @@ function strandStats(field: TextureField, points: Float32Array, triangleList: Ar
   const { width: w, height: h } = field;
   const count = triangleList.length / 3;
   const texture = new Float32Array(count);
+  const lightness = new Float32Array(count);
   const downTheFace = new Uint8Array(count);
   const minAlong = Math.cos((STRAND_ANGLE * Math.PI) / 180);
   const x = [0, 0, 0], y = [0, 0, 0];
@@ -204,7 +231,7 @@ function strandStats(field: TextureField, points: Float32Array, triangleList: Ar
       x[k] = points[triangleList[t * 3 + k] * 3];
       y[k] = points[triangleList[t * 3 + k] * 3 + 1];
     }
-    let n = 0, sum = 0, xx = 0, xy = 0, yy = 0;
+    let n = 0, sum = 0, light = 0, xx = 0, xy = 0, yy = 0;
     const y0 = Math.max(1, Math.ceil(Math.min(y[0], y[1], y[2]) - 0.5)), y1 = Math.min(h - 2, Math.floor(Math.max(y[0], y[1], y[2]) - 0.5));
     for (let py = y0; py <= y1; py++) {
       // The row's pixel centres between the triangle's edges.
@@ -220,6 +247,7 @@ function strandStats(field: TextureField, points: Float32Array, triangleList: Ar
       const x0 = Math.max(1, Math.ceil(left - 0.5)), x1 = Math.min(w - 2, Math.floor(right - 0.5));
       for (let px = x0, p = py * w + x0; px <= x1; px++, p++) {
         sum += field.laplacian[p];
+        light += field.luma[p];
         xx += field.xx[p];
         xy += field.xy[p];
         yy += field.yy[p];
@@ -228,6 +256,7 @@ function strandStats(field: TextureField, points: Float32Array, triangleList: Ar
     }
     if (!n) continue;
     texture[t] = sum / n;
+    lightness[t] = light / n;
     const trace = xx + yy;
     const coherence = trace > 0 ? Math.sqrt((xx - yy) ** 2 + 4 * xy * xy) / trace : 0;
     // The gradients' main direction is across the strands; the strands run at right angles to it.
@@ -235,7 +264,7 @@ function strandStats(field: TextureField, points: Float32Array, triangleList: Ar
     const along = Math.abs(-Math.sin(across) * up[0] + Math.cos(across) * up[1]);
     downTheFace[t] = coherence > STRAND_COHERENCE && along > minAlong ? 1 : 0;
   }
-  return { texture, downTheFace };
+  return { texture, lightness, downTheFace };
 }
 
 /** The face's size: the larger side of its outline's bounds. */
