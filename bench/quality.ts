@@ -15,7 +15,7 @@ import { expressionOf, poseDifferenceDegrees } from '../src/engine/face/measures
 import { FACE_OVAL } from '../src/engine/face/regions.ts';
 import type { Raster } from '../src/engine/image/raster.ts';
 import type { Quality } from '../src/engine/job.ts';
-import { runSwapJob } from '../src/engine/swap-job.ts';
+import { runSwapJob, SWAP_ANALYSIS, type SwappableFace } from '../src/engine/swap-job.ts';
 import { DEFAULT_FACE_SWAP } from '../src/engine/swap/face-swap.ts';
 import { rasterizePolygon } from '../src/engine/swap/mask.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
@@ -44,13 +44,14 @@ for (const line of readFileSync(`${facesDir}identities.csv`, 'utf8').trim().spli
 }
 const people = [...identities.keys()].sort();
 
-const photos = new Map<string, { image: Raster; face: Face }>();
+const largest = <T extends { box: { width: number; height: number } }>(faces: T[]) => faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
+/** Each photo's largest face: fully analysed (its identity embedding), and as the app's swap analyses it. */
+const photos = new Map<string, { image: Raster; face: Face; swappable: SwappableFace }>();
 async function photo(file: string) {
   let entry = photos.get(file);
   if (!entry) {
     const image = await loadRaster(file);
-    const faces = await analyzeFaces(backend, image, 'target');
-    entry = { image, face: faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b)) };
+    entry = { image, face: largest(await analyzeFaces(backend, image, 'target')), swappable: largest(await analyzeFaces(backend, image, 'target', SWAP_ANALYSIS)) };
     photos.set(file, entry);
   }
   return entry;
@@ -74,7 +75,7 @@ for (const [sp, sf, tp, tf] of pairs) {
   const source = photos.get(sf)!, target = photos.get(tf)!;
   const started = performance.now();
   const result = await runSwapJob(
-    { analyse: async (role) => [role === 'source' ? source.face : target.face], encode: async (image) => image },
+    { analyse: async (role) => [role === 'source' ? source.swappable : target.swappable], encode: async (image) => image },
     source.image, target.image, { quality, outputFormat: 'png' }, undefined, undefined, faceOptions,
   );
   const ms = performance.now() - started;
