@@ -18,7 +18,7 @@ export const contentSecurityPolicy = [
   "default-src 'self'",
   // onnxruntime-web compiles its wasm: WebAssembly needs 'wasm-unsafe-eval' (it allows no JS eval).
   "script-src 'self' 'wasm-unsafe-eval'",
-  // The engine worker, ORT's WASM threads (the engine worker's own script again) and the service worker.
+  // The engine worker, its face swap helper, ORT's WASM threads (the engine worker's own script again) and the service worker.
   "worker-src 'self'",
   "style-src 'self'",
   // Previews are blob: URLs made in the page.
