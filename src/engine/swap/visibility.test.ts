@@ -72,7 +72,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     expect(xs.length).toBeLessThan(12);
   });
 
-  it('lists the fair hair taken from the mirrored side apart, as never to be kept (img3), and none on a bare face', async () => {
+  it('lists the fair hair taken from the mirrored side apart, as never to be kept (img3), and no lit cheek (img56)', async () => {
     const visibility = async (name: string) => {
       const image = await loadRaster(name);
       const [face] = await analyzeFaces(backend, image, 'source', { skipEmbedding: true, iris: false });
@@ -80,10 +80,13 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     };
     const fairHaired = await visibility('img3.jpg');
     const hidden = new Set(triangles(fairHaired.hidden));
-    expect(fairHaired.fairHair.length / 3).toBeGreaterThan(15);
+    // 7, by its left brow's end and temple.
+    expect(fairHaired.fairHair.length / 3).toBeGreaterThan(4);
     expect(triangles(fairHaired.fairHair).every((t) => hidden.has(t))).toBe(true);
-    // img29: two, where the outline meets his ear.
-    expect((await visibility('img29.jpg')).fairHair.length / 3).toBeLessThan(4);
+    // img56's right cheek, lit and creased by a smile, is as light and streaked, but not as sharply (2.5 times the
+    // skin's texture, hair 3 to 9 times): taking it from the mirrored side left a pale patch by the mouth.
+    expect((await visibility('img56.jpg')).fairHair).toEqual([]);
+    expect((await visibility('img29.jpg')).fairHair).toEqual([]);
   });
 });
 

@@ -38,6 +38,11 @@ const STRANDS: [number, number] = [10, 24];
 const STRAND_FACE_SIZE = 480;
 const STRAND_TEXTURE = { ratio: 2, floor: 2 };
 const STRAND_COHERENCE = 0.3;
+/**
+ * Fair hair (lighter than the face's typical lightness) is also this many times as textured as its skin: strands'
+ * edges are sharp, while a lit cheek with a smile line, as light, is not.
+ */
+const FAIR_STRANDS = 3;
 const STRAND_ANGLE = 40;
 /** Where a triangle near the outline lies: above the line of the mouth corners, or below it. */
 const ABOVE_MOUTH = 1;
@@ -180,7 +185,7 @@ function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: 
   for (let t = 0; t < strands.length; t++) {
     strands[t] = own.downTheFace[t] && own.texture[t] + floor > ratio * (mirror.texture[t] + floor) ? 1 : 0;
     mirrorStrands[t] = mirror.downTheFace[t] && mirror.texture[t] + floor > ratio * (skin + floor) ? 1 : 0;
-    fair[t] = own.lightness[t] > skinLightness ? 1 : 0;
+    fair[t] = own.lightness[t] > skinLightness && own.texture[t] > FAIR_STRANDS * skin ? 1 : 0;
   }
   return { strands, mirrorStrands, fair };
 }
