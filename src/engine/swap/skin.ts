@@ -93,8 +93,38 @@ export function likeness(rgb: Float32Array, model: ColourModel, options: Likenes
   return out;
 }
 
+/** The median of `v` (reordered in place): the same as sorting it, in linear time (sorting was a face's slowest step). */
 function medianOf(v: Float32Array): number {
-  v.sort();
   const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  select(v, m);
+  if (v.length % 2) return v[m];
+  let below = -Infinity;
+  for (let i = 0; i < m; i++) if (v[i] > below) below = v[i];
+  return (below + v[m]) / 2;
+}
+
+/** Reorders `v` so that v[k] is its k-th smallest value, with nothing larger before it and nothing smaller after. */
+function select(v: Float32Array, k: number): void {
+  let lo = 0, hi = v.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot, then a Hoare partition.
+    const mid = (lo + hi) >> 1;
+    const a = v[lo], b = v[mid], c = v[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }

@@ -123,15 +123,18 @@ function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<
   const triangles = triangleList.length / 3;
   const rgb = new Float32Array(triangles * SAMPLES.length * 3);
   for (let t = 0; t < triangles; t++) {
-    const [a, b, c] = [triangleList[t * 3], triangleList[t * 3 + 1], triangleList[t * 3 + 2]];
-    SAMPLES.forEach(([wa, wb, wc], k) => {
+    const a = triangleList[t * 3], b = triangleList[t * 3 + 1], c = triangleList[t * 3 + 2];
+    for (let k = 0; k < SAMPLES.length; k++) {
+      const [wa, wb, wc] = SAMPLES[k];
       const x = (wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6;
       const y = (wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6;
       const px = Math.min(source.width - 1, Math.max(0, Math.floor(x)));
       const py = Math.min(source.height - 1, Math.max(0, Math.floor(y)));
-      const o = (py * source.width + px) * 4;
-      rgb.set([source.data[o], source.data[o + 1], source.data[o + 2]], (t * SAMPLES.length + k) * 3);
-    });
+      const o = (py * source.width + px) * 4, q = (t * SAMPLES.length + k) * 3;
+      rgb[q] = source.data[o];
+      rgb[q + 1] = source.data[o + 1];
+      rgb[q + 2] = source.data[o + 2];
+    }
   }
   // Most of a face is skin: the median of every sample is its colour.
   const skin = likeness(rgb, colourModel(rgb, new Float32Array(rgb.length / 3).fill(1)), SKIN);
