@@ -1,10 +1,10 @@
 import * as Comlink from 'comlink';
 import { FaceSwapError } from '../engine/errors.ts';
-import type { Raster } from '../engine/image/raster.ts';
+import { copyRect, type Raster } from '../engine/image/raster.ts';
 import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
 import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
-import { swapFace, swapFootprint } from '../engine/swap/face-swap.ts';
-import { intersectRect, isEmptyRect } from '../engine/swap/region.ts';
+import { sourceFootprint, swapFace, swapFootprint } from '../engine/swap/face-swap.ts';
+import { intersectRect, isEmptyRect, type Rect } from '../engine/swap/region.ts';
 import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
 
 /**
@@ -75,7 +75,8 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
   const help = startFaceSwapHelper();
   if (!help || !apart) return swapOneByOne(batch);
 
-  const shared = sharedCopy(canvas);
+  // Only what the swaps read crosses into shared memory: the faces' footprints, the source's face.
+  const shared = sharedCopy(canvas, footprints);
   const helperSource = sharedSource(source, sourceMesh);
   const remote: SwapLane = (face) => Promise.race([help.api.swap(shared, targetMeshes[face], helperSource, options), help.failed]);
   const local: SwapLane = async (face) => {
@@ -84,7 +85,7 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
     swapFace(shared, targetMeshes[face], source, sourceMesh, options);
   };
   await swapConcurrently(footprints, [remote, local], () => batch.onSwapped(), batch.signal);
-  canvas.data.set(shared.data);
+  for (const footprint of footprints) copyRect(shared, canvas, footprint);
 }
 
 /** Resolves after the tasks already queued (a message the helper sent): a zero-delay timeout may wait 4 ms. */
@@ -99,20 +100,21 @@ function nextTask(): Promise<void> {
   });
 }
 
-function sharedCopy(image: Raster): Raster {
-  const data = new Uint8ClampedArray(new SharedArrayBuffer(image.data.length));
-  data.set(image.data);
-  return { width: image.width, height: image.height, data };
+/** A picture of `image`'s size in shared memory, holding its pixels within `rects` (elsewhere blank). */
+function sharedCopy(image: Raster, rects: readonly Rect[]): Raster {
+  const copy = { width: image.width, height: image.height, data: new Uint8ClampedArray(new SharedArrayBuffer(image.data.length)) };
+  for (const rect of rects) copyRect(image, copy, rect);
+  return copy;
 }
 
-/** Sources in shared memory, made once per source picture and face. */
+/** Sources in shared memory (their face's part), made once per source picture and face. */
 const sharedSources = new WeakMap<Raster, HelperSource>();
 let sourceKeys = 0;
 
 function sharedSource(image: Raster, mesh: Float32Array): HelperSource {
   let known = sharedSources.get(image);
   if (known?.mesh !== mesh) {
-    known = { key: ++sourceKeys, image: known?.image ?? sharedCopy(image), mesh };
+    known = { key: ++sourceKeys, image: sharedCopy(image, [sourceFootprint(image.width, image.height, mesh)]), mesh };
     sharedSources.set(image, known);
   }
   return known;

@@ -32,3 +32,11 @@ export function cropRaster(image: Raster, rect: { x: number; y: number; width: n
   }
   return out;
 }
+
+/** Copies the rectangle (x, y, width, height) of `from` into the same place of `to`, a raster of the same size. */
+export function copyRect(from: Raster, to: Raster, rect: { x: number; y: number; width: number; height: number }): void {
+  for (let y = rect.y; y < rect.y + rect.height; y++) {
+    const start = (y * from.width + rect.x) * 4;
+    to.data.set(from.data.subarray(start, start + rect.width * 4), start);
+  }
+}

@@ -9,7 +9,7 @@ import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { DEFAULT_FACE_SWAP, swapFace, swapFootprint, type FaceSwapOptions } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, sourceFootprint, swapFace, swapFootprint, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
@@ -112,6 +112,28 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
         for (let c = 0; c < 3; c++) if (scrambled.data[(y * plain.width + x) * 4 + c] !== plain.data[(y * plain.width + x) * 4 + c]) differing++;
       }
     }
+    expect(differing).toBe(0);
+  });
+
+  it("reads nothing of the source outside its footprint: the source's face alone can be handed to another thread", async () => {
+    const [source, target] = await Promise.all([photo('img22.jpg'), photo('img29.jpg')]);
+    const footprint = sourceFootprint(source.image.width, source.image.height, source.face.mesh);
+    const plain = copy(target.image);
+    swapFace(plain, target.face.mesh, source.image, source.face.mesh);
+    // The same swap from the source with everything outside its footprint turned to its negative (a fresh mesh
+    // object: nothing worked out of the first source is reused).
+    const scrambled = copy(source.image);
+    for (let y = 0; y < scrambled.height; y++) {
+      for (let x = 0; x < scrambled.width; x++) {
+        const inside = x >= footprint.x && y >= footprint.y && x < footprint.x + footprint.width && y < footprint.y + footprint.height;
+        if (!inside) for (let c = 0; c < 3; c++) scrambled.data[(y * scrambled.width + x) * 4 + c] ^= 255;
+      }
+    }
+    const output = copy(target.image);
+    swapFace(output, target.face.mesh, scrambled, source.face.mesh.slice());
+    let differing = 0;
+    for (let i = 0; i < output.data.length; i++) if (output.data[i] !== plain.data[i]) differing++;
+    expect(footprint.width * footprint.height).toBeLessThan(source.image.width * source.image.height * 0.5);
     expect(differing).toBe(0);
   });
 

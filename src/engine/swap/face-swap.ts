@@ -81,6 +81,8 @@ const SLIGHTLY_OPEN = [0.015, 0.1] as const;
 const TEETH = { lessRed: [6, 12], lighter: 10 } as const;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
 const SURROUNDINGS_REACH = 1.4;
+/** Margin (px) around the source face's outline within which a swap reads the source picture. */
+const SOURCE_MARGIN = 16;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
 const BEND_CELL = 1 / 40;
 
@@ -106,6 +108,14 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
  */
 export function swapFootprint(width: number, height: number, targetMesh: Float32Array, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
   return planSwap(width, height, targetMesh, sourceMesh, options).footprint;
+}
+
+/**
+ * The rectangle of the source picture that a swap from the face of `sourceMesh` reads: its outline's bounds and a
+ * margin (the source's copies are cut 8 px out, and bilinear samples reach a pixel further).
+ */
+export function sourceFootprint(width: number, height: number, sourceMesh: Float32Array): Rect {
+  return boundingRect(sourceMesh, { stride: 3, indices: FACE_OVAL, pad: SOURCE_MARGIN, clipWidth: width, clipHeight: height });
 }
 
 /** Where one face's swap works: the new geometry, the new face's rectangle, the bend of its surroundings. */
