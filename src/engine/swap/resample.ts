@@ -303,26 +303,9 @@ export function forEachEnlargedRow(
     held[slot] = r;
     const row = rows[slot];
     const base = r * w;
-    const { lo, hi, frac } = xs;
-    // The common channel counts unrolled: this loop is a face swap's busiest.
-    if (channels === 1) {
-      for (let x = 0; x < width; x++) {
-        const a = src[base + lo[x]];
-        row[x] = a + frac[x] * (src[base + hi[x]] - a);
-      }
-    } else if (channels === 3 || channels === 4) {
-      for (let x = 0, o = 0; x < width; x++, o += channels) {
-        const a = (base + lo[x]) * channels, b = (base + hi[x]) * channels, fx = frac[x];
-        row[o] = src[a] + fx * (src[b] - src[a]);
-        row[o + 1] = src[a + 1] + fx * (src[b + 1] - src[a + 1]);
-        row[o + 2] = src[a + 2] + fx * (src[b + 2] - src[a + 2]);
-        if (channels === 4) row[o + 3] = src[a + 3] + fx * (src[b + 3] - src[a + 3]);
-      }
-    } else {
-      for (let x = 0, o = 0; x < width; x++) {
-        const a = (base + lo[x]) * channels, b = (base + hi[x]) * channels, fx = frac[x];
-        for (let k = 0; k < channels; k++, o++) row[o] = src[a + k] + fx * (src[b + k] - src[a + k]);
-      }
+    for (let x = 0, o = 0; x < width; x++) {
+      const a = (base + xs.lo[x]) * channels, b = (base + xs.hi[x]) * channels, fx = xs.frac[x];
+      for (let k = 0; k < channels; k++, o++) row[o] = src[a + k] + fx * (src[b + k] - src[a + k]);
     }
     return row;
   };
