@@ -123,6 +123,7 @@ export async function analyzeFaces(
   t = lap('pyramid', t);
   const detectOptions: DetectOptions = { minScore: 0.3, ...options.detect };
   const minScore = detectOptions.minScore ?? 0.3;
+  const iouThreshold = detectOptions.iouThreshold ?? DEFAULT_IOU;
   const windows = planWindows(image.width, image.height, detectOptions);
   const finer = windows.filter((win) => Number.isFinite(win.maxFace));
   const whole = windows.filter((win) => !finer.includes(win));
@@ -131,7 +132,7 @@ export async function analyzeFaces(
   const found = await detectInWindows(backend, whole, pyramid, minScore);
   let faces: Face[] = [];
   if (options.largestOnly) {
-    const largest = mergeDetections(found, detectOptions.iouThreshold ?? DEFAULT_IOU).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
+    const largest = mergeDetections(found, iouThreshold).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
     const finest = Math.max(0, ...finer.map((win) => win.maxFace / affineScale(win.toInput)));
     if (largest && side(largest) >= CLEARLY_LARGEST * finest) {
       t = lap('detect', t);
@@ -142,7 +143,7 @@ export async function analyzeFaces(
   if (!faces.length) {
     found.push(...(await detectInWindows(backend, finer, pyramid, minScore)));
     t = lap('detect', t);
-    faces = await meshFaces(backend, pyramid, mergeDetections(found, detectOptions.iouThreshold ?? DEFAULT_IOU), options);
+    faces = await meshFaces(backend, pyramid, mergeDetections(found, iouThreshold), options);
   }
   t = lap('mesh', t);
   if (!faces.length) {

@@ -1,4 +1,4 @@
-import { cropRaster, type Raster } from '../image/raster.ts';
+import { cropRaster, rasterWords, type Raster } from '../image/raster.ts';
 import { poissonBlend } from './blend.ts';
 import { gaussianBlur, rasterizePolygon } from './mask.ts';
 import { boundingRect, type Rect } from './region.ts';
@@ -87,7 +87,7 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
 
   // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it.
   const { x: rx, y: ry, width: rw, height: rh } = rect;
-  const snapshot = new Uint32Array(cropRaster(picture, rect).data.buffer);
+  const snapshot = rasterWords(cropRaster(picture, rect));
   const data = picture.data;
   // The shift is bilinear in the grid: per column its cell and fraction, per row the two grid rows mixed once.
   const column = new Int32Array(rw);

@@ -112,9 +112,15 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const rect = gridRect(grid);
   const n = w * h;
   const outside = new Float32Array(n).fill(1);
+  const notBrows = new Float32Array(n).fill(1);
   for (const polygon of [EYE_POLYGON.left, EYE_POLYGON.right, BROW_OUTLINE.left, BROW_OUTLINE.right, LIPS_OUTER, NOSTRILS]) {
     const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: polygon });
-    for (let p = 0; p < n; p++) if (inside[p] > 0.5) outside[p] = 0;
+    const brow = polygon === BROW_OUTLINE.left || polygon === BROW_OUTLINE.right;
+    for (let p = 0; p < n; p++) {
+      if (!(inside[p] > 0.5)) continue;
+      outside[p] = 0;
+      if (brow) notBrows[p] = 0;
+    }
   }
   const toFeature = distanceInside(outside, w, h);
   const near = (distance: number) => 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.15, faceSize * FEATURE_GROWTH * 0.3, distance);
@@ -123,11 +129,6 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   for (let p = 0; p < n; p++) {
     features[p] = 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.5, faceSize * FEATURE_GROWTH, toFeature[p]);
     nearFeatures[p] = near(toFeature[p]);
-  }
-  const notBrows = new Float32Array(n).fill(1);
-  for (const polygon of [BROW_OUTLINE.left, BROW_OUTLINE.right]) {
-    const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: polygon });
-    for (let p = 0; p < n; p++) if (inside[p] > 0.5) notBrows[p] = 0;
   }
   const nearBrows = distanceInside(notBrows, w, h).map(near);
 

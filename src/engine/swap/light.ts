@@ -19,7 +19,8 @@ const PRIOR = 0.02;
  * luminances, taken only over the `weight`ed pixels (bare skin in both), is smoothed by a normalised convolution
  * and applied as a gain in linear light, held back where it would push a pixel past white. A second pass drops the
  * places the first smooth surface does not explain, so a beard, brows or frames in either picture do not count as
- * shadow; where little skin is left the gain falls back to the face's overall level. The light is worked out on a grid a few times coarser than the pixels.
+ * shadow; where little skin is left the gain falls back to the face's overall level. The light is worked out on a
+ * grid a few times coarser than the pixels.
  * Returns a new sRGB buffer.
  */
 export function matchLight(src: Float32Array, target: Float32Array, weight: Float32Array, w: number, h: number, options: LightOptions): Float32Array {

@@ -204,7 +204,7 @@ function boxHorizontal(src: Float32Array, dst: Float32Array, w: number, h: numbe
   for (let y = 0; y < h; y++) {
     const row = y * w;
     // Mirrored past the ends only: a modulo per value made this the blur's slowest part.
-    const inside0 = Math.min(r + 1, w + 2 * r + 1), inside1 = Math.max(inside0, Math.min(w + r + 1, w + 2 * r + 1));
+    const inside0 = r + 1, inside1 = w + r + 1;
     for (let k = 0; k < inside0; k++) line[k] = src[row + mirror(k - r - 1, w)];
     line.set(src.subarray(row + inside0 - r - 1, row + inside1 - r - 1), inside0);
     for (let k = inside1; k < w + 2 * r + 1; k++) line[k] = src[row + mirror(k - r - 1, w)];

@@ -38,12 +38,12 @@ const STRANDS: [number, number] = [10, 24];
 const STRAND_FACE_SIZE = 480;
 const STRAND_TEXTURE = { ratio: 2, floor: 2 };
 const STRAND_COHERENCE = 0.3;
+const STRAND_ANGLE = 40;
 /**
  * Fair hair (lighter than the face's typical lightness) is also this many times as textured as its skin: strands'
  * edges are sharp, while a lit cheek with a smile line, as light, is not.
  */
 const FAIR_STRANDS = 3;
-const STRAND_ANGLE = 40;
 /** Where a triangle near the outline lies: above the line of the mouth corners, or below it. */
 const ABOVE_MOUTH = 1;
 const BELOW_MOUTH = 2;
