@@ -4,6 +4,7 @@ import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from '../face/analyze.ts';
 import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
+import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { sourceVisibility } from './visibility.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh');
@@ -16,11 +17,11 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
 
   /**
    * Centres (x) of the triangles not rendered from their own pixels for hair (rendered so when hair is not looked
-   * for), and the face's centre x.
+   * for), and the face's centre x. Faces analysed as the app swaps them (one mesh pass).
    */
   const underHair = async (name: string) => {
     const image = await loadRaster(name);
-    const [face] = await analyzeFaces(backend, image, 'source', { skipEmbedding: true, iris: false });
+    const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
     const withHair = new Set(triangles(sourceVisibility(image, face.mesh).seen));
     // The same face with no picture to look at (all one skin colour): only pose decides.
     const blank = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.length).fill(200) };
@@ -59,6 +60,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
   });
 
   it("keeps a face's own brows and stubble, though one side of them differs from the other (img34)", async () => {
+    // Its raised brow's mirror image is bare forehead: 6 brow triangles were taken from there (a smudge where the brow was).
     const { ys, points, mesh } = await underHair('img34.jpg');
     // Upright face: below the mouth corners is the chin.
     const mouth = (mesh[61 * 3 + 1] + mesh[291 * 3 + 1]) / 2;
@@ -75,7 +77,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
   it('lists the fair hair taken from the mirrored side apart, as never to be kept (img3), and no lit cheek (img56)', async () => {
     const visibility = async (name: string) => {
       const image = await loadRaster(name);
-      const [face] = await analyzeFaces(backend, image, 'source', { skipEmbedding: true, iris: false });
+      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
       return sourceVisibility(image, face.mesh);
     };
     const fairHaired = await visibility('img3.jpg');

@@ -1,5 +1,5 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
-import { FACE_OVAL } from '../face/regions.ts';
+import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
 import { halve } from '../face/pyramid.ts';
 import { cropRaster, type Raster } from '../image/raster.ts';
@@ -51,6 +51,19 @@ const BELOW_MOUTH = 2;
 const HAIR_REACH = 0.18;
 /** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
 const SKIN = { redder: 0.3 };
+/**
+ * Triangles by the brows: 2 where every corner is a brow's point (the brow itself), 1 where some corner is (its edge).
+ * A brow is the face's own hair, and darker than skin: where one is raised or the mesh sits off it, its mirror image
+ * is bare forehead, and taking it from there left a relit smudge where the brow was (img34). By a brow only strands
+ * count as hair over the face (img55's), not colour.
+ */
+const BY_BROW: Uint8Array = (() => {
+  const brow = new Set<number>([...BROWS.left, ...BROWS.right]);
+  return Uint8Array.from({ length: TRIANGULATION.length / 3 }, (_, t) => {
+    const corners = [0, 1, 2].filter((k) => brow.has(TRIANGULATION[t * 3 + k])).length;
+    return corners === 3 ? 2 : corners > 0 ? 1 : 0;
+  });
+})();
 /** Mesh points of the mouth corners and the outer eye corners. */
 const MOUTH_CORNERS = [61, 291] as const;
 const EYE_CORNERS = [33, 263] as const;
@@ -87,7 +100,7 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   const { strands, mirrorStrands, fair } = strandsOverMirror(source, mesh, mirrorTriangles);
   // A mirror image to take a triangle from must be bare: skin in colour, and no strands in it.
   const mirrorBare = (k: number) => mirrorUnlike[k] < HAIR.clear && !mirrorStrands[k];
-  const covered = Uint8Array.from(unlike, (u, k) => (u > HAIR.covered || strands[k] ? 1 : 0));
+  const covered = Uint8Array.from(unlike, (u, k) => (BY_BROW[k] < 2 && (strands[k] || (u > HAIR.covered && !BY_BROW[k])) ? 1 : 0));
   const mirrorable = (k: number) => mirrored[k] > 0 && mirrorBare(k);
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
