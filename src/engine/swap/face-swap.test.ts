@@ -4,6 +4,7 @@ import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
 import { cosineSimilarity } from '../face/embed.ts';
+import { TRIANGULATION } from '../face/landmarks.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
@@ -13,6 +14,8 @@ import { DEFAULT_FACE_SWAP, sourceFootprint, swapFace, swapFootprint, type FaceS
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
+import { swapGeometry } from './shape.ts';
+import { sourceVisibility } from './visibility.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh', 'iris', 'faceres');
 const MESH_ONLY: AnalyzeOptions = { skipEmbedding: true, iris: false };
@@ -204,6 +207,48 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     }
     // 5 now; 234 before.
     expect(fair).toBeLessThan(40);
+  });
+
+  it("takes a part from the mirrored side in the light around it: no pale band where the far side is lit (img34 -> img1)", async () => {
+    // img34 turns its face's left side (the picture's left) away; that strip is taken from the right side, lit
+    // brighter and colder along its edge. Scaled by a light ratio measured further in, it came out as a pale band.
+    const { canvas, target } = await swapped('img34.jpg', 'img1.jpg');
+    const source = await photo('img34.jpg');
+    const geometry = swapGeometry(source.face.mesh, target.face.mesh, { strength: DEFAULT_FACE_SWAP.shapeStrength });
+    const rect = boundingRect(geometry, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: canvas.width, clipHeight: canvas.height });
+    const { hidden } = sourceVisibility(source.image, source.face.mesh);
+    const nose = geometry[4 * 3];
+    // Where the strip lies in the new face (its triangles left of the nose), and the triangles shown around it.
+    const fill = (triangles: number[][]) => {
+      const mask = new Float32Array(rect.width * rect.height);
+      for (const t of triangles) rasterizePolygon(geometry, rect, { stride: 3, indices: t }).forEach((v, p) => (mask[p] = Math.max(mask[p], v)));
+      return mask;
+    };
+    const strip: number[][] = [];
+    for (let t = 0; t < hidden.length; t += 3) {
+      const corners = [hidden[t], hidden[t + 1], hidden[t + 2]];
+      if (corners.every((i) => geometry[i * 3] < nose)) strip.push(corners);
+    }
+    const inStrip = new Set(strip.flat());
+    const around: number[][] = [];
+    for (let t = 0; t < TRIANGULATION.length; t += 3) {
+      const corners = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
+      if (corners.some((i) => inStrip.has(i)) && !strip.some((s) => s.every((i) => corners.includes(i))) && corners.every((i) => geometry[i * 3] < nose)) around.push(corners);
+    }
+    const lab = rgbToLab(readRgb(canvas, rect));
+    const mean = (mask: Float32Array) => {
+      const sum = [0, 0, 0];
+      let count = 0;
+      mask.forEach((v, p) => {
+        if (!(v > 0.5)) return;
+        for (let c = 0; c < 3; c++) sum[c] += lab[p * 3 + c];
+        count++;
+      });
+      return sum.map((v) => v / count);
+    };
+    const [a, b] = [mean(fill(strip)), mean(fill(around))];
+    // 4.2 apart in L*a*b* now, 12.0 when the mirrored part was scaled by the light ratio further in.
+    expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeLessThan(6);
   });
 
   it("keeps the source's eye colour when its skin takes another tone (img3 -> img13)", async () => {

@@ -1,6 +1,7 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
 import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
+import { MIRROR_POINT } from '../face/symmetry.ts';
 import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
@@ -9,7 +10,7 @@ import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { cropRgb, lumaOf, readRgb } from './patch.ts';
+import { cropPlane, cropRgb, lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, forEachEnlargedRow, resizeRaster } from './resample.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
@@ -33,9 +34,8 @@ export interface FaceSwapOptions {
 export const DEFAULT_FACE_SWAP: FaceSwapOptions = { shapeStrength: 1, keepTargetEyes: false, workSize: 256 };
 /** Width of the cross-fade from the own render to the mirrored one, relative to the face's size. */
 const MIRROR_BAND = 0.02;
-/** Reach of the relighting of the mirrored render, relative to the face's size; and its largest gain. */
-const RELIGHT_SIGMA = 0.08;
-const MAX_RELIGHT = 2;
+/** How far past the hidden parts the mirrored render reaches (around the cross-fade, where it meets the own render). */
+const MIRROR_REACH = 0.08;
 /** The source is halved while it is more than this much larger than the face it is rendered as. */
 const MAX_DOWNSCALE = 1.5;
 /** Width of the new face's soft edge, relative to the face's size. */
@@ -246,8 +246,24 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
   const { image: source, mesh: sourceMesh } = sourceLevel(from, Math.max(rect.width, rect.height));
   // From the parts the source shows only: where the mirrored side meets them, its light differs, and that step is
   // no detail (the render on the copy cross-fades it).
-  const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false });
-  addDetail(rgb, weight, rect.width, f, face.rgb, { x: 0, y: 0, width: rect.width, height: rect.height }, face.coverage);
+  const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
+  const whole = { x: 0, y: 0, width: rect.width, height: rect.height };
+  const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, warp);
+  addDetail(rgb, weight, rect.width, f, face.rgb, whole, face.coverage);
+  // The parts taken from the mirrored side, from their mirror images' detail, apart for the same reason; each part
+  // within its bounds (they are small beside the face).
+  const { hidden } = from.visibility;
+  if (hidden.length === 0) return;
+  const mirrored = warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]) });
+  for (let p = 0; p < face.coverage.length; p++) {
+    if (!(face.coverage[p] > 0)) continue;
+    mirrored.coverage[p] = 0;
+    mirrored.rgb[p * 3] = mirrored.rgb[p * 3 + 1] = mirrored.rgb[p * 3 + 2] = 0;
+  }
+  const parts = regionBounds(mirrored.coverage, rect.width, rect.height, 0).map((part) => clipRect(expandRect(part, 2 * f), rect.width, rect.height));
+  for (const part of mergeOverlapping(parts)) {
+    addDetail(rgb, weight, rect.width, f, cropRgb(mirrored.rgb, rect.width, part), part, cropPlane(mirrored.coverage, rect.width, part));
+  }
 }
 
 /**
@@ -501,9 +517,10 @@ function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: n
 
 /**
  * Paints over the pixels of `region` (0..1 per pixel) in interleaved RGB, in place, with the smoothest surface that
- * meets the `valid` pixels around them (a membrane: the light on either side carries across).
+ * meets the `valid` pixels around them (a membrane: the light on either side carries across); or, given `detail`
+ * (interleaved RGB over the same area), with that picture cloned in: its detail, on the level the membrane carries.
  */
-function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array, w: number, h: number): void {
+function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array, w: number, h: number, detail?: Float32Array): void {
   // Solved only over the region's bounds (and a pixel around them, where the membrane is held).
   const bounds = planeBounds(region, w, h, 0.02, 1);
   if (!bounds) return;
@@ -518,13 +535,13 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
       held[b] = valid[p];
     }
   }
-  const fill = poissonBlend(part, new Float32Array(part.length), domain, bw, bh, { valid: held });
+  const fill = poissonBlend(part, detail ? cropRgb(detail, w, bounds) : new Float32Array(part.length), domain, bw, bh, { valid: held });
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = (y + y0) * w + x + x0, b = y * bw + x;
       const k = Math.min(1, region[p]);
       if (!(k > 0.02)) continue;
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (fill[b * 3 + c] - rgb[p * 3 + c]);
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (Math.min(255, Math.max(0, fill[b * 3 + c])) - rgb[p * 3 + c]);
     }
   }
 }
@@ -532,8 +549,9 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
 /**
  * Renders the source face's pixels onto the new geometry. Parts the source turns away from the camera (or shows
  * nearly edge-on) are taken from the mirrored side of the source face instead of being smeared: the two renders
- * are cross-faded over a soft band, and the mirrored one is relit to match its visible neighbours, so no seam
- * shows where they meet. A source face much larger than its new place is sampled from a halved copy (no aliasing).
+ * are cross-faded over a soft band, and the mirrored one is cloned in seamlessly (its detail, the light of the own
+ * render around it), so no seam shows where they meet. A source face much larger than its new place is sampled from
+ * a halved copy (no aliasing).
  */
 function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
   const { image: source, mesh: sourceMesh } = sourceLevel(from, faceSize);
@@ -543,8 +561,8 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   if (hidden.length === 0) return face;
   const visible = face.coverage.slice();
   warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, onlyUncovered: true });
-  // The mirrored render is needed near the hidden parts only (out to where its relighting looks).
-  const near = trianglesNear(geometry, hidden, faceSize * RELIGHT_SIGMA * 3);
+  // The mirrored render is needed near the hidden parts only.
+  const near = trianglesNear(geometry, hidden, faceSize * MIRROR_REACH);
   const mirror = warpTriangles(source, sourceMesh, geometry, near.flatMap((t) => [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]]), rect, {
     ...warp,
     srcTriangles: near.flatMap((t) => [mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]]),
@@ -562,24 +580,15 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   for (let p = 0; p < n; p++) {
     mix[p] = coverage[p] > 0 && mirror.coverage[p] > 0 ? smoothstep(0.3, 0.7, mix[p]) * (hair ? 1 - Math.min(1, 2 * hair[p]) : 1) : 1;
   }
-  // The mirrored side is lit differently: scale it by the own/mirrored ratio seen where both are visible nearby.
-  const weight = new Float32Array(n);
-  for (let p = 0; p < n; p++) weight[p] = mix[p] >= 1 && mirror.coverage[p] > 0 ? 1 : 0;
-  for (let c = 0; c < 3; c++) {
-    const ownPlane = new Float32Array(n);
-    const mirrorPlane = new Float32Array(n);
-    for (let p = 0; p < n; p++) {
-      ownPlane[p] = weight[p] * rgb[p * 3 + c];
-      mirrorPlane[p] = weight[p] * mirror.rgb[p * 3 + c];
-    }
-    const gain = ratioOfBlurs(ownPlane, mirrorPlane, w, h, faceSize * RELIGHT_SIGMA, 1);
-    for (let p = 0; p < n; p++) {
-      const k = mix[p];
-      if (k >= 1) continue;
-      const g = Math.min(MAX_RELIGHT, Math.max(1 / MAX_RELIGHT, gain[p]));
-      rgb[p * 3 + c] = k * rgb[p * 3 + c] + (1 - k) * Math.min(255, mirror.rgb[p * 3 + c] * g);
-    }
+  // The mirrored side is lit differently: it is cloned in (its detail, its light carried on from the own render
+  // around it), as a ratio measured further in cannot follow a lit edge on the far side (a pale band: img34).
+  const share = new Float32Array(n);
+  const held = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    share[p] = mirror.coverage[p] > 0 ? 1 - mix[p] : 0;
+    held[p] = mix[p] >= 1 && coverage[p] > 0 && mirror.coverage[p] > 0 ? 1 : 0;
   }
+  paintOver(rgb, share, held, w, h, mirror.rgb);
   return face;
 }
 

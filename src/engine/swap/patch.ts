@@ -29,10 +29,15 @@ export function readRgb(raster: Raster, rect: Rect, out?: Float32Array): Float32
 
 /** Copies `rect` (inside it) of interleaved RGB that is `width` px wide. */
 export function cropRgb(rgb: Float32Array, width: number, rect: Rect): Float32Array {
-  const out = new Float32Array(rect.width * rect.height * 3);
+  return cropPlane(rgb, width, rect, 3);
+}
+
+/** Copies `rect` (inside it) of a plane `width` px wide with `channels` interleaved numbers a pixel. */
+export function cropPlane(plane: Float32Array, width: number, rect: Rect, channels = 1): Float32Array {
+  const out = new Float32Array(rect.width * rect.height * channels);
   for (let j = 0; j < rect.height; j++) {
-    const start = ((rect.y + j) * width + rect.x) * 3;
-    out.set(rgb.subarray(start, start + rect.width * 3), j * rect.width * 3);
+    const start = ((rect.y + j) * width + rect.x) * channels;
+    out.set(plane.subarray(start, start + rect.width * channels), j * rect.width * channels);
   }
   return out;
 }
