@@ -249,20 +249,18 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const whole = { x: 0, y: 0, width: rect.width, height: rect.height };
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, warp);
-  addDetail(rgb, weight, rect.width, f, face.rgb, whole, face.coverage);
-  // The parts taken from the mirrored side, from their mirror images' detail, apart for the same reason; each part
-  // within its bounds (they are small beside the face).
   const { hidden } = from.visibility;
+  const own = hidden.length ? face.coverage.slice() : face.coverage;
+  // The parts taken from the mirrored side, rendered from their mirror images around the own render, for their detail.
+  if (hidden.length) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]), into: face, onlyUncovered: true });
+  addDetail(rgb, weight, rect.width, f, face.rgb, whole, own);
   if (hidden.length === 0) return;
-  const mirrored = warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]) });
-  for (let p = 0; p < face.coverage.length; p++) {
-    if (!(face.coverage[p] > 0)) continue;
-    mirrored.coverage[p] = 0;
-    mirrored.rgb[p * 3] = mirrored.rgb[p * 3 + 1] = mirrored.rgb[p * 3 + 2] = 0;
-  }
-  const parts = regionBounds(mirrored.coverage, rect.width, rect.height, 0).map((part) => clipRect(expandRect(part, 2 * f), rect.width, rect.height));
+  // The mirrored parts' detail apart, for the same reason; each part within its bounds (they are small beside the face).
+  const mirrored = face.coverage;
+  for (let p = 0; p < mirrored.length; p++) if (own[p] > 0) mirrored[p] = 0;
+  const parts = regionBounds(mirrored, rect.width, rect.height, 0).map((part) => clipRect(expandRect(part, 2 * f), rect.width, rect.height));
   for (const part of mergeOverlapping(parts)) {
-    addDetail(rgb, weight, rect.width, f, cropRgb(mirrored.rgb, rect.width, part), part, cropPlane(mirrored.coverage, rect.width, part));
+    addDetail(rgb, weight, rect.width, f, cropRgb(face.rgb, rect.width, part), part, cropPlane(mirrored, rect.width, part));
   }
 }
 
@@ -274,7 +272,7 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
 function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number, from: Float32Array, window: Rect, coverage?: Float32Array): void {
   const { x: x0, y: y0, width: bw, height: bh } = window;
   const cw = Math.ceil(bw / f), ch = Math.ceil(bh / f);
-  // Per block: the sums of R, G, B and of the coverage (`from` is 0 where nothing was rendered), then the means of
+  // Per block: the sums of R, G, B (weighted by the coverage) and of the coverage, then the means of
   // what was rendered only (no false detail along its edge) and the share rendered.
   const blocks = new Float32Array(cw * ch * 4);
   const column = new Int32Array(bw);
@@ -283,10 +281,11 @@ function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number
     const row = ((y / f) | 0) * cw * 4;
     for (let x = 0, p = y * bw; x < bw; x++, p++) {
       const c = row + column[x];
-      blocks[c] += from[p * 3];
-      blocks[c + 1] += from[p * 3 + 1];
-      blocks[c + 2] += from[p * 3 + 2];
-      blocks[c + 3] += coverage ? coverage[p] : 1;
+      const k = coverage ? coverage[p] : 1;
+      blocks[c] += k * from[p * 3];
+      blocks[c + 1] += k * from[p * 3 + 1];
+      blocks[c + 2] += k * from[p * 3 + 2];
+      blocks[c + 3] += k;
     }
   }
   for (let y = 0; y < ch; y++) {
