@@ -77,6 +77,8 @@ const MOUTH_SEARCH = 0.03;
  * it shows shut is taken as shut (a lit lower lip is no teeth), a wider one as drawn.
  */
 const SLIGHTLY_OPEN = [0.015, 0.1] as const;
+/** Softness of the edge of a target's lips kept under an open smile, relative to the face's size. */
+const KEPT_LIPS_FEATHER = 0.01;
 /** Teeth are this much less red (a*, ramp) and lighter (L*, ramp) than the lips' median. */
 const TEETH = { lessRed: [6, 12], lighter: 10 } as const;
 /** How far beyond the face outline the surroundings bend to the new face shape, relative to the face's radius. */
@@ -176,6 +178,12 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry));
+  // A source smiling open onto a mouth open half as wide or less: the mesh draws its lips shut over its teeth, which
+  // then show between them (a pale band, or dark teeth), so the target's lips stay.
+  if (mouthOpening(source.mesh) > SLIGHTLY_OPEN[1] && mouthOpening(geometry) < mouthOpening(source.mesh) / 2) {
+    const lips = gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER));
+    for (let p = 0; p < n; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, lips[p] * 1.5));
+  }
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
