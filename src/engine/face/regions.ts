@@ -39,6 +39,12 @@ export const LIDS = {
   right: [263, 466, 388, 387, 386, 385, 384, 398, 362, 285, 295, 282, 283, 276],
 } as const;
 
+/** Each lower lid and the skin just below it: eye corners, lower lid, then a ring further down back. */
+export const LOWER_LIDS = {
+  left: [33, 7, 163, 144, 145, 153, 154, 155, 133, 244, 233, 232, 231, 230, 229, 228, 31, 226],
+  right: [263, 249, 390, 373, 374, 380, 381, 382, 362, 464, 453, 452, 451, 450, 449, 448, 261, 446],
+} as const;
+
 /** Eyebrows. */
 export const BROWS = {
   left: [70, 63, 105, 66, 107, 55, 65, 52, 53, 46, 156, 124, 35],

@@ -1,4 +1,4 @@
-import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
+import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import { enlarge } from './colour.ts';
 import { distanceInside, gaussianBlur, rasterizePolygon } from './mask.ts';
 import type { Rect } from './region.ts';
@@ -88,7 +88,10 @@ export interface FaceLayout {
   topRamp: Float32Array;
   /** The lips (between the outer and inner lip lines). */
   lips: Float32Array;
-  /** Each upper lid and the skin above it up to the brow, where a deep-set eye's crease is busy and dark. */
+  /**
+   * Each upper lid and the skin above it up to the brow, where a deep-set eye's crease is busy and dark, and each
+   * lower lid and the skin just below it, where make-up lines the eye.
+   */
   lids: Float32Array;
 }
 
@@ -161,9 +164,11 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const lips = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_OUTER });
   const opening = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_INNER });
   for (let p = 0; p < n; p++) lips[p] = Math.max(0, lips[p] - opening[p]);
-  const lids = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.left });
-  const right = rasterizePolygon(mesh, rect, { stride: 3, indices: LIDS.right });
-  for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], right[p]);
+  const lids = new Float32Array(n);
+  for (const indices of [LIDS.left, LIDS.right, LOWER_LIDS.left, LOWER_LIDS.right]) {
+    const lid = rasterizePolygon(mesh, rect, { stride: 3, indices });
+    for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], lid[p]);
+  }
   return { features, nearFeatures, nearBrows, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
 }
 

@@ -5,7 +5,7 @@ import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
 import { cosineSimilarity } from '../face/embed.ts';
 import { TRIANGULATION } from '../face/landmarks.ts';
-import { EYE_POLYGON, FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
+import { EYE_POLYGON, FACE_OVAL, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
@@ -276,6 +276,20 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
       // lips were drawn closed over its teeth (a pale band, dark teeth).
       expect(seams.reduce((a, b) => a + b, 0) / seams.length, name).toBeLessThan(10.5);
     }
+  });
+
+  it("paints no source's make-up under the eyes as hair: the eyes stay (img46 -> img29)", async () => {
+    // img46's eyes are lined with green below; the lining joined the black hair at its temples, and the whole passed
+    // for hair reaching in from the edge: the lower half of each eye was painted over, smooth and grey-green.
+    const { canvas, target } = await swapped('img46.jpg', 'img29.jpg');
+    const source = await photo('img46.jpg');
+    const geometry = swapGeometry(source.face.mesh, target.face.mesh, { strength: DEFAULT_FACE_SWAP.shapeStrength });
+    const details = [LOWER_LIDS.left, LOWER_LIDS.right].map((lid) => {
+      const rect = boundingRect(geometry, { stride: 3, indices: lid, pad: 1 });
+      return detail(readRgb(canvas, rect), rect);
+    });
+    // Detail along the lower lids 3.5 and 4.2 (lashes, lining); 1.6 and 1.8 painted over.
+    for (const value of details) expect(value).toBeGreaterThan(2.5);
   });
 
   it("keeps the source's eye colour when its skin takes another tone (img3 -> img13)", async () => {

@@ -381,8 +381,8 @@ function cleanSourceFace(
   const byFeatures = new Float32Array(strands.sizes.length);
   for (let c = 0; c < cells; c++) if (strands.label[c]) byFeatures[strands.label[c]] += layout.features[c] / strands.sizes[strands.label[c]];
   for (let c = 0; c < cells; c++) if (!strands.label[c] || byFeatures[strands.label[c]] > 0.5) region[c] = 0;
-  // A crease between a deep-set eye and its brow is busy and dark, but the lid's own: what lies there stays, and what
-  // no longer reaches in from the edge without it is no strand either.
+  // A crease between a deep-set eye and its brow is busy and dark, but the lid's own, as is make-up lining an eye
+  // from below: what lies there stays, and what no longer reaches in from the edge without it is no strand either.
   const apart = seededRegions((c) => region[c] >= 0.5 && (layout.lids[c] < 0.5 || fairHair[c] >= 0.5), reachesIn, grid.width, grid.height);
   for (let c = 0; c < cells; c++) if (!apart.label[c]) region[c] = 0;
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
