@@ -96,6 +96,28 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     expect(moved / shift).toBeGreaterThan(0.85);
   });
 
+  it("keeps a highlight's texture when the face is brightened: no skin pushed to white (img67 -> img13)", async () => {
+    // img67's face, lit from above with a bright patch on its cheek, coloured like img13's much lighter one.
+    const sRect = { x: 372, y: 357, width: 210, height: 237 };
+    const src = readRgb(await loadRaster('img67.jpg'), sRect);
+    const { sMask, before, after } = await transferred(
+      ['img67.jpg', sRect, [477, 475, 90, 110]],
+      ['img13.jpg', { x: 785, y: 258, width: 412, height: 507 }, [991, 511, 170, 220]],
+      { contrastRange: [0.75, 1.6], gainRange: [0.75, 1.33] },
+    );
+    const out = labToRgb(after);
+    let white = 0, counted = 0;
+    for (let p = 0; p < sMask.length; p++) {
+      if (!(sMask[p] > 0.5) || Math.max(src[p * 3], src[p * 3 + 1], src[p * 3 + 2]) >= 254) continue;
+      counted++;
+      if (Math.max(out[p * 3], out[p * 3 + 1], out[p * 3 + 2]) >= 254.5) white++;
+    }
+    // 2.0 % of the skin reaches white in some channel (a saturated red can); 8.5 % when lightness was clipped at 100.
+    expect(white / counted).toBeLessThan(0.04);
+    // The face really is brightened a lot (mean L* 62 -> 77).
+    expect(maskedStats(after, sMask).mean[0] - maskedStats(before, sMask).mean[0]).toBeGreaterThan(10);
+  });
+
   it('keeps shading its ratio to the skin around it on a darker face', async () => {
     // img22 (pale, a soft shadow beside the nose) coloured like img24 (brown skin): an offset of lightness deepens
     // the shadow into a brown band.

@@ -127,6 +127,9 @@ function statsOf(pixels: Float32Array, mask: Float32Array, toLab: boolean): Chan
   };
 }
 
+/** L* from which a colour transfer's lightness rolls off towards white. */
+const HIGHLIGHT_KNEE = 85;
+
 /** Options for {@link matchColourStats}. */
 export interface ColourMatchOptions {
   /** 0 = unchanged, 1 = full transfer (default 1). */
@@ -146,7 +149,8 @@ export interface ColourMatchOptions {
  * than the cheek stays 10 % darker on a darker face instead of deepening to a band (and does not wash out on a
  * lighter one); then its spread relative to the mean is matched within `contrastRange`. a* and b* are shifted and
  * scaled, pixels darker than the source's mean lightness taking the change in proportion to their lightness, and
- * each pixel in proportion to its `hueWeight`. Returns a new sRGB buffer the size of `src`.
+ * each pixel in proportion to its `hueWeight`. Lightness rolls off above {@link HIGHLIGHT_KNEE} rather than clip.
+ * Returns a new sRGB buffer the size of `src`.
  */
 export function matchColourStats(
   src: Float32Array,
@@ -178,6 +182,9 @@ export function matchColourStats(
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
     const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0]))) * (hueWeight ? hueWeight[q / 3] : 1);
     lab[q] = lab[q] * gain[0] + offset[0];
+    // Lightness pushed past the knee rolls off towards white instead of reaching it: a highlight brightened onto a
+    // lighter face keeps its texture (clipped, it came out a flat pale patch once the light was matched).
+    if (lab[q] > HIGHLIGHT_KNEE) lab[q] = HIGHLIGHT_KNEE + (100 - HIGHLIGHT_KNEE) * (1 - Math.exp(-(lab[q] - HIGHLIGHT_KNEE) / (100 - HIGHLIGHT_KNEE)));
     lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1]);
     lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2]);
   }
