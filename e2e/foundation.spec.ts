@@ -20,7 +20,8 @@ test('source and target chosen through the file inputs are decoded in the worker
   await expect(page.getByTestId('target-size')).toHaveText('2280×1588');
   const preview = page.getByAltText('Target image preview');
   await expect(preview).toBeVisible();
-  expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
+  // Shown is not yet loaded: the preview's bytes are still being decoded while the worker analyses the pictures.
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
   expect(consoleErrors).toEqual([]);
 });
 

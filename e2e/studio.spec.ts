@@ -133,7 +133,7 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   await expect(items).toHaveCount(3);
   expect(await items.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.jobId))).toEqual([...jobs].reverse());
   await expect(items.first().getByRole('img')).toHaveJSProperty('complete', true);
-  expect(await items.first().getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect.poll(() => items.first().getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await shot(page, testInfo, '06-history-after-reload');
 
   const again = await downloadFrom(page, items.nth(2).getByRole('button', { name: /^Save/ }));
