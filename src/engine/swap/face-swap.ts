@@ -177,13 +177,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry));
-  // A source smiling open onto a mouth open half as wide or less: the mesh draws its lips shut over its teeth, which
-  // then show between them (a pale band, or dark teeth), so the target's lips stay.
-  if (mouthOpening(source.mesh) > SLIGHTLY_OPEN[1] && mouthOpening(geometry) < mouthOpening(source.mesh) / 2) {
-    const lips = gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER));
-    for (let p = 0; p < n; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, lips[p] * 1.5));
-  }
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh));
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
@@ -426,7 +420,9 @@ function cleanSourceFace(
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
  * temples, its glasses, its hairline, and an open mouth (teeth and the dark inside, not lips). The mesh often
  * closes the lips over teeth that show: where its `opening` (height over width) says the mouth is slightly open,
- * teeth near it within the lip line are the open mouth too. Also how skin-like each of its grid cells is.
+ * teeth near it within the lip line are the open mouth too. Under a source smiling open (`sourceOpening`) onto a
+ * mouth open half as wide or less, the lips stay too: the mesh draws the source's lips shut over its teeth, which
+ * then show between them (a pale band, or dark teeth). Also how skin-like each of its grid cells is.
  */
 function targetParts(
   background: Float32Array,
@@ -435,6 +431,7 @@ function targetParts(
   mouth: Float32Array,
   lipLine: Float32Array,
   opening: number,
+  sourceOpening: number,
 ): { keep: Float32Array; targetSkin: Float32Array } {
   const { width: w, height: h } = grid.rect;
   const cells = grid.width * grid.height;
@@ -455,9 +452,14 @@ function targetParts(
     const beyond = teethIn(background, aroundOpening, lipColour);
     for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], beyond[p]);
   }
-  const open = gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006));
-  for (let p = 0; p < keep.length; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, open[p] * 1.5));
+  keepAlso(keep, gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)));
+  if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening / 2) keepAlso(keep, gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
   return { keep, targetSkin };
+}
+
+/** Adds `more` (0..1 per pixel, feathered, counting half again) to what of the target stays, `keep`, in place. */
+function keepAlso(keep: Float32Array, more: Float32Array): void {
+  for (let p = 0; p < keep.length; p++) keep[p] = 1 - (1 - keep[p]) * (1 - Math.min(1, more[p] * 1.5));
 }
 
 /** How far a mesh's mouth is open: the gap between the lips' inner midpoints over the mouth's width. */
