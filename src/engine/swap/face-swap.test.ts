@@ -191,22 +191,23 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(detailBetween(386, 282)).toBeGreaterThan(0.8 * detailBetween(159, 52));
   });
 
-  it("leaves no patch of the source's fair hair by the brow and the eye's corner (img3 -> img1)", async () => {
+  it.each(['img1.jpg', 'img38.jpg'])("leaves no lock of the source's fair hair by the brow's end (img3 -> %s)", async (targetName) => {
     // img3's blonde hair crosses its left brow's end and the skin beside the eye. A small patch taken from the mirrored
-    // side kept its own pixels there (as a nostril wing would), and fair hair near a feature passed for skin.
-    const { canvas, target } = await swapped('img3.jpg', 'img1.jpg');
+    // side kept its own pixels there (as a nostril wing would), and fair hair near a feature passed for skin. Then fair
+    // hair by a brow was looked for only where lighter than most of the skin: a lock as light as the skin was left at
+    // the brow's end, a pale yellow patch on every target (84 such pixels on img1, 56 on img38; 0 and 10 now).
+    const { canvas, target } = await swapped('img3.jpg', targetName);
     const m = target.face.mesh, size = Math.max(target.face.box.width, target.face.box.height);
-    const [cx, cy] = [(m[70 * 3] + m[33 * 3]) / 2, (m[70 * 3 + 1] + m[33 * 3 + 1]) / 2];
+    const [cx, cy] = [m[70 * 3], m[70 * 3 + 1]];
     let fair = 0;
     for (let y = Math.round(cy - size * 0.1); y < cy + size * 0.1; y++) {
       for (let x = Math.round(cx - size * 0.1); x < cx + size * 0.1; x++) {
         const o = (y * canvas.width + x) * 4;
         const [l, , b] = rgbToLab(new Float32Array([canvas.data[o], canvas.data[o + 1], canvas.data[o + 2]]));
-        if (l > 68 && b > 22) fair++;
+        if (l > 70 && b > 14) fair++;
       }
     }
-    // 5 now; 234 before.
-    expect(fair).toBeLessThan(40);
+    expect(fair).toBeLessThan(20);
   });
 
   it("takes a part from the mirrored side in the light around it: no pale band where the far side is lit (img34 -> img1)", async () => {

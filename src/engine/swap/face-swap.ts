@@ -55,8 +55,6 @@ const SKIN = { redder: 0.3 };
 const STRAY_GROWTH = 0.015;
 /** Stray hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
 const STRAY_REACH = 0.05;
-/** Fair hair over a brow or a lid is this many skin spreads lighter than the skin's median (L*), and yellower. */
-const LIGHTER_HAIR = 1;
 /** Local contrast (std of luma over 3 x 3 px, 0..255) from which a patch is too busy to be skin: metal, lace, hair. */
 const BUSY: [number, number] = [20, 36];
 /** Something unlike skin near the face's edge (within the first figure, relative to the face's size) is painted over unless it reaches deeper than the second. */
@@ -354,9 +352,10 @@ function cleanSourceFace(
   const skin = likeness(cellsRgb, model, SKIN);
   const busy = shrink(localContrast(face.rgb, face.coverage, w, h), w, h, grid.factor);
   const cellsLab = rgbToLab(cellsRgb);
-  // By a brow or over a lid, only what is unlike skin or busy, clearly lighter and yellower than skin: fair hair across
-  // them (a brow, a lid's crease, lashes and make-up are darker; the glare on glasses is not yellow).
-  const light = model.median[0] + LIGHTER_HAIR * model.spread[0];
+  // By a brow or over a lid, only what is unlike skin or busy, and lighter and yellower than most of the skin: fair hair
+  // across them (a brow, a lid's crease, lashes and make-up are darker; the glare on glasses is not yellow). A lock at a
+  // brow's end is often no lighter than the skin's lit parts.
+  const light = model.median[0];
   const fairHair = new Float32Array(cells);
   const notSkin = new Float32Array(cells);
   const stray = new Float32Array(cells);
