@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { expect, face, openApp, test } from './fixtures.ts';
+import { expect, face, faceBase64, openApp, test } from './fixtures.ts';
 
 test('the app loads cross-origin isolated, shows its engine, and logs no errors', async ({ page, consoleErrors }) => {
   await openApp(page);
@@ -118,7 +118,7 @@ test('each bad input shows its code next to the right image, and the app stays u
 
 test('a data URL, bare base64 and an unreachable URL are read in the worker', async ({ page }) => {
   await openApp(page);
-  const base64 = readFileSync(face('img12.jpg')).toString('base64');
+  const base64 = faceBase64('img12.jpg');
   const address = page.getByLabel('Source face: image URL or base64');
   await address.fill(`data:image/jpeg;base64,${base64}`);
   await page.getByRole('button', { name: 'Load source face' }).click();

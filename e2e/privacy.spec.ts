@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, face, test } from './fixtures.ts';
+import { writeFileSync } from 'node:fs';
+import { expect, face, faceBase64, test } from './fixtures.ts';
 
 // The service worker must run: its own fetches (the precache) are part of what is recorded.
 test.use({ serviceWorkers: 'allow' });
@@ -39,7 +39,7 @@ test('a whole session (load, analyse, swap, download, history) sends nothing any
   await page.getByLabel('Target image', { exact: true }).setInputFiles(face('couple.jpg'));
   await expect(page.getByTestId('source-size')).toHaveText('1382×1868');
   await expect(page.getByTestId('target-size')).toHaveText('2280×1588');
-  const base64 = readFileSync(face('img12.jpg')).toString('base64');
+  const base64 = faceBase64('img12.jpg');
   await page.getByLabel('Source face: image URL or base64').fill(`data:image/jpeg;base64,${base64}`);
   await page.getByRole('button', { name: 'Load source face' }).click();
   await expect(page.getByTestId('source-size')).not.toHaveText('1382×1868');

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Download, Locator, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { expect, face, openApp, test } from './fixtures.ts';
+import { expect, face, faceBase64, openApp, test } from './fixtures.ts';
 
 /** The first bytes of each output format. */
 const MAGIC: Record<string, (bytes: Buffer) => boolean> = {
@@ -286,8 +286,8 @@ test.describe('on a 375×812 phone screen', () => {
 
 test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
   await openApp(page);
-  const source = readFileSync(face('img1.jpg')).toString('base64');
-  const target = readFileSync(face('couple.jpg')).toString('base64');
+  const source = faceBase64('img1.jpg');
+  const target = faceBase64('couple.jpg');
   const downloaded = page.waitForEvent('download');
   const out = await page.evaluate(
     async ({ source, target }) => {
@@ -356,8 +356,8 @@ test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, downl
 
 test('both faces of couple.jpg swapped at once (a second thread where there are two cores) are each face swapped alone', async ({ page }) => {
   await openApp(page);
-  const source = readFileSync(face('img1.jpg')).toString('base64');
-  const target = readFileSync(face('couple.jpg')).toString('base64');
+  const source = faceBase64('img1.jpg');
+  const target = faceBase64('couple.jpg');
   const out = await page.evaluate(
     async ({ source, target }) => {
       const client = window.faceSwap!.createFaceSwap();
@@ -390,8 +390,8 @@ test('both faces of couple.jpg swapped at once (a second thread where there are 
 
 test('a picture replaced while the worker is still analysing it gives the new picture\'s faces', async ({ page }) => {
   await openApp(page);
-  const couple = readFileSync(face('couple.jpg')).toString('base64');
-  const single = readFileSync(face('img1.jpg')).toString('base64');
+  const couple = faceBase64('couple.jpg');
+  const single = faceBase64('img1.jpg');
   const counts = await page.evaluate(
     async ({ couple, single }) => {
       const client = window.faceSwap!.createFaceSwap();
