@@ -77,7 +77,7 @@ const residentMB = (pid: string) => {
 /**
  * Peak resident memory while `work` runs, in MB, sampled every 50 ms: of the renderer hosting the page and its
  * workers (the app's memory), and of every renderer together, which adds Chromium's own UI renderer
- * (--top-chrome-webui) and its spare one, ~230 MB that are not the app's (the figure reported before stop 13).
+ * (--top-chrome-webui) and its spare one, ~230 MB that are not the app's (what this bench first reported).
  */
 async function peakRendererMemory<T>(work: () => Promise<T>): Promise<[T, { page: number; all: number }]> {
   const peak = { page: 0, all: 0 };
