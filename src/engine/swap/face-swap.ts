@@ -59,6 +59,13 @@ const STRAY_REACH = 0.05;
 const BUSY: [number, number] = [20, 36];
 /** Something unlike skin near the face's edge (within the first figure, relative to the face's size) is painted over unless it reaches deeper than the second. */
 const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
+/**
+ * Something unlike skin at the edge that runs within the first figure of the chin (relative to the face's size) and
+ * is at least this busy on average (see BUSY) is a beard, not an object.
+ */
+const BEARD = { chinReach: 0.05, busy: 5 };
+/** The mesh's point at the bottom of the chin. */
+const CHIN = 152;
 /** Such an object is painted over this far past where it is found (relative to the face's size). */
 const EDGE_OBJECT_GROWTH = 0.05;
 /** The source's glasses are painted over this far past their frames (relative to the face's size). */
@@ -383,13 +390,23 @@ function cleanSourceFace(
   const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
   const nearEdge = (c: number) => layout.toEdge[c] < grid.faceSize * EDGE_OBJECT_DEPTH[0];
   const { label, sizes } = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
-  const deep = new Uint8Array(sizes.length);
+  const beard = new Uint8Array(sizes.length);
   // A glossy cheek's highlights, joined to an earring, reach deep too: only what is clearly darker there counts.
   const dark = model.median[0] - 2 * model.spread[0];
-  for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1] && cellsLab[c * 3] < dark) deep[label[c]] = 1;
+  for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1] && cellsLab[c * 3] < dark) beard[label[c]] = 1;
+  // A fair beard along the jaw stays near the edge and is no darker, but it runs under the chin, and is busy (hair).
+  const [chinX, chinY] = [grid.mesh[CHIN * 3], grid.mesh[CHIN * 3 + 1]];
+  const underChin = new Uint8Array(sizes.length);
+  const texture = new Float32Array(sizes.length);
+  for (let c = 0; c < cells; c++) {
+    if (!label[c]) continue;
+    texture[label[c]] += busy[c] / sizes[label[c]];
+    if (Math.hypot((c % grid.width) + 0.5 - chinX, Math.floor(c / grid.width) + 0.5 - chinY) < grid.faceSize * BEARD.chinReach) underChin[label[c]] = 1;
+  }
+  for (let l = 1; l < sizes.length; l++) if (underChin[l] && texture[l] > BEARD.busy) beard[l] = 1;
   const edgeObjects = new Float32Array(cells);
   // Only below the temples (where the stray-hair painter does not look): higher up, a busy patch is eye make-up.
-  for (let c = 0; c < cells; c++) if (label[c] && !deep[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
+  for (let c = 0; c < cells; c++) if (label[c] && !beard[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
