@@ -68,6 +68,8 @@ const BEARD = { chinReach: 0.05, busy: 5 };
 const CHIN = 152;
 /** Such an object is painted over this far past where it is found (relative to the face's size). */
 const EDGE_OBJECT_GROWTH = 0.05;
+/** Unpainted specks among painted parts are painted too up to this size squared (relative to the face's size). */
+const SPECK = 0.03;
 /** The source's glasses are painted over this far past their frames (relative to the face's size). */
 const FRAME_GROWTH = 0.012;
 /** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
@@ -420,6 +422,11 @@ function cleanSourceFace(
     const frames = grow(glasses.frames, grid.width, grid.height, grid.faceSize * FRAME_GROWTH);
     for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c], frames[c] * (1 - layout.nearFeatures[c]));
   }
+  // A speck left among what is painted (a few cells) would show as a dot of what was there: it is painted too.
+  const unpainted = (c: number) => paint[c] < 0.5 && covered[c] > 0.5;
+  const specks = seededRegions(unpainted, unpainted, grid.width, grid.height);
+  const speck = (grid.faceSize * SPECK) ** 2;
+  for (let c = 0; c < cells; c++) if (specks.label[c] && specks.sizes[specks.label[c]] < speck) paint[c] = 1;
   if (paint.some((v) => v > 0.02)) {
     const pixels = toPixels(grid, paint);
     // Held by skin only: hair or background left around what is painted would tint it.
