@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { analyzeFaces } from '../../src/engine/face/analyze.ts';
+import type { OutputFormat } from '../../src/engine/formats.ts';
 import type { Quality } from '../../src/engine/job.ts';
 import { validateImageBytes } from '../../src/engine/image/validate.ts';
 import type { Raster } from '../../src/engine/image/raster.ts';
@@ -47,6 +48,25 @@ const api = {
     const timings: Record<string, number> = {};
     const faces = await analyzeFaces(await startRuntime(), image, 'target', { timings });
     return { ...timings, faces: faces.length };
+  },
+
+  /** Milliseconds to encode a picture of the target's size in each output format (median of `runs`), as a swap's last stage does. */
+  async encode(url: string, formats: OutputFormat[], runs: number): Promise<Record<string, number>> {
+    const decoded = await workerApi.decode('target', await fetchBytes(url), { preview: false });
+    if (!decoded.ok) throw new Error(decoded.error.message);
+    const out: Record<string, number> = {};
+    for (const format of formats) {
+      const times: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const t = performance.now();
+        const encoded = await workerApi.encode('target', format);
+        if (!encoded.ok) throw new Error(encoded.error.message);
+        // The first run warms the encoder up.
+        if (i > 0) times.push(performance.now() - t);
+      }
+      out[format] = times.sort((a, b) => a - b)[times.length >> 1];
+    }
+    return out;
   },
 
   /**
