@@ -60,8 +60,8 @@ const BUSY: [number, number] = [20, 36];
 /** Something unlike skin near the face's edge (within the first figure, relative to the face's size) is painted over unless it reaches deeper than the second. */
 const EDGE_OBJECT_DEPTH: [number, number] = [0.08, 0.12];
 /**
- * Something unlike skin at the edge that runs within the first figure of the chin (relative to the face's size) and
- * is at least this busy on average (see BUSY) is a beard, not an object.
+ * Something unlike skin at the edge that runs within `chinReach` of the chin's bottom (relative to the face's size) and
+ * is on average at least `busy` (local contrast, as BUSY) is a beard, not an object.
  */
 const BEARD = { chinReach: 0.05, busy: 5 };
 /** The mesh's point at the bottom of the chin. */
