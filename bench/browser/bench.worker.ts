@@ -8,6 +8,9 @@ import { startRuntime, workerApi } from '../../src/worker/api.ts';
 import { bitmapToRaster, decodeBitmap } from '../../src/worker/codec.ts';
 import { startFaceSwapHelper } from '../../src/worker/parallel-swap.ts';
 
+/** The median of some timings. */
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[times.length >> 1];
+
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Raster> {
@@ -39,7 +42,7 @@ const api = {
       await backend.run(name, input);
       times.push(performance.now() - t);
     }
-    return times.sort((a, b) => a - b)[runs >> 1];
+    return median(times);
   },
 
   /** The analysis stages of one picture (detect, mesh, iris, embed). */
@@ -64,7 +67,7 @@ const api = {
         // The first run warms the encoder up.
         if (i > 0) times.push(performance.now() - t);
       }
-      out[format] = times.sort((a, b) => a - b)[times.length >> 1];
+      out[format] = median(times);
     }
     return out;
   },

@@ -202,6 +202,13 @@ export function seededRegions(eligible: (p: number) => boolean, seed: (p: number
   return { label, sizes };
 }
 
+/** The mean of `values` over each region of {@link seededRegions}' `label` and `sizes` (index 0 unused). */
+export function regionMeans({ label, sizes }: { label: Int32Array; sizes: number[] }, values: Float32Array): Float32Array {
+  const means = new Float32Array(sizes.length);
+  for (let c = 0; c < label.length; c++) if (label[c]) means[label[c]] += values[c] / sizes[label[c]];
+  return means;
+}
+
 /** The bounds of each 4-connected region of a w x h plane's values above `threshold`. */
 export function regionBounds(plane: Float32Array, w: number, h: number, threshold: number): Rect[] {
   const above = (p: number) => plane[p] > threshold;

@@ -7,7 +7,7 @@ import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { cleanRegion, faceLayout, gridRect, grow, regionBounds, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
+import { cleanRegion, faceLayout, gridRect, grow, regionBounds, regionMeans, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { cropPlane, cropRgb, lumaOf, readRgb } from './patch.ts';
@@ -380,8 +380,7 @@ function cleanSourceFace(
   const region = cleanRegion(stray, grid.width, grid.height, grid.faceSize);
   // One lying mostly by the eyes or brows is make-up (a winged liner), not a strand.
   const strands = seededRegions((c) => region[c] >= 0.5, reachesIn, grid.width, grid.height);
-  const byFeatures = new Float32Array(strands.sizes.length);
-  for (let c = 0; c < cells; c++) if (strands.label[c]) byFeatures[strands.label[c]] += layout.features[c] / strands.sizes[strands.label[c]];
+  const byFeatures = regionMeans(strands, layout.features);
   for (let c = 0; c < cells; c++) if (!strands.label[c] || byFeatures[strands.label[c]] > 0.5) region[c] = 0;
   // A crease between a deep-set eye and its brow is busy and dark, but the lid's own, as is make-up lining an eye
   // from below: what lies there stays, and what no longer reaches in from the edge without it is no strand either.
@@ -391,7 +390,8 @@ function cleanSourceFace(
   // is not the face either; one that reaches deep inside with clearly darker parts (a beard) is.
   const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
   const nearEdge = (c: number) => layout.toEdge[c] < grid.faceSize * EDGE_OBJECT_DEPTH[0];
-  const { label, sizes } = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
+  const edgeRegions = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
+  const { label, sizes } = edgeRegions;
   const beard = new Uint8Array(sizes.length);
   // A glossy cheek's highlights, joined to an earring, reach deep too: only what is clearly darker there counts.
   const dark = model.median[0] - 2 * model.spread[0];
@@ -399,12 +399,10 @@ function cleanSourceFace(
   // A fair beard along the jaw stays near the edge and is no darker, but it runs under the chin, and is busy (hair).
   const [chinX, chinY] = [grid.mesh[CHIN * 3], grid.mesh[CHIN * 3 + 1]];
   const underChin = new Uint8Array(sizes.length);
-  const texture = new Float32Array(sizes.length);
   for (let c = 0; c < cells; c++) {
-    if (!label[c]) continue;
-    texture[label[c]] += busy[c] / sizes[label[c]];
-    if (Math.hypot((c % grid.width) + 0.5 - chinX, Math.floor(c / grid.width) + 0.5 - chinY) < grid.faceSize * BEARD.chinReach) underChin[label[c]] = 1;
+    if (label[c] && Math.hypot((c % grid.width) + 0.5 - chinX, Math.floor(c / grid.width) + 0.5 - chinY) < grid.faceSize * BEARD.chinReach) underChin[label[c]] = 1;
   }
+  const texture = regionMeans(edgeRegions, busy);
   for (let l = 1; l < sizes.length; l++) if (underChin[l] && texture[l] > BEARD.busy) beard[l] = 1;
   const edgeObjects = new Float32Array(cells);
   // Only below the temples (where the stray-hair painter does not look): higher up, a busy patch is eye make-up.
