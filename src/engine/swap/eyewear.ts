@@ -22,6 +22,9 @@ const LINE_WIDTH = 0.05;
 /** How much darker than its surroundings (relative) a pixel must be to count as a line. */
 const LINE_CONTRAST = 0.35;
 
+/** How far (relative to the face's size) from the frame found around it a rim is followed under a brow's end. */
+const RIM_UNDER_BROW = 0.02;
+
 /** The frame mask covers the found frame pixels and this far beyond (full, then fading out), relative to the face's size. */
 const FRAME_EDGE = [0.002, 0.008] as const;
 
@@ -29,8 +32,12 @@ const FRAME_EDGE = [0.002, 0.008] as const;
  * Looks for the frames of glasses on the face whose mesh (x, y, z per point, px of the same picture) lies over `rgb`
  * (interleaved RGB over `rect`): a thin dark line, darker than the skin around it, wherever a frame runs across the
  * nose bridge and under each eye. Works at any resolution; `faceSize` is the face's larger side in its pixels.
+ *
+ * The brows' zone cuts a rim that passes under a brow's end (where the mesh often puts the brow's end on the rim);
+ * `rimsUnderBrows` follows the rim there too: for glasses to take off, where painting a few of the brow's hairs over
+ * matters less than a dash of rim left, not for glasses kept (the target's brow hairs would be kept with them).
  */
-export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number): Eyewear {
+export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number, { rimsUnderBrows = false } = {}): Eyewear {
   const { width: w, height: h } = rect;
   const n = w * h;
   const luma = lumaOf(rgb);
@@ -119,6 +126,16 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
     const largest = Math.max(...sizes);
     const elsewhere = new Float32Array(n);
     for (let p = 0; p < n; p++) elsewhere[p] = label[p] && sizes[label[p]] >= largest * 0.1 ? 0 : 1;
+    if (rimsUnderBrows) {
+      const eyes = new Float32Array(n);
+      for (const inside of outlines.slice(0, 2)) for (let p = 0; p < n; p++) if (inside[p] > 0.5) eyes[p] = 1;
+      const toEyes = distanceInside(invert(eyes), w, h);
+      const toFrame = distanceInside(elsewhere, w, h);
+      const reach = faceSize * RIM_UNDER_BROW;
+      for (let p = 0; p < n; p++) {
+        if (zone[p] === 1 && toEyes[p] > margin * 0.5 && toFrame[p] <= reach && line[p] > LINE_CONTRAST * 0.75) elsewhere[p] = 0;
+      }
+    }
     // Grown over the frame's soft edge and its shadow.
     const away = distanceInside(elsewhere, w, h);
     const [near, far] = [faceSize * FRAME_EDGE[0], faceSize * FRAME_EDGE[1]];

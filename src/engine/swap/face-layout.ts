@@ -78,6 +78,8 @@ export interface FaceLayout {
   nearFeatures: Float32Array;
   /** The brows alone, grown as much. */
   nearBrows: Float32Array;
+  /** The features but the brows, grown as much. */
+  nearFeaturesButBrows: Float32Array;
   /** The forehead above the brows, and the temples: where the target's hair may fall over the face. */
   hairZone: Float32Array;
   /** The upper face, and a band inside the outline down to the mouth: where the source's render may hold its hair, or background past its face's edge. */
@@ -116,6 +118,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const n = w * h;
   const outside = new Float32Array(n).fill(1);
   const notBrows = new Float32Array(n).fill(1);
+  const notOthers = new Float32Array(n).fill(1);
   for (const polygon of [EYE_POLYGON.left, EYE_POLYGON.right, BROW_OUTLINE.left, BROW_OUTLINE.right, LIPS_OUTER, NOSTRILS]) {
     const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: polygon });
     const brow = polygon === BROW_OUTLINE.left || polygon === BROW_OUTLINE.right;
@@ -123,6 +126,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
       if (!(inside[p] > 0.5)) continue;
       outside[p] = 0;
       if (brow) notBrows[p] = 0;
+      else notOthers[p] = 0;
     }
   }
   const toFeature = distanceInside(outside, w, h);
@@ -134,6 +138,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
     nearFeatures[p] = near(toFeature[p]);
   }
   const nearBrows = distanceInside(notBrows, w, h).map(near);
+  const nearFeaturesButBrows = distanceInside(notOthers, w, h).map(near);
 
   const inner = distanceInside(rasterizePolygon(mesh, rect, { stride: 3, indices: FACE_OVAL }), w, h);
   // The face's own axes: "down" is perpendicular to the eye line.
@@ -169,7 +174,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
     const lid = rasterizePolygon(mesh, rect, { stride: 3, indices });
     for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], lid[p]);
   }
-  return { features, nearFeatures, nearBrows, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
+  return { features, nearFeatures, nearBrows, nearFeaturesButBrows, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
 }
 
 /**

@@ -37,6 +37,19 @@ const detail = (rgb: Float32Array, { width: w, height: h }: { width: number; hei
   return sum / ((w - 2) * (h - 2) * 3);
 };
 
+/** The lumas of a picture's pixels whose centres lie within `radius` of (cx, cy), darkest first. */
+const lumasAround = (image: Raster, cx: number, cy: number, radius: number) => {
+  const lumas: number[] = [];
+  for (let y = Math.floor(cy - radius); y <= cy + radius; y++) {
+    for (let x = Math.floor(cx - radius); x <= cx + radius; x++) {
+      if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) > radius) continue;
+      const o = (y * image.width + x) * 4;
+      lumas.push(0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2]);
+    }
+  }
+  return lumas.sort((a, b) => a - b);
+};
+
 /**
  * A face worked out on a smaller copy (`fast`, interleaved RGB over `rect`) against the same face worked out at full
  * size (`full`): close in colour, and within 0.85-1.2 of its fine detail.
@@ -374,17 +387,22 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const m = face.mesh;
     const eyes = Math.hypot(m[33 * 3] - m[263 * 3], m[33 * 3 + 1] - m[263 * 3 + 1]);
     // Where the dot was: between mesh points 116 and 123, below the eye's outer corner.
-    const [cx, cy] = [(m[116 * 3] + m[123 * 3]) / 2, (m[116 * 3 + 1] + m[123 * 3 + 1]) / 2];
-    const lumas: number[] = [];
-    for (let y = Math.floor(cy - eyes * 0.05); y <= cy + eyes * 0.05; y++) {
-      for (let x = Math.floor(cx - eyes * 0.05); x <= cx + eyes * 0.05; x++) {
-        if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) > eyes * 0.05) continue;
-        const o = (y * canvas.width + x) * 4;
-        lumas.push(0.299 * canvas.data[o] + 0.587 * canvas.data[o + 1] + 0.114 * canvas.data[o + 2]);
-      }
-    }
-    lumas.sort((a, b) => a - b);
+    const lumas = lumasAround(canvas, (m[116 * 3] + m[123 * 3]) / 2, (m[116 * 3 + 1] + m[123 * 3 + 1]) / 2, eyes * 0.05);
     expect(lumas[0]).toBeGreaterThan(lumas[lumas.length >> 1] - 25);
+  });
+
+  it("takes a source's glasses rim off where it passes under a brow's end: no dark dash left there (img24 -> img29)", async () => {
+    // img24's rims run along its brows' lower edges, and the mesh puts each brow's end on the rim: the brows cut the
+    // rims there, and each rim's corner stayed as a grey dash at the brow's end.
+    const { canvas, target } = await swapped('img24.jpg', 'img29.jpg');
+    const m = target.face.mesh;
+    const eyes = Math.hypot(m[33 * 3] - m[263 * 3], m[33 * 3 + 1] - m[263 * 3 + 1]);
+    // Around each brow's end (between mesh points 46 and 70, 276 and 300): the darkest pixel 62 and 89 below the
+    // median there before, 26 and 36 now (the brow's own hairs).
+    for (const [lower, upper] of [[46, 70], [276, 300]]) {
+      const lumas = lumasAround(canvas, (m[lower * 3] + m[upper * 3]) / 2, (m[lower * 3 + 1] + m[upper * 3 + 1]) / 2, eyes * 0.1);
+      expect(lumas[0]).toBeGreaterThan(lumas[lumas.length >> 1] - 45);
+    }
   });
 
   it("shows the target's teeth where its mesh closes the lips over them (img18)", async () => {

@@ -414,11 +414,12 @@ function cleanSourceFace(
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
   const strays = new Float32Array(cells);
   for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
-  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { rimsUnderBrows: true });
   if (glasses.present) {
-    // Grown past the dark frame: a rim's highlight runs along it (as a pale line over the brows once painted).
+    // Grown past the dark frame: a rim's highlight runs along it (as a pale line over the brows once painted), also
+    // where it passes under a brow's end (as a grey dash there).
     const frames = grow(glasses.frames, grid.width, grid.height, grid.faceSize * FRAME_GROWTH);
-    for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c], frames[c] * (1 - layout.nearFeatures[c]));
+    for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], glasses.frames[c], frames[c] * (1 - layout.nearFeaturesButBrows[c]));
   }
   // A speck left among what is painted (a few cells) would show as a dot of what was there: it is painted too.
   const unpainted = (c: number) => paint[c] < 0.5 && covered[c] > 0.5;
