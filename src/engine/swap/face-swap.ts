@@ -468,12 +468,15 @@ function targetParts(
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
   const lipColour = colourModel(cellsRgb, layout.lips);
   const inside = unlike(background, mouth, lipColour);
+  // Under a thinner new lip line a wide smile's teeth fill much of the lip region, and its colour model takes them for
+  // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
+  const teeth = [teethIn(background, mouth, lipsProper(cellsRgb, layout.lips))];
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
     const aroundOpening = lipLine.map((v, p) => (v > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? v : 0));
-    const beyond = teethIn(background, aroundOpening, lipColour);
-    for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], beyond[p]);
+    teeth.push(teethIn(background, aroundOpening, lipColour));
   }
+  for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
   keepAlso(keep, gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)));
   if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening / 2) keepAlso(keep, gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
   return { keep, targetSkin };
@@ -488,6 +491,16 @@ function keepAlso(keep: Float32Array, more: Float32Array): void {
 function mouthOpening(mesh: Float32Array): number {
   const gap = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
   return gap(13, 14) / Math.max(1, gap(61, 291));
+}
+
+/** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
+function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
+  const lab = rgbToLab(rgb);
+  const redness: number[] = [];
+  for (let c = 0; c < lips.length; c++) if (lips[c] >= 0.5) redness.push(lab[c * 3 + 1]);
+  redness.sort((a, b) => a - b);
+  const middle = redness[redness.length >> 1];
+  return colourModel(rgb, lips.map((v, c) => (v >= 0.5 && lab[c * 3 + 1] >= middle ? 1 : 0)));
 }
 
 /** The pixels of a mouth `region` (0..1 per pixel) that do not look like the lips of `lipColour` (teeth, the dark inside), 0..1. */
