@@ -37,8 +37,13 @@ const detail = (rgb: Float32Array, { width: w, height: h }: { width: number; hei
   return sum / ((w - 2) * (h - 2) * 3);
 };
 
-/** The lumas of a picture's pixels whose centres lie within `radius` of (cx, cy), darkest first. */
-const lumasAround = (image: Raster, cx: number, cy: number, radius: number) => {
+/**
+ * The lumas of a picture's pixels whose centres lie within `reach` eye distances (outer corner to outer corner) of the
+ * midpoint of mesh points `a` and `b`, darkest first.
+ */
+const lumasBetween = (image: Raster, mesh: Float32Array, a: number, b: number, reach: number) => {
+  const radius = reach * Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+  const [cx, cy] = [(mesh[a * 3] + mesh[b * 3]) / 2, (mesh[a * 3 + 1] + mesh[b * 3 + 1]) / 2];
   const lumas: number[] = [];
   for (let y = Math.floor(cy - radius); y <= cy + radius; y++) {
     for (let x = Math.floor(cx - radius); x <= cx + radius; x++) {
@@ -384,10 +389,8 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const [face] = await analyzeFaces(backend, target, 'target', SWAP_ANALYSIS);
     const canvas = copy(target);
     swapFace(canvas, face.mesh, source, sourceFace.mesh);
-    const m = face.mesh;
-    const eyes = Math.hypot(m[33 * 3] - m[263 * 3], m[33 * 3 + 1] - m[263 * 3 + 1]);
     // Where the dot was: between mesh points 116 and 123, below the eye's outer corner.
-    const lumas = lumasAround(canvas, (m[116 * 3] + m[123 * 3]) / 2, (m[116 * 3 + 1] + m[123 * 3 + 1]) / 2, eyes * 0.05);
+    const lumas = lumasBetween(canvas, face.mesh, 116, 123, 0.05);
     expect(lumas[0]).toBeGreaterThan(lumas[lumas.length >> 1] - 25);
   });
 
@@ -395,12 +398,10 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // img24's rims run along its brows' lower edges, and the mesh puts each brow's end on the rim: the brows cut the
     // rims there, and each rim's corner stayed as a grey dash at the brow's end.
     const { canvas, target } = await swapped('img24.jpg', 'img29.jpg');
-    const m = target.face.mesh;
-    const eyes = Math.hypot(m[33 * 3] - m[263 * 3], m[33 * 3 + 1] - m[263 * 3 + 1]);
     // Around each brow's end (between mesh points 46 and 70, 276 and 300): the darkest pixel 62 and 89 below the
     // median there before, 26 and 36 now (the brow's own hairs).
     for (const [lower, upper] of [[46, 70], [276, 300]]) {
-      const lumas = lumasAround(canvas, (m[lower * 3] + m[upper * 3]) / 2, (m[lower * 3 + 1] + m[upper * 3 + 1]) / 2, eyes * 0.1);
+      const lumas = lumasBetween(canvas, target.face.mesh, lower, upper, 0.1);
       expect(lumas[0]).toBeGreaterThan(lumas[lumas.length >> 1] - 45);
     }
   });
