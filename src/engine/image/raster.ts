@@ -1,3 +1,5 @@
+import { clampedBytes } from '../scratch.ts';
+
 /**
  * An 8-bit RGBA picture in row-major order, the engine's one image type.
  * Same shape as the DOM's ImageData, so either can be passed where the other is expected.
@@ -10,7 +12,7 @@ export interface Raster {
 
 /** A blank (transparent black) raster. */
 export function createRaster(width: number, height: number): Raster {
-  return { width, height, data: new Uint8ClampedArray(width * height * 4) };
+  return { width, height, data: clampedBytes(width * height * 4) };
 }
 
 /**

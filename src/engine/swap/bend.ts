@@ -2,6 +2,7 @@ import { cropRaster, rasterWords, type Raster } from '../image/raster.ts';
 import { poissonBlend } from './blend.ts';
 import { gaussianBlur, rasterizePolygon } from './mask.ts';
 import { boundingRect, type Rect } from './region.ts';
+import { bytes, floats, int32s } from '../scratch.ts';
 
 /** The bend's last smoothing, in grid cells. */
 const SMOOTHING = 1.5;
@@ -35,8 +36,8 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
   const gh = Math.ceil(rect.height / cell) + 1;
   const cells = gw * gh;
   // Known shifts, per cell: the mean of the points' (the shift is looked up at the new place: to -> from).
-  const known = new Float32Array(cells * 3);
-  const count = new Float32Array(cells);
+  const known = floats(cells * 3);
+  const count = floats(cells);
   for (let i = 0; i + 1 < to.length; i += stride) {
     const gx = Math.round((to[i] - rect.x) / cell);
     const gy = Math.round((to[i + 1] - rect.y) / cell);
@@ -47,13 +48,13 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
     count[c]++;
   }
   // Grid nodes sit at rect.x + gx * cell: the ring rasterised on the grid, nodes outside it are held at 0.
-  const gridRing = new Float32Array(ring.length);
+  const gridRing = floats(ring.length);
   for (let k = 0; k < ring.length; k += 2) {
     gridRing[k] = (ring[k] - rect.x) / cell + 0.5;
     gridRing[k + 1] = (ring[k + 1] - rect.y) / cell + 0.5;
   }
   const inside = rasterizePolygon(gridRing, { x: 0, y: 0, width: gw, height: gh });
-  const free = new Float32Array(cells);
+  const free = floats(cells);
   for (let c = 0; c < cells; c++) {
     if (count[c] > 0 && inside[c] > 0.5) {
       known[c * 3] /= count[c];
@@ -63,10 +64,10 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
       free[c] = inside[c] > 0.5 ? 1 : 0;
     }
   }
-  const shift = poissonBlend(known, new Float32Array(cells * 3), free, gw, gh);
+  const shift = poissonBlend(known, floats(cells * 3), free, gw, gh);
   // A membrane peaks at a lone point: a slight blur rounds it off. Nodes next to the outside are held at 0 too, so
   // that no pixel past the ring (which is about convex) interpolates a shift.
-  const still = new Uint8Array(cells);
+  const still = bytes(cells);
   for (let y = 0; y < gh; y++) {
     for (let x = 0; x < gw; x++) {
       for (let dy = -1; dy <= 1; dy++) {
@@ -78,7 +79,7 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
       }
     }
   }
-  const plane = new Float32Array(cells);
+  const plane = floats(cells);
   for (let k = 0; k < 2; k++) {
     for (let c = 0; c < cells; c++) plane[c] = shift[c * 3 + k];
     gaussianBlur(plane, gw, gh, SMOOTHING, plane);
@@ -90,15 +91,15 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
   const snapshot = rasterWords(cropRaster(picture, rect));
   const data = picture.data;
   // The shift is bilinear in the grid: per column its cell and fraction, per row the two grid rows mixed once.
-  const column = new Int32Array(rw);
-  const columnFraction = new Float32Array(rw);
+  const column = int32s(rw);
+  const columnFraction = floats(rw);
   for (let x = 0; x < rw; x++) {
     const gx = (x + 0.5) / cell;
     column[x] = Math.min(gw - 2, Math.floor(gx));
     columnFraction[x] = gx - column[x];
   }
-  const rowDx = new Float32Array(gw);
-  const rowDy = new Float32Array(gw);
+  const rowDx = floats(gw);
+  const rowDy = floats(gw);
   for (let y = 0; y < rh; y++) {
     const gy = (y + 0.5) / cell;
     const j0 = Math.min(gh - 2, Math.floor(gy));

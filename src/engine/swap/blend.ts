@@ -1,6 +1,7 @@
 import type { Raster } from '../image/raster.ts';
 import { collapsePyramid, gaussianPyramid, laplacianPyramid } from './pyramid.ts';
 import type { Rect } from './region.ts';
+import { bytes, floats, floatsCopy, int32s } from '../scratch.ts';
 
 /** Options for {@link poissonBlend}. */
 export interface PoissonOptions {
@@ -67,7 +68,7 @@ export function poissonBlend(
       }
     }
   }
-  const out = target.slice(0, w * h * 3);
+  const out = floatsCopy(target.subarray(0, w * h * 3));
   if (unknowns === 0) return out;
 
   const levels = [fine];
@@ -101,8 +102,8 @@ export function poissonBlend(
 
 function newLevel(w: number, h: number): Level {
   const pw = w + 2;
-  const label = new Uint8Array(pw * (h + 2)).fill(NONE);
-  return { w, h, pw, label, val: new Float32Array(pw * (h + 2) * 3) };
+  const label = bytes(pw * (h + 2)).fill(NONE);
+  return { w, h, pw, label, val: floats(pw * (h + 2) * 3) };
 }
 
 // Half-size level: a cell with a fixed child is fixed (the mean of those), else unknown if any child is.
@@ -192,8 +193,8 @@ function relax(l: Level, sweeps: number, omega: number): void {
   for (let colour = 0; colour < 2; colour++) {
     let n = 0;
     for (let y = 0; y < l.h; y++) for (let x = 0; x < l.w; x++) if (((x + y) & 1) === colour && label[(y + 1) * pw + x + 1] === UNKNOWN) n++;
-    const list = new Int32Array(n);
-    const nm = new Uint8Array(n);
+    const list = int32s(n);
+    const nm = bytes(n);
     let k = 0;
     for (let y = 0; y < l.h; y++) {
       for (let x = 0; x < l.w; x++) {
@@ -269,7 +270,7 @@ export function multiBandBlend(
   // The blend is linear, so blend the pyramid of the difference and add the target back:
   // T + collapse(Gm * L(S - T)) == collapse(L(T) + Gm * (L(S) - L(T))), with one pyramid instead of three.
   const n = w * h * 3;
-  const diff = new Float32Array(n);
+  const diff = floats(n);
   for (let k = 0; k < n; k++) diff[k] = source[k] - target[k];
   const ld = laplacianPyramid({ width: w, height: h, channels: 3, data: diff }, levels);
   const gm = gaussianPyramid({ width: w, height: h, channels: 1, data: mask }, levels);

@@ -1,4 +1,5 @@
 import { enlargeBilinear } from './resample.ts';
+import { floats, floatsCopy } from '../scratch.ts';
 
 /** Per-channel weighted statistics of a masked region. */
 export interface ChannelStats {
@@ -48,7 +49,7 @@ const K = 1 / (3 * DELTA * DELTA);
 
 /** Interleaved sRGB (0..255) to CIE L*a*b* (D65), 3 numbers per pixel. `out` may be `rgb`. */
 export function rgbToLab(rgb: Float32Array, out?: Float32Array): Float32Array {
-  const lab = out ?? new Float32Array(rgb.length);
+  const lab = out ?? floats(rgb.length);
   for (let q = 0; q < rgb.length; q += 3) labAt(rgb, q, lab, q);
   return lab;
 }
@@ -71,7 +72,7 @@ function labAt(rgb: Float32Array, q: number, lab: Float32Array | Float64Array, o
 
 /** CIE L*a*b* (D65) back to interleaved sRGB (0..255, clamped, fractional). `out` may be `lab`. */
 export function labToRgb(lab: Float32Array, out?: Float32Array): Float32Array {
-  const rgb = out ?? new Float32Array(lab.length);
+  const rgb = out ?? floats(lab.length);
   for (let q = 0; q < lab.length; q += 3) {
     const fy = (lab[q] + 16) / 116;
     const fx = fy + lab[q + 1] / 500;
@@ -164,7 +165,7 @@ export function matchColourStats(
   const lab = rgbToLab(src);
   const s = maskedStats(lab, srcMask);
   const t = maskedLabStats(target, targetMask);
-  if (s.weight === 0 || t.weight === 0) return src.slice();
+  if (s.weight === 0 || t.weight === 0) return floatsCopy(src);
   const gain = [0, 0, 0];
   const offset = [0, 0, 0];
   const scale = s.mean[0] > 1 && t.mean[0] > 1 ? t.mean[0] / s.mean[0] : 1;
@@ -193,11 +194,11 @@ export function matchColourStats(
 
 /** Mean over f x f blocks (partial blocks at the right and bottom edges average what they hold): ceil(w/f) x ceil(h/f). */
 export function shrink(plane: Float32Array, w: number, h: number, f: number): Float32Array {
-  if (f === 1) return plane.slice();
+  if (f === 1) return floatsCopy(plane);
   const cw = Math.ceil(w / f);
   const ch = Math.ceil(h / f);
-  const sum = new Float32Array(cw * ch);
-  const cnt = new Float32Array(cw * ch);
+  const sum = floats(cw * ch);
+  const cnt = floats(cw * ch);
   for (let y = 0; y < h; y++) {
     const row = ((y / f) | 0) * cw;
     for (let x = 0; x < w; x++) {

@@ -3,6 +3,7 @@ import { seededRegions, smoothstep } from './face-layout.ts';
 import { distanceInside, rasterizePolygon } from './mask.ts';
 import { lumaOf } from './patch.ts';
 import type { Rect } from './region.ts';
+import { bytes, floats, int32s } from '../scratch.ts';
 
 /** Glasses found on a face. */
 export interface Eyewear {
@@ -43,7 +44,7 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
   const luma = lumaOf(rgb);
   const radius = Math.max(1, Math.round((faceSize * LINE_WIDTH) / 2));
   const closed = minFilter(maxFilter(luma, w, h, radius), w, h, radius);
-  const line = new Float32Array(n);
+  const line = floats(n);
   for (let p = 0; p < n; p++) line[p] = closed[p] > 8 ? (closed[p] - luma[p]) / closed[p] : 0;
 
   // The face's frame: origin between the eye centres, u along the eye line, v down, in units of their distance.
@@ -63,7 +64,7 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
 
   // Eyes (lashes, lids) and brows are dark lines of their own: never frames. Only the upper half of the mesh's brow
   // counts, as an upper rim often runs along the brow's lower edge.
-  const own = new Float32Array(n);
+  const own = floats(n);
   const outlines = [
     rasterizePolygon(mesh, rect, { stride: 3, indices: EYE_POLYGON.left }),
     rasterizePolygon(mesh, rect, { stride: 3, indices: EYE_POLYGON.right }),
@@ -74,7 +75,7 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
   const toOwn = distanceInside(invert(own), w, h);
   const margin = span * 0.06;
 
-  const zone = new Uint8Array(n);
+  const zone = bytes(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const u = ((x + 0.5 - ox) * cos + (y + 0.5 - oy) * sin) / span;
@@ -117,17 +118,17 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
   const score = parts.reduce((sum, part) => sum + smoothstep(LINE_CONTRAST * 0.8, LINE_CONTRAST * 1.6, part.strength) * part.smooth, 0) / parts.length;
   const present = score >= EYEWEAR_SCORE;
 
-  const frames = new Float32Array(n);
+  const frames = floats(n);
   if (present) {
     // The frame is one large connected line: grow it from its strong pixels into weaker ones, and drop the small
     // stray pieces (a nostril's shadow, a crease) that the growth also finds.
     const eligible = (p: number) => zone[p] === 1 && toOwn[p] > margin * 0.5 && line[p] > LINE_CONTRAST * 0.75;
     const { label, sizes } = seededRegions(eligible, (p) => line[p] >= LINE_CONTRAST, w, h);
     const largest = Math.max(...sizes);
-    const elsewhere = new Float32Array(n);
+    const elsewhere = floats(n);
     for (let p = 0; p < n; p++) elsewhere[p] = label[p] && sizes[label[p]] >= largest * 0.1 ? 0 : 1;
     if (rimsUnderBrows) {
-      const eyes = new Float32Array(n);
+      const eyes = floats(n);
       for (const inside of outlines.slice(0, 2)) for (let p = 0; p < n; p++) if (inside[p] > 0.5) eyes[p] = 1;
       const toEyes = distanceInside(invert(eyes), w, h);
       const toFrame = distanceInside(elsewhere, w, h);
@@ -155,7 +156,7 @@ function upperBrow(mesh: Float32Array, brow: readonly number[]): number[] {
 }
 
 function invert(mask: Float32Array): Float32Array {
-  const out = new Float32Array(mask.length);
+  const out = floats(mask.length);
   for (let p = 0; p < mask.length; p++) out[p] = 1 - mask[p];
   return out;
 }
@@ -172,11 +173,11 @@ function minFilter(plane: Float32Array, w: number, h: number, r: number): Float3
 
 // One pass of a sliding-window max (or min) along rows or columns, with a monotonic deque: O(1) per pixel.
 function runningExtreme(src: Float32Array, w: number, h: number, r: number, max: boolean, rows: boolean): Float32Array {
-  const out = new Float32Array(w * h);
+  const out = floats(w * h);
   const len = rows ? w : h;
   const lines = rows ? h : w;
   const step = rows ? 1 : w;
-  const queue = new Int32Array(len);
+  const queue = int32s(len);
   for (let l = 0; l < lines; l++) {
     const base = rows ? l * w : l;
     let head = 0, tail = 0;

@@ -2,6 +2,7 @@ import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER, LOWER_LIDS
 import { enlarge } from './colour.ts';
 import { distanceInside, gaussianBlur, rasterizePolygon } from './mask.ts';
 import type { Rect } from './region.ts';
+import { floats, floatsCopy, int32s } from '../scratch.ts';
 
 /**
  * The analysis grid of a face: its rectangle seen `factor` times coarser (block means), so that finding skin, hair and
@@ -25,7 +26,7 @@ const WORK_SIZE = 160;
 /** The grid for a face of `faceSize` px over `rect`, with its mesh (x, y, z per point, picture px) moved onto it. */
 export function workGrid(rect: Rect, mesh: Float32Array, faceSize: number): WorkGrid {
   const factor = Math.max(1, Math.round(faceSize / WORK_SIZE));
-  const local = new Float32Array(mesh.length);
+  const local = floats(mesh.length);
   for (let i = 0; i < mesh.length; i += 3) {
     local[i] = (mesh[i] - rect.x) / factor;
     local[i + 1] = (mesh[i + 1] - rect.y) / factor;
@@ -38,10 +39,10 @@ export function workGrid(rect: Rect, mesh: Float32Array, faceSize: number): Work
 export function toGrid(grid: WorkGrid, rgb: Float32Array): Float32Array {
   const { width: w, height: h } = grid.rect;
   const f = grid.factor;
-  if (f === 1) return rgb.slice();
+  if (f === 1) return floatsCopy(rgb);
   const cw = grid.width;
-  const out = new Float32Array(cw * grid.height * 3);
-  const count = new Float32Array(cw * grid.height);
+  const out = floats(cw * grid.height * 3);
+  const count = floats(cw * grid.height);
   for (let y = 0; y < h; y++) {
     const row = ((y / f) | 0) * cw;
     for (let x = 0, q = y * w * 3; x < w; x++, q += 3) {
@@ -116,9 +117,9 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const { width: w, height: h, mesh, faceSize } = grid;
   const rect = gridRect(grid);
   const n = w * h;
-  const outside = new Float32Array(n).fill(1);
-  const notBrows = new Float32Array(n).fill(1);
-  const notOthers = new Float32Array(n).fill(1);
+  const outside = floats(n).fill(1);
+  const notBrows = floats(n).fill(1);
+  const notOthers = floats(n).fill(1);
   for (const polygon of [EYE_POLYGON.left, EYE_POLYGON.right, BROW_OUTLINE.left, BROW_OUTLINE.right, LIPS_OUTER, NOSTRILS]) {
     const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: polygon });
     const brow = polygon === BROW_OUTLINE.left || polygon === BROW_OUTLINE.right;
@@ -131,8 +132,8 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   }
   const toFeature = distanceInside(outside, w, h);
   const near = (distance: number) => 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.15, faceSize * FEATURE_GROWTH * 0.3, distance);
-  const features = new Float32Array(n);
-  const nearFeatures = new Float32Array(n);
+  const features = floats(n);
+  const nearFeatures = floats(n);
   for (let p = 0; p < n; p++) {
     features[p] = 1 - smoothstep(faceSize * FEATURE_GROWTH * 0.5, faceSize * FEATURE_GROWTH, toFeature[p]);
     nearFeatures[p] = near(toFeature[p]);
@@ -152,9 +153,9 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const mouthLevel = (along(MOUTH_CORNERS[0]) + along(MOUTH_CORNERS[1])) / 2;
   const top = along(FACE_OVAL[0]);
   const band = faceSize * EDGE_BAND;
-  const hairZone = new Float32Array(n);
-  const strayZone = new Float32Array(n);
-  const topRamp = new Float32Array(n);
+  const hairZone = floats(n);
+  const strayZone = floats(n);
+  const topRamp = floats(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
@@ -169,7 +170,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const lips = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_OUTER });
   const opening = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_INNER });
   for (let p = 0; p < n; p++) lips[p] = Math.max(0, lips[p] - opening[p]);
-  const lids = new Float32Array(n);
+  const lids = floats(n);
   for (const indices of [LIDS.left, LIDS.right, LOWER_LIDS.left, LOWER_LIDS.right]) {
     const lid = rasterizePolygon(mesh, rect, { stride: 3, indices });
     for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], lid[p]);
@@ -182,7 +183,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
  * each label's size in cells (sizes[0] unused).
  */
 export function seededRegions(eligible: (p: number) => boolean, seed: (p: number) => boolean, w: number, h: number): { label: Int32Array; sizes: number[] } {
-  const label = new Int32Array(w * h);
+  const label = int32s(w * h);
   const sizes = [0];
   const stack: number[] = [];
   for (let p = 0; p < w * h; p++) {
@@ -209,7 +210,7 @@ export function seededRegions(eligible: (p: number) => boolean, seed: (p: number
 
 /** The mean of `values` over each region of {@link seededRegions}' `label` and `sizes` (index 0 unused). */
 export function regionMeans({ label, sizes }: { label: Int32Array; sizes: number[] }, values: Float32Array): Float32Array {
-  const means = new Float32Array(sizes.length);
+  const means = floats(sizes.length);
   for (let c = 0; c < label.length; c++) if (label[c]) means[label[c]] += values[c] / sizes[label[c]];
   return means;
 }
@@ -239,7 +240,7 @@ export function cleanRegion(speckled: Float32Array, w: number, h: number, faceSi
 
 /** A 0..1 region grown by `reach`: full out to half of it, fading out over the rest. */
 export function grow(region: Float32Array, w: number, h: number, reach: number): Float32Array {
-  const outside = new Float32Array(region.length);
+  const outside = floats(region.length);
   for (let p = 0; p < region.length; p++) outside[p] = region[p] >= 0.5 ? 0 : 1;
   const away = distanceInside(outside, w, h);
   for (let p = 0; p < away.length; p++) away[p] = Math.max(region[p], 1 - smoothstep(reach / 2, reach, away[p]));

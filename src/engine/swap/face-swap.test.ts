@@ -159,6 +159,20 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(differing).toBe(0);
   });
 
+  it('swaps a face the same however many faces went before: what it keeps of a source outlives the reused memory', async () => {
+    const [source, first, second] = await Promise.all([photo('img1.jpg'), photo('img29.jpg'), photo('couple.jpg')]);
+    // A fresh mesh object: the source's copies are made in the first swap, then used again after another face's.
+    const sourceMesh = source.face.mesh.slice();
+    const once = copy(first.image);
+    swapFace(once, first.face.mesh, source.image, sourceMesh);
+    swapFace(copy(second.image), second.face.mesh, source.image, sourceMesh);
+    const again = copy(first.image);
+    swapFace(again, first.face.mesh, source.image, sourceMesh);
+    let differing = 0;
+    for (let i = 0; i < once.data.length; i++) if (once.data[i] !== again.data[i]) differing++;
+    expect(differing).toBe(0);
+  });
+
   it('works a large face out on a smaller copy without losing the full-size result\'s colour or sharpness', async () => {
     // img1's face is ~700 px across: the default work size shrinks it about 3 times.
     const full = await swapped('img3.jpg', 'img1.jpg', { ...DEFAULT_FACE_SWAP, workSize: Infinity });

@@ -17,6 +17,7 @@ import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
+import { bytes, floats, floatsCopy, int32s, outsideScratch, withScratch } from '../scratch.ts';
 
 /** How one face is swapped. */
 export interface FaceSwapOptions {
@@ -101,14 +102,17 @@ const BEND_CELL = 1 / 40;
  * (its {@link swapFootprint}): every pixel outside it is left bit-identical.
  */
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
-  const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
-  bendPicture(canvas, targetMesh, plan.geometry, plan.bend);
-  const { faceRect, geometry } = plan;
-  const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
-  const from = sourceFace(source, sourceMesh);
-  const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
-  compositeInto(canvas, faceRect, rgb, mask);
-  return plan.footprint;
+  // A face's intermediates are scratch, reused by the next face (the source's, kept for it, are not).
+  return withScratch(() => {
+    const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
+    bendPicture(canvas, targetMesh, plan.geometry, plan.bend);
+    const { faceRect, geometry } = plan;
+    const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
+    const from = sourceFace(source, sourceMesh);
+    const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    compositeInto(canvas, faceRect, rgb, mask);
+    return plan.footprint;
+  });
 }
 
 /**
@@ -164,7 +168,7 @@ const sourceFaces = new WeakMap<Float32Array, SourceFace>();
 function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
   let face = sourceFaces.get(mesh);
   if (face?.image !== image) {
-    face = { image, mesh, visibility: sourceVisibility(image, mesh), levels: new Map() };
+    face = { image, mesh, visibility: outsideScratch(() => sourceVisibility(image, mesh)), levels: new Map() };
     sourceFaces.set(mesh, face);
   }
   return face;
@@ -189,7 +193,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
   // Colour and light are matched on skin bare in both faces: no beard, brows, lips or hair in the figures.
-  const bareCells = new Float32Array(grid.width * grid.height);
+  const bareCells = floats(grid.width * grid.height);
   for (let c = 0; c < bareCells.length; c++) bareCells[c] = sourceSkin[c] * targetSkin[c] * (1 - layout.features[c]);
   const bare = toPixels(grid, bareCells);
   for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
@@ -214,7 +218,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
   const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
   const sx = small.width / w, sy = small.height / h;
-  const local = new Float32Array(geometry.length);
+  const local = floats(geometry.length);
   for (let i = 0; i < geometry.length; i += 3) {
     local[i] = (geometry[i] - faceRect.x) * sx;
     local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
@@ -227,7 +231,8 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   // enlarging, too).
   const f = Math.max(2, Math.round(1 / scale));
   // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
-  const unpainted = face.painted.map((v) => 1 - Math.min(1, v));
+  const unpainted = floats(face.painted.length);
+  for (let p = 0; p < unpainted.length; p++) unpainted[p] = 1 - Math.min(1, face.painted[p]);
   addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f);
   if (face.texturedBounds.length) {
     // Each region's bounds on the copy, brought to full size.
@@ -259,7 +264,7 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
   const whole = { x: 0, y: 0, width: rect.width, height: rect.height };
   const face = warpTriangles(source, sourceMesh, geometry, from.visibility.seen, rect, warp);
   const { hidden } = from.visibility;
-  const own = hidden.length ? face.coverage.slice() : face.coverage;
+  const own = hidden.length ? floatsCopy(face.coverage) : face.coverage;
   // The parts taken from the mirrored side, rendered from their mirror images around the own render, for their detail.
   if (hidden.length) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]), into: face, onlyUncovered: true });
   addDetail(rgb, weight, rect.width, f, face.rgb, whole, own);
@@ -283,8 +288,8 @@ function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number
   const cw = Math.ceil(bw / f), ch = Math.ceil(bh / f);
   // Per block: the sums of R, G, B (weighted by the coverage) and of the coverage, then the means of
   // what was rendered only (no false detail along its edge) and the share rendered.
-  const blocks = new Float32Array(cw * ch * 4);
-  const column = new Int32Array(bw);
+  const blocks = floats(cw * ch * 4);
+  const column = int32s(bw);
   for (let x = 0; x < bw; x++) column[x] = ((x / f) | 0) * 4;
   for (let y = 0; y < bh; y++) {
     const row = ((y / f) | 0) * cw * 4;
@@ -346,7 +351,7 @@ function cleanSourceFace(
 ): { skin: Float32Array; painted: Float32Array; strays: Float32Array } {
   const { width: w, height: h } = face.rect;
   const cells = grid.width * grid.height;
-  const gaps = new Float32Array(w * h);
+  const gaps = floats(w * h);
   for (let p = 0; p < gaps.length; p++) gaps[p] = face.coverage[p] > 0 ? 0 : Math.max(mouth[p], outline[p]);
   paintOver(face.rgb, gaps, face.coverage, w, h);
   for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
@@ -365,9 +370,9 @@ function cleanSourceFace(
   // across them (a brow, a lid's crease, lashes and make-up are darker; the glare on glasses is not yellow). A lock at a
   // brow's end is often no lighter than the skin's lit parts.
   const light = model.median[0];
-  const fairHair = new Float32Array(cells);
-  const notSkin = new Float32Array(cells);
-  const stray = new Float32Array(cells);
+  const fairHair = floats(cells);
+  const notSkin = floats(cells);
+  const stray = floats(cells);
   for (let c = 0; c < cells; c++) {
     const hairLike = Math.max(1 - skin[c], smoothstep(BUSY[0], BUSY[1], busy[c]));
     if (cellsLab[c * 3] > light && cellsLab[c * 3 + 2] > model.median[2]) fairHair[c] = Math.max(layout.nearBrows[c], layout.lids[c]) * hairLike;
@@ -392,19 +397,19 @@ function cleanSourceFace(
   const nearEdge = (c: number) => layout.toEdge[c] < grid.faceSize * EDGE_OBJECT_DEPTH[0];
   const edgeRegions = seededRegions((c) => objects[c] >= 0.5, nearEdge, grid.width, grid.height);
   const { label, sizes } = edgeRegions;
-  const beard = new Uint8Array(sizes.length);
+  const beard = bytes(sizes.length);
   // A glossy cheek's highlights, joined to an earring, reach deep too: only what is clearly darker there counts.
   const dark = model.median[0] - 2 * model.spread[0];
   for (let c = 0; c < cells; c++) if (label[c] && layout.toEdge[c] > grid.faceSize * EDGE_OBJECT_DEPTH[1] && cellsLab[c * 3] < dark) beard[label[c]] = 1;
   // A fair beard along the jaw stays near the edge and is no darker, but it runs under the chin, and is busy (hair).
   const [chinX, chinY] = [grid.mesh[CHIN * 3], grid.mesh[CHIN * 3 + 1]];
-  const underChin = new Uint8Array(sizes.length);
+  const underChin = bytes(sizes.length);
   for (let c = 0; c < cells; c++) {
     if (label[c] && Math.hypot((c % grid.width) + 0.5 - chinX, Math.floor(c / grid.width) + 0.5 - chinY) < grid.faceSize * BEARD.chinReach) underChin[label[c]] = 1;
   }
   const texture = regionMeans(edgeRegions, busy);
   for (let l = 1; l < sizes.length; l++) if (underChin[l] && texture[l] > BEARD.busy) beard[l] = 1;
-  const edgeObjects = new Float32Array(cells);
+  const edgeObjects = floats(cells);
   // Only below the temples (where the stray-hair painter does not look): higher up, a busy patch is eye make-up.
   for (let c = 0; c < cells; c++) if (label[c] && !beard[label[c]]) edgeObjects[c] = objects[c] * (1 - layout.features[c]) * (1 - layout.hairZone[c]);
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
@@ -412,7 +417,7 @@ function cleanSourceFace(
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
-  const strays = new Float32Array(cells);
+  const strays = floats(cells);
   for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { rimsUnderBrows: true });
   if (glasses.present) {
@@ -460,7 +465,7 @@ function targetParts(
   const faceSize = grid.faceSize * grid.factor;
   const cellsRgb = toGrid(grid, background);
   const targetSkin = likeness(cellsRgb, skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize), SKIN);
-  const hair = new Float32Array(cells);
+  const hair = floats(cells);
   for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - targetSkin[c]);
   const kept = cleanRegion(hair, grid.width, grid.height, grid.faceSize);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -473,7 +478,8 @@ function targetParts(
   const teeth = [teethIn(background, mouth, lipsProper(cellsRgb, layout.lips))];
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
-    const aroundOpening = lipLine.map((v, p) => (v > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? v : 0));
+    const aroundOpening = floats(lipLine.length);
+    for (let p = 0; p < lipLine.length; p++) aroundOpening[p] = lipLine[p] > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? lipLine[p] : 0;
     teeth.push(teethIn(background, aroundOpening, lipColour));
   }
   for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
@@ -507,7 +513,7 @@ function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
 function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
   const { inside, pixels } = pixelsIn(rgb, region);
   const lipLike = likeness(pixels, lipColour);
-  const out = new Float32Array(region.length);
+  const out = floats(region.length);
   inside.forEach((p, k) => (out[p] = region[p] * (1 - lipLike[k])));
   return out;
 }
@@ -521,7 +527,7 @@ function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel
   const { inside, pixels } = pixelsIn(rgb, region);
   const lab = rgbToLab(pixels, pixels);
   const [mL, ma] = lipColour.median;
-  const out = new Float32Array(region.length);
+  const out = floats(region.length);
   inside.forEach((p, k) => {
     out[p] = region[p] * smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(0, TEETH.lighter, lab[k * 3] - mL);
   });
@@ -532,7 +538,7 @@ function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel
 function pixelsIn(rgb: Float32Array, region: Float32Array): { inside: number[]; pixels: Float32Array } {
   const inside: number[] = [];
   for (let p = 0; p < region.length; p++) if (region[p] > 0) inside.push(p);
-  const pixels = new Float32Array(inside.length * 3);
+  const pixels = floats(inside.length * 3);
   inside.forEach((p, k) => pixels.set(rgb.subarray(p * 3, p * 3 + 3), k * 3));
   return { inside, pixels };
 }
@@ -540,7 +546,7 @@ function pixelsIn(rgb: Float32Array, region: Float32Array): { inside: number[]; 
 /** Standard deviation of luma over each pixel's 3 x 3 neighbourhood; 0 where the neighbourhood is not all `covered`. */
 function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: number): Float32Array {
   const luma = lumaOf(rgb);
-  const out = new Float32Array(w * h);
+  const out = floats(w * h);
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       let sum = 0, squares = 0, whole = true;
@@ -570,8 +576,8 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
   if (!bounds) return;
   const { x: x0, y: y0, width: bw, height: bh } = bounds;
   const part = cropRgb(rgb, w, bounds);
-  const domain = new Float32Array(bw * bh);
-  const held = new Float32Array(bw * bh);
+  const domain = floats(bw * bh);
+  const held = floats(bw * bh);
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = (y + y0) * w + x + x0, b = y * bw + x;
@@ -579,7 +585,7 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
       held[b] = valid[p];
     }
   }
-  const fill = poissonBlend(part, detail ? cropRgb(detail, w, bounds) : new Float32Array(part.length), domain, bw, bh, { valid: held });
+  const fill = poissonBlend(part, detail ? cropRgb(detail, w, bounds) : floats(part.length), domain, bw, bh, { valid: held });
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = (y + y0) * w + x + x0, b = y * bw + x;
@@ -603,7 +609,7 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
   if (hidden.length === 0) return face;
-  const visible = face.coverage.slice();
+  const visible = floatsCopy(face.coverage);
   warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, onlyUncovered: true });
   // The mirrored render is needed near the hidden parts only.
   const near = trianglesNear(geometry, hidden, faceSize * MIRROR_REACH);
@@ -626,8 +632,8 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   }
   // The mirrored side is lit differently: it is cloned in (its detail, its light carried on from the own render
   // around it), as a ratio measured further in cannot follow a lit edge on the far side (a pale band: img34).
-  const share = new Float32Array(n);
-  const held = new Float32Array(n);
+  const share = floats(n);
+  const held = floats(n);
   for (let p = 0; p < n; p++) {
     share[p] = mirror.coverage[p] > 0 ? 1 - mix[p] : 0;
     held[p] = mix[p] >= 1 && coverage[p] > 0 && mirror.coverage[p] > 0 ? 1 : 0;
@@ -673,19 +679,24 @@ function sourceLevel(from: SourceFace, faceSize: number): { image: Raster; mesh:
   let halvings = 0;
   while (Math.max(box.width, box.height) / 2 ** halvings > MAX_DOWNSCALE * faceSize && Math.min(box.width, box.height) >> (halvings + 1) >= 16) halvings++;
   if (halvings === 0) return { image: source, mesh };
-  const known = from.levels.get(halvings);
-  if (known) return known;
-  let image = cropRaster(source, box);
-  for (let k = 0; k < halvings; k++) image = halve(image);
-  const f = 2 ** halvings;
-  const moved = mesh.slice();
-  for (let i = 0; i < moved.length; i += 3) {
-    moved[i] = (moved[i] - box.x) / f;
-    moved[i + 1] = (moved[i + 1] - box.y) / f;
-    moved[i + 2] /= f;
+  let level = from.levels.get(halvings);
+  if (!level) {
+    // Kept for the faces that follow: not scratch.
+    level = outsideScratch(() => {
+      let image = cropRaster(source, box);
+      for (let k = 0; k < halvings; k++) image = halve(image);
+      const f = 2 ** halvings;
+      const moved = mesh.slice();
+      for (let i = 0; i < moved.length; i += 3) {
+        moved[i] = (moved[i] - box.x) / f;
+        moved[i + 1] = (moved[i + 1] - box.y) / f;
+        moved[i + 2] /= f;
+      }
+      return { image, mesh: moved };
+    });
+    from.levels.set(halvings, level);
   }
-  from.levels.set(halvings, { image, mesh: moved });
-  return { image, mesh: moved };
+  return level;
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
@@ -694,7 +705,7 @@ function faceMask(geometry: Float32Array, rect: Rect, outline: Float32Array, fac
   const mask = featherMask(outline, w, h, { erode: faceSize * 0.005, feather: faceSize * FEATHER });
 
   if (!options.keepTargetEyes) return mask;
-  const holes = new Float32Array(w * h);
+  const holes = floats(w * h);
   for (const eye of [EYE_POLYGON.left, EYE_POLYGON.right]) {
     const e = rasterizePolygon(geometry, rect, { stride: 3, indices: eye });
     for (let p = 0; p < e.length; p++) holes[p] = Math.max(holes[p], e[p]);
@@ -715,7 +726,7 @@ function surroundingsBend(from: Float32Array): BendOptions {
     cy += from[i * 3 + 1] / FACE_OVAL.length;
   }
   let radius = 0;
-  const ring = new Float32Array(FACE_OVAL.length * 2);
+  const ring = floats(FACE_OVAL.length * 2);
   FACE_OVAL.forEach((i, k) => {
     ring[k * 2] = cx + (from[i * 3] - cx) * SURROUNDINGS_REACH;
     ring[k * 2 + 1] = cy + (from[i * 3 + 1] - cy) * SURROUNDINGS_REACH;

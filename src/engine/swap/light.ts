@@ -1,5 +1,6 @@
 import { enlarge, linearToSrgb, srgbToLinear } from './colour.ts';
 import { gaussianBlur } from './mask.ts';
+import { doubles, floats } from '../scratch.ts';
 
 /** Options for {@link matchLight}. */
 export interface LightOptions {
@@ -39,8 +40,8 @@ export function matchLight(src: Float32Array, target: Float32Array, weight: Floa
   const cells = cw * ch;
   // Per cell, the weighted sums of linear R, G, B in the source and the target, and of the weights.
   const SUMS = 7;
-  const sums = new Float64Array(cells * SUMS);
-  const count = new Float64Array(cells);
+  const sums = doubles(cells * SUMS);
+  const count = doubles(cells);
   for (let y = 0, p = 0; y < h; y++) {
     const row = ((y / f) | 0) * cw;
     for (let x = 0; x < w; x++, p++) {
@@ -59,8 +60,8 @@ export function matchLight(src: Float32Array, target: Float32Array, weight: Floa
     }
   }
   const luminance = (o: number) => 0.2126 * sums[o] + 0.7152 * sums[o + 1] + 0.0722 * sums[o + 2];
-  const logRatio = new Float32Array(cells);
-  const cellWeight = new Float32Array(cells);
+  const logRatio = floats(cells);
+  const cellWeight = floats(cells);
   for (let c = 0; c < cells; c++) {
     const o = c * SUMS;
     const mass = sums[o], ys = luminance(o + 1), yt = luminance(o + 4);
@@ -83,7 +84,7 @@ export function matchLight(src: Float32Array, target: Float32Array, weight: Floa
   const gain = toPixels(surface);
   // Each channel's share of the luminance, target over source, on the cells the luminance kept.
   const tint = [0, 1, 2].map((k) => {
-    const shares = new Float32Array(cells);
+    const shares = floats(cells);
     for (let c = 0; c < cells; c++) {
       const o = c * SUMS;
       if (cellWeight[c] > 0 && sums[o + 1 + k] > 1e-6 && sums[o + 4 + k] > 1e-6) shares[c] = Math.log((sums[o + 4 + k] * luminance(o + 1)) / (sums[o + 1 + k] * luminance(o + 4)));
@@ -92,7 +93,7 @@ export function matchLight(src: Float32Array, target: Float32Array, weight: Floa
     for (let c = 0; c < cells; c++) level[c] = Math.min(TINT_RANGE[1], Math.max(TINT_RANGE[0], Math.exp(level[c])));
     return toPixels(level);
   });
-  const out = new Float32Array(n * 3);
+  const out = floats(n * 3);
   for (let p = 0, q = 0; p < n; p++, q += 3) {
     const r = srgbToLinear(src[q]) * tint[0][p], g = srgbToLinear(src[q + 1]) * tint[1][p], b = srgbToLinear(src[q + 2]) * tint[2][p];
     // A gain that would push a channel past white is held back for the whole pixel: clipping one channel alone
@@ -125,7 +126,7 @@ function smoothLevel(values: Float32Array, weights: Float32Array, w: number, h: 
       break;
     }
   }
-  const weighted = new Float32Array(n);
+  const weighted = floats(n);
   for (let p = 0; p < n; p++) weighted[p] = values[p] * weights[p];
   const num = gaussianBlur(weighted, w, h, sigma);
   const den = gaussianBlur(weights, w, h, sigma);

@@ -1,4 +1,5 @@
 import type { Rect } from './region.ts';
+import { doubles, floats, int32s } from '../scratch.ts';
 
 /** Options for {@link rasterizePolygon}. */
 export interface PolygonOptions {
@@ -20,16 +21,16 @@ export function rasterizePolygon(points: ArrayLike<number>, rect: Rect, options:
   const n = idx ? idx.length : Math.floor(points.length / stride);
   const sub = Math.max(1, Math.round(options.subsamples ?? 4));
   const { width: w, height: h } = rect;
-  const mask = new Float32Array(w * h);
+  const mask = floats(w * h);
   if (n < 3 || w <= 0 || h <= 0) return mask;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
+  const xs = doubles(n);
+  const ys = doubles(n);
   for (let k = 0; k < n; k++) {
     const p = (idx ? idx[k] : k) * stride;
     xs[k] = points[p] - rect.x;
     ys[k] = points[p + 1] - rect.y;
   }
-  const crossings = new Float64Array(n);
+  const crossings = doubles(n);
   const weight = 1 / sub;
   for (let j = 0; j < h; j++) {
     const row = j * w;
@@ -77,20 +78,20 @@ export function rasterizePolygon(points: ArrayLike<number>, rect: Rect, options:
  */
 export function distanceInside(mask: Float32Array, w: number, h: number, threshold = 0.5): Float32Array {
   const INF = 1e20;
-  const g = new Float64Array(w * h);
+  const g = doubles(w * h);
   for (let p = 0; p < w * h; p++) g[p] = mask[p] >= threshold ? INF : 0;
   const len = Math.max(w, h);
-  const f = new Float64Array(len);
-  const d = new Float64Array(len);
-  const v = new Int32Array(len);
-  const z = new Float64Array(len + 1);
+  const f = doubles(len);
+  const d = doubles(len);
+  const v = int32s(len);
+  const z = doubles(len + 1);
   // Columns, then rows (Felzenszwalb & Huttenlocher squared distance transform).
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h; y++) f[y] = g[y * w + x];
     edt1d(f, h, d, v, z);
     for (let y = 0; y < h; y++) g[y * w + x] = d[y];
   }
-  const out = new Float32Array(w * h);
+  const out = floats(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) f[x] = g[row + x];
@@ -165,11 +166,11 @@ export function featherMask(mask: Float32Array, w: number, h: number, options: F
  * (which may be `plane`) or a new plane.
  */
 export function gaussianBlur(plane: Float32Array, w: number, h: number, sigma: number, out?: Float32Array): Float32Array {
-  const dst = out ?? new Float32Array(w * h);
+  const dst = out ?? floats(w * h);
   if (dst !== plane) dst.set(plane.subarray(0, w * h));
   if (!(sigma > 0) || w === 0 || h === 0) return dst;
   const radii = boxRadii(sigma, 3);
-  const tmp = new Float32Array(w * h);
+  const tmp = floats(w * h);
   for (const r of radii) {
     if (r > 0) {
       boxHorizontal(dst, tmp, w, h, r);
@@ -199,7 +200,7 @@ function mirror(i: number, n: number): number {
 }
 
 function boxHorizontal(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
-  const line = new Float32Array(w + 2 * r + 1);
+  const line = floats(w + 2 * r + 1);
   const scale = 1 / (2 * r + 1);
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -220,7 +221,7 @@ function boxHorizontal(src: Float32Array, dst: Float32Array, w: number, h: numbe
 }
 
 function boxVertical(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
-  const acc = new Float64Array(w);
+  const acc = doubles(w);
   const scale = 1 / (2 * r + 1);
   for (let k = -r; k <= r; k++) {
     const row = mirror(k, h) * w;

@@ -1,5 +1,6 @@
 import type { Raster } from '../image/raster.ts';
 import type { Rect } from './region.ts';
+import { floats } from '../scratch.ts';
 
 /**
  * Copies a rectangle of a raster into interleaved float RGB (0..255), 3 numbers per pixel, row-major.
@@ -7,7 +8,7 @@ import type { Rect } from './region.ts';
  */
 export function readRgb(raster: Raster, rect: Rect, out?: Float32Array): Float32Array {
   const { width: w, height: h } = rect;
-  const rgb = out ?? new Float32Array(w * h * 3);
+  const rgb = out ?? floats(w * h * 3);
   const src = raster.data;
   const maxX = raster.width - 1;
   const maxY = raster.height - 1;
@@ -34,7 +35,7 @@ export function cropRgb(rgb: Float32Array, width: number, rect: Rect): Float32Ar
 
 /** Copies `rect` (inside it) of a plane `width` px wide with `channels` interleaved numbers a pixel. */
 export function cropPlane(plane: Float32Array, width: number, rect: Rect, channels = 1): Float32Array {
-  const out = new Float32Array(rect.width * rect.height * channels);
+  const out = floats(rect.width * rect.height * channels);
   for (let j = 0; j < rect.height; j++) {
     const start = ((rect.y + j) * width + rect.x) * channels;
     out.set(plane.subarray(start, start + rect.width * channels), j * rect.width * channels);
@@ -45,7 +46,7 @@ export function cropPlane(plane: Float32Array, width: number, rect: Rect, channe
 /** Luminance (Rec. 601 weights, same 0..255 scale) of interleaved float RGB, one number per pixel. */
 export function lumaOf(rgb: Float32Array, out?: Float32Array): Float32Array {
   const n = rgb.length / 3;
-  const y = out ?? new Float32Array(n);
+  const y = out ?? floats(n);
   for (let p = 0, q = 0; p < n; p++, q += 3) y[p] = 0.299 * rgb[q] + 0.587 * rgb[q + 1] + 0.114 * rgb[q + 2];
   return y;
 }

@@ -1,3 +1,5 @@
+import { floats } from '../scratch.ts';
+
 /** A float image with interleaved channels. */
 export interface FloatImage {
   width: number;
@@ -18,7 +20,7 @@ export function pyrDown(img: FloatImage): FloatImage {
   const { width: w, height: h, channels: c, data } = img;
   const ow = (w + 1) >> 1;
   const oh = (h + 1) >> 1;
-  const tmp = new Float32Array(ow * h * c);
+  const tmp = floats(ow * h * c);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let i = 0; i < ow; i++) {
@@ -32,7 +34,7 @@ export function pyrDown(img: FloatImage): FloatImage {
       for (let k = 0; k < c; k++) tmp[o + k] = (data[a + k] + data[e + k] + 4 * (data[b + k] + data[d + k]) + 6 * data[m + k]) * 0.0625;
     }
   }
-  const out = new Float32Array(ow * oh * c);
+  const out = floats(ow * oh * c);
   const stride = ow * c;
   for (let j = 0; j < oh; j++) {
     const y = 2 * j;
@@ -50,7 +52,7 @@ export function pyrDown(img: FloatImage): FloatImage {
 /** Doubles an image to width x height (the size it was reduced from) with the binomial interpolation kernel. */
 export function pyrUp(img: FloatImage, width: number, height: number): FloatImage {
   const { width: sw, height: sh, channels: c, data } = img;
-  const tmp = new Float32Array(width * sh * c);
+  const tmp = floats(width * sh * c);
   for (let y = 0; y < sh; y++) {
     const row = y * sw;
     for (let x = 0; x < width; x++) {
@@ -68,7 +70,7 @@ export function pyrUp(img: FloatImage, width: number, height: number): FloatImag
       }
     }
   }
-  const out = new Float32Array(width * height * c);
+  const out = floats(width * height * c);
   const stride = width * c;
   for (let y = 0; y < height; y++) {
     const i = y >> 1;
@@ -100,7 +102,7 @@ export function laplacianPyramid(img: FloatImage, levels: number): FloatImage[] 
   const lap: FloatImage[] = [];
   for (let l = 0; l < levels - 1; l++) {
     const up = pyrUp(g[l + 1], g[l].width, g[l].height);
-    const d = new Float32Array(g[l].data.length);
+    const d = floats(g[l].data.length);
     for (let k = 0; k < d.length; k++) d[k] = g[l].data[k] - up.data[k];
     lap.push({ ...g[l], data: d });
   }

@@ -1,4 +1,5 @@
 import { createRaster, type Raster } from '../image/raster.ts';
+import { floats, int16s, uint16s } from '../scratch.ts';
 
 // Fixed-point precision of the filter weights (they sum to exactly 1 << WEIGHT_BITS).
 const WEIGHT_BITS = 14;
@@ -92,13 +93,13 @@ export function resizeRaster(src: Raster, width: number, height: number, lobes =
   const vTaps = computeTaps(src.height, h, lobes);
   if (opaque) {
     // RGB only; alpha stays 255.
-    const mid = new Int16Array(w * src.height * 3);
+    const mid = int16s(w * src.height * 3);
     horizontalRgb(sdata, src.width, src.height, mid, w, hTaps);
     verticalRgb(mid, w, out.data, h, vTaps);
     return out;
   }
   // Premultiplied, in MID_BITS fixed point.
-  const input = new Uint16Array(n * 4);
+  const input = uint16s(n * 4);
   for (let k = 0; k < n * 4; k += 4) {
     const a = sdata[k + 3];
     input[k] = Math.round((sdata[k] * a * (1 << MID_BITS)) / 255);
@@ -106,7 +107,7 @@ export function resizeRaster(src: Raster, width: number, height: number, lobes =
     input[k + 2] = Math.round((sdata[k + 2] * a * (1 << MID_BITS)) / 255);
     input[k + 3] = a << MID_BITS;
   }
-  const mid = new Int16Array(w * src.height * 4);
+  const mid = int16s(w * src.height * 4);
   horizontalRgba(input, src.width, src.height, mid, w, hTaps);
   verticalRgba(mid, w, out.data, h, vTaps);
   return out;
@@ -259,7 +260,7 @@ function verticalRgba(mid: Int16Array, w: number, out: Uint8ClampedArray, outH: 
  * enlarging: shrinking with it would alias.
  */
 export function enlargeBilinear(src: Float32Array, channels: number, w: number, h: number, width: number, height: number, factor?: number): Float32Array {
-  const out = new Float32Array(width * height * channels);
+  const out = floats(width * height * channels);
   forEachEnlargedRow(src, channels, w, h, width, height, factor, (y, row) => out.set(row, y * row.length));
   return out;
 }

@@ -1,5 +1,6 @@
 import { rgbToLab } from './colour.ts';
 import type { Rect } from './region.ts';
+import { floats } from '../scratch.ts';
 
 /** A colour as it varies over a region: the median and robust spread of its L*a*b*. */
 export interface ColourModel {
@@ -55,7 +56,7 @@ function modelOf(samples: number[]): ColourModel {
   const n = lab.length / 3;
   if (n === 0) return { median: [60, 12, 15], spread: [30, 10, 10] };
   for (let c = 0; c < 3; c++) {
-    const v = new Float32Array(n);
+    const v = floats(n);
     for (let k = 0; k < n; k++) v[k] = lab[k * 3 + c];
     median[c] = medianOf(v);
     for (let k = 0; k < n; k++) v[k] = Math.abs(v[k] - median[c]);
@@ -78,7 +79,7 @@ export function likeness(rgb: Float32Array, model: ColourModel, options: Likenes
   const redder = options.redder ?? 1;
   const lab = rgbToLab(rgb);
   const n = lab.length / 3;
-  const out = new Float32Array(n);
+  const out = floats(n);
   const [mL, ma, mb] = model.median;
   const [sL, sa, sb] = model.spread;
   for (let p = 0; p < n; p++) {

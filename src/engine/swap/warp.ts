@@ -1,5 +1,6 @@
 import type { Raster } from '../image/raster.ts';
 import type { Rect } from './region.ts';
+import { bytes, floats } from '../scratch.ts';
 
 /** Triangle status bits reported by {@link warpTriangles}; 0 means drawn. */
 export const TRIANGLE_DRAWN = 0;
@@ -137,9 +138,9 @@ export function warpTriangles(
     throw new Error('warpTriangles: `into` covers a different rectangle');
   }
   const result: WarpResult = into
-    ? { ...into, status: new Uint8Array(triCount) }
-    : { rect: { ...rect }, rgb: new Float32Array(rw * rh * 3), coverage: new Float32Array(rw * rh), status: new Uint8Array(triCount) };
-  if (depthTest && !result.depth) result.depth = new Float32Array(rw * rh).fill(Infinity);
+    ? { ...into, status: bytes(triCount) }
+    : { rect: { ...rect }, rgb: floats(rw * rh * 3), coverage: floats(rw * rh), status: bytes(triCount) };
+  if (depthTest && !result.depth) result.depth = floats(rw * rh).fill(Infinity);
   const { rgb, coverage, status } = result;
   const depth = result.depth ?? new Float32Array(0);
 

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { bytes, clampedBytes, doubles, floats, floatsCopy, int16s, int32s, outsideScratch, releaseScratch, scratchBytesKept, uint16s, withScratch } from './scratch.ts';
+
+/** Large enough to be scratch (over its 16 KB floor). */
+const LARGE = 100_000;
+
+describe('scratch memory', () => {
+  afterEach(() => releaseScratch());
+
+  it('reuses the memory of one piece of work for the next, zeroed again', () => {
+    const first = withScratch(() => {
+      const array = floats(LARGE);
+      array.fill(7);
+      return array;
+    });
+    withScratch(() => {
+      const again = floats(LARGE);
+      expect(again.buffer).toBe(first.buffer);
+      expect(again.every((v) => v === 0)).toBe(true);
+    });
+  });
+
+  it('gives each array of one piece of work its own memory, of every element type', () => {
+    withScratch(() => {
+      const arrays = [floats(LARGE), doubles(LARGE), int32s(LARGE), int16s(LARGE), uint16s(LARGE), bytes(LARGE), clampedBytes(LARGE), floats(3 * LARGE)];
+      arrays.forEach((array, k) => array.fill(k + 1));
+      arrays.forEach((array, k) => expect(array.every((v) => v === k + 1)).toBe(true));
+      for (const array of arrays) expect(array.byteOffset % 8).toBe(0);
+    });
+  });
+
+  it('frees nothing until the outermost piece of work is done', () => {
+    withScratch(() => {
+      const inner = withScratch(() => floats(LARGE).fill(3));
+      floats(LARGE).fill(9);
+      expect(inner.every((v) => v === 3)).toBe(true);
+    });
+  });
+
+  it('makes ordinary arrays outside scratch work, and inside it where asked: later work leaves them alone', () => {
+    const plain = floats(LARGE).fill(1);
+    const kept = withScratch(() => outsideScratch(() => floatsCopy(floats(LARGE).fill(2))));
+    withScratch(() => {
+      for (let k = 0; k < 4; k++) floats(LARGE).fill(5);
+    });
+    expect(plain.every((v) => v === 1)).toBe(true);
+    expect(kept.every((v) => v === 2)).toBe(true);
+    expect(scratchBytesKept()).toBeGreaterThan(0);
+  });
+
+  it('keeps at most 160 MB; past that, arrays are ordinary and as good', () => {
+    const count = 24;
+    withScratch(() => {
+      const arrays = Array.from({ length: count }, (_, k) => floats(2 << 20).fill(k)); // 8 MB each, 192 MB in all
+      expect(scratchBytesKept()).toBeLessThanOrEqual(160 << 20);
+      arrays.forEach((array, k) => expect(array[0] === k && array[array.length - 1] === k).toBe(true));
+    });
+  });
+
+  it('gives its memory back when released, but not in the middle of a piece of work', () => {
+    withScratch(() => {
+      floats(LARGE);
+      releaseScratch();
+      expect(scratchBytesKept()).toBeGreaterThan(0);
+    });
+    releaseScratch();
+    expect(scratchBytesKept()).toBe(0);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Scratch memory: typed arrays for the intermediates of one piece of work (a face's swap), carved out of buffers
+ * kept from one piece to the next. Chromium gives the pages of a collected typed array back to the system, and each
+ * new one faults them in afresh: about 15,000 page faults a face at 1080p, a quarter of its time, and two faces
+ * swapped at once on two threads of one page stall each other on them. Reused buffers fault once.
+ *
+ * Inside {@link withScratch}, the arrays this module makes are scratch, valid until the outermost `withScratch`
+ * returns: nothing made there may be kept past it, except what is made inside {@link outsideScratch}. Elsewhere they
+ * are ordinary arrays. Either way they start zeroed.
+ */
+
+/** Requests smaller than this are ordinary arrays: the allocator reuses small blocks well, and a call costs more. */
+const MIN_BYTES = 16 << 10;
+/** Buffers are this large, or as large as one request that needs more. */
+const CHUNK_BYTES = 8 << 20;
+/** At most this much is kept per thread; a piece of work that needs more (a face at 4K) gets ordinary arrays past it. */
+const MAX_KEPT_BYTES = 64 << 20;
+/** Every array starts at a multiple of this, the widest element's size. */
+const ALIGN = 8;
+
+const chunks: ArrayBuffer[] = [];
+let keptBytes = 0;
+/** Nesting depth of `withScratch` (0: scratch is off), and the same of `outsideScratch` inside it. */
+let depth = 0;
+let suspended = 0;
+/** The chunk being carved, and how far. */
+let current = 0;
+let used = 0;
+
+/** Runs `work` with scratch arrays on; they are all free again once the outermost call returns. */
+export function withScratch<T>(work: () => T): T {
+  depth++;
+  try {
+    return work();
+  } finally {
+    if (--depth === 0) current = used = 0;
+  }
+}
+
+/** Runs `work` (inside `withScratch`) with ordinary arrays, for results kept past the scratch work: caches. */
+export function outsideScratch<T>(work: () => T): T {
+  suspended++;
+  try {
+    return work();
+  } finally {
+    suspended--;
+  }
+}
+
+/** Gives the kept buffers back (a thread that has been idle a while); not while scratch work is under way. */
+export function releaseScratch(): void {
+  if (depth > 0) return;
+  chunks.length = 0;
+  keptBytes = 0;
+}
+
+/** Bytes kept for scratch work on this thread. */
+export function scratchBytesKept(): number {
+  return keptBytes;
+}
+
+/** Where a scratch array of `bytes` goes (a buffer and an offset into it), or null for an ordinary array. */
+function place(bytes: number): [ArrayBuffer, number] | null {
+  if (depth === 0 || suspended > 0 || bytes < MIN_BYTES) return null;
+  const size = Math.ceil(bytes / ALIGN) * ALIGN;
+  if (current < chunks.length && used + size <= chunks[current].byteLength) {
+    used += size;
+    return [chunks[current], used - size];
+  }
+  // On to the next chunk large enough (those skipped stay for the next piece of work, which asks the same sizes in
+  // the same order), or a new one where there is room to keep it.
+  let next = current + (used > 0 ? 1 : 0);
+  while (next < chunks.length && chunks[next].byteLength < size) next++;
+  if (next === chunks.length) {
+    const chunkBytes = Math.max(CHUNK_BYTES, size);
+    if (keptBytes + chunkBytes > MAX_KEPT_BYTES) return null;
+    chunks.push(new ArrayBuffer(chunkBytes));
+    keptBytes += chunkBytes;
+  }
+  current = next;
+  used = size;
+  return [chunks[current], 0];
+}
+
+export function floats(length: number): Float32Array {
+  const at = place(length * 4);
+  return at ? new Float32Array(at[0], at[1], length).fill(0) : new Float32Array(length);
+}
+
+export function doubles(length: number): Float64Array {
+  const at = place(length * 8);
+  return at ? new Float64Array(at[0], at[1], length).fill(0) : new Float64Array(length);
+}
+
+export function int32s(length: number): Int32Array {
+  const at = place(length * 4);
+  return at ? new Int32Array(at[0], at[1], length).fill(0) : new Int32Array(length);
+}
+
+export function int16s(length: number): Int16Array {
+  const at = place(length * 2);
+  return at ? new Int16Array(at[0], at[1], length).fill(0) : new Int16Array(length);
+}
+
+export function uint16s(length: number): Uint16Array {
+  const at = place(length * 2);
+  return at ? new Uint16Array(at[0], at[1], length).fill(0) : new Uint16Array(length);
+}
+
+export function bytes(length: number): Uint8Array {
+  const at = place(length);
+  return at ? new Uint8Array(at[0], at[1], length).fill(0) : new Uint8Array(length);
+}
+
+export function clampedBytes(length: number): Uint8ClampedArray {
+  const at = place(length);
+  return at ? new Uint8ClampedArray(at[0], at[1], length).fill(0) : new Uint8ClampedArray(length);
+}
+
+/** A copy of `array` (what `slice()` gives, from scratch where that is on). */
+export function floatsCopy(array: Float32Array): Float32Array {
+  const copy = floats(array.length);
+  copy.set(array);
+  return copy;
+}
