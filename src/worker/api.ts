@@ -8,6 +8,7 @@ import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
+import { releaseScratchWhenIdle } from './idle-scratch.ts';
 import { startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
@@ -155,7 +156,7 @@ export const workerApi = {
       report('models', 0, 1);
       await (await startRuntime()).preload(SWAP_MODELS);
       report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal);
+      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal).finally(releaseScratchWhenIdle);
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });
