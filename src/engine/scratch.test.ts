@@ -48,11 +48,11 @@ describe('scratch memory', () => {
     expect(scratchBytesKept()).toBeGreaterThan(0);
   });
 
-  it('keeps at most 160 MB; past that, arrays are ordinary and as good', () => {
-    const count = 24;
+  it('keeps at most 64 MB; past that, arrays are ordinary and as good', () => {
+    const count = 12;
     withScratch(() => {
-      const arrays = Array.from({ length: count }, (_, k) => floats(2 << 20).fill(k)); // 8 MB each, 192 MB in all
-      expect(scratchBytesKept()).toBeLessThanOrEqual(160 << 20);
+      const arrays = Array.from({ length: count }, (_, k) => floats(2 << 20).fill(k)); // 8 MB each, 96 MB in all
+      expect(scratchBytesKept()).toBe(64 << 20);
       arrays.forEach((array, k) => expect(array[0] === k && array[array.length - 1] === k).toBe(true));
     });
   });

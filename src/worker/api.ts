@@ -6,10 +6,11 @@ import type { Raster } from '../engine/image/raster.ts';
 import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
+import { releaseScratch } from '../engine/scratch.ts';
 import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
-import { releaseScratchWhenIdle } from './idle-scratch.ts';
-import { startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
+import { releaseWhenIdle } from './idle-release.ts';
+import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
 /** What the UI learns of a decoded picture; its pixels stay in the worker. */
@@ -156,7 +157,7 @@ export const workerApi = {
       report('models', 0, 1);
       await (await startRuntime()).preload(SWAP_MODELS);
       report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal).finally(releaseScratchWhenIdle);
+      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal).finally(() => releaseWhenIdle(releaseWorkingMemory));
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });
@@ -173,6 +174,12 @@ export const workerApi = {
     jobs = new AbortController();
   },
 };
+
+/** What a swap keeps for the next: its scratch memory and shared copies. */
+function releaseWorkingMemory(): void {
+  releaseScratch();
+  releaseSharedBuffers();
+}
 
 async function encodableFormats(): Promise<OutputFormat[]> {
   const probe: Raster = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) };

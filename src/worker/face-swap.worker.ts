@@ -1,7 +1,8 @@
 import * as Comlink from 'comlink';
 import type { Raster } from '../engine/image/raster.ts';
+import { releaseScratch } from '../engine/scratch.ts';
 import { swapFace, type FaceSwapOptions } from '../engine/swap/face-swap.ts';
-import { releaseScratchWhenIdle } from './idle-scratch.ts';
+import { releaseWhenIdle } from './idle-release.ts';
 
 /** A job's source as the helper gets it: its pixels (shared, not copied) and face mesh, under a key per job's source. */
 export interface HelperSource {
@@ -24,7 +25,7 @@ const helperApi = {
   swap(canvas: Raster, targetMesh: Float32Array, source: HelperSource, options: FaceSwapOptions): void {
     if (latest?.key !== source.key) latest = source;
     swapFace(canvas, targetMesh, latest.image, latest.mesh, options);
-    releaseScratchWhenIdle();
+    releaseWhenIdle(releaseScratch);
   },
 };
 

@@ -61,6 +61,14 @@ export function startFaceSwapHelper(): Helper | null {
 function stopFaceSwapHelper(): void {
   helper?.stop();
   helper = undefined;
+  releaseSharedBuffers();
+}
+
+/** Drops the shared copies kept for the next batch (an idle page, or pictures too large to share). */
+export function releaseSharedBuffers(): void {
+  if (running > 0) return;
+  spareBuffers.buffers.length = 0;
+  latestSource = null;
 }
 
 /** Swaps a batch's faces, two at a time where the helper is up and the faces lie apart; else one by one. */
@@ -75,18 +83,48 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
   const help = startFaceSwapHelper();
   if (!help || !apart) return swapOneByOne(batch);
 
-  // Only what the swaps read crosses into shared memory: the faces' footprints, the source's face.
-  const shared = sharedCopy(canvas, footprints);
-  const helperSource = sharedSource(source, sourceMesh);
-  const remote: SwapLane = (face) => Promise.race([help.api.swap(shared, targetMeshes[face], helperSource, options), help.failed]);
-  const local: SwapLane = async (face) => {
-    // Lets the helper's answers in first, so that it is handed its next face before this thread is busy.
-    await nextTask();
-    swapFace(shared, targetMeshes[face], source, sourceMesh, options);
-  };
-  await swapConcurrently(footprints, [remote, local], () => batch.onSwapped(), batch.signal);
-  for (const footprint of footprints) copyRect(shared, canvas, footprint);
+  running++;
+  try {
+    // Only what the swaps read crosses into shared memory: the faces' footprints, the source's face.
+    const shared = sharedCopy(canvas, footprints);
+    const helperSource = sharedSource(source, sourceMesh);
+    const remote: SwapLane = (face) => Promise.race([help.api.swap(shared, targetMeshes[face], helperSource, options), help.failed]);
+    const local: SwapLane = async (face) => {
+      // Lets the helper's answers in first, so that it is handed its next face before this thread is busy.
+      await nextTask();
+      swapFace(shared, targetMeshes[face], source, sourceMesh, options);
+    };
+    try {
+      await swapConcurrently(footprints, [remote, local], () => batch.onSwapped(), batch.signal);
+      for (const footprint of footprints) copyRect(shared, canvas, footprint);
+    } finally {
+      // No face of this batch is under way any more (swapConcurrently waits for them).
+      spareBuffers.keep(shared.data.buffer as SharedArrayBuffer);
+    }
+  } finally {
+    running--;
+  }
 }
+
+/** Batches under way (a cancelled one may still be finishing its faces when the next starts). */
+let running = 0;
+
+/**
+ * Shared buffers kept for the next batch, which has pictures of the same sizes: a new one each time piles up in the
+ * helper, whose collections are rare (a face's arrays there are scratch), and the page grew by 18 MB a job.
+ */
+const spareBuffers = {
+  buffers: [] as SharedArrayBuffer[],
+  take(bytes: number): SharedArrayBuffer {
+    const k = this.buffers.findIndex((buffer) => buffer.byteLength === bytes);
+    return k >= 0 ? this.buffers.splice(k, 1)[0] : new SharedArrayBuffer(bytes);
+  },
+  keep(buffer: SharedArrayBuffer): void {
+    this.buffers.push(buffer);
+    // A canvas and a source.
+    if (this.buffers.length > 2) this.buffers.shift();
+  },
+};
 
 /** Resolves after the tasks already queued (a message the helper sent): a zero-delay timeout may wait 4 ms. */
 function nextTask(): Promise<void> {
@@ -100,22 +138,25 @@ function nextTask(): Promise<void> {
   });
 }
 
-/** A picture of `image`'s size in shared memory, holding its pixels within `rects` (elsewhere blank). */
+/**
+ * A picture of `image`'s size in shared memory, holding its pixels within `rects` (elsewhere whatever a batch before
+ * left: a swap reads nothing outside its footprint).
+ */
 function sharedCopy(image: Raster, rects: readonly Rect[]): Raster {
-  const copy = { width: image.width, height: image.height, data: new Uint8ClampedArray(new SharedArrayBuffer(image.data.length)) };
+  const copy = { width: image.width, height: image.height, data: new Uint8ClampedArray(spareBuffers.take(image.data.length)) };
   for (const rect of rects) copyRect(image, copy, rect);
   return copy;
 }
 
-/** Sources in shared memory (their face's part), made once per source picture and face. */
-const sharedSources = new WeakMap<Raster, HelperSource>();
+/** The latest batch's source in shared memory (its face's part): made again only for another picture or face. */
+let latestSource: { image: Raster; shared: HelperSource } | null = null;
 let sourceKeys = 0;
 
 function sharedSource(image: Raster, mesh: Float32Array): HelperSource {
-  let known = sharedSources.get(image);
-  if (known?.mesh !== mesh) {
-    known = { key: ++sourceKeys, image: sharedCopy(image, [sourceFootprint(image.width, image.height, mesh)]), mesh };
-    sharedSources.set(image, known);
+  if (latestSource?.image !== image || latestSource.shared.mesh !== mesh) {
+    // The copy before is done with, unless a batch still finishing uses it.
+    if (latestSource && running === 1) spareBuffers.keep(latestSource.shared.image.data.buffer as SharedArrayBuffer);
+    latestSource = { image, shared: { key: ++sourceKeys, image: sharedCopy(image, [sourceFootprint(image.width, image.height, mesh)]), mesh } };
   }
-  return known;
+  return latestSource.shared;
 }
