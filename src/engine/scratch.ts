@@ -13,8 +13,8 @@
 const MIN_BYTES = 16 << 10;
 /** Buffers are this large, or as large as one request that needs more. */
 const CHUNK_BYTES = 8 << 20;
-/** At most this much is kept per thread; a piece of work that needs more (a face at 4K) gets ordinary arrays past it. */
-const MAX_KEPT_BYTES = 64 << 20;
+/** At most this much is kept per thread; a piece of work that needs more gets ordinary arrays past it. */
+export const SCRATCH_MAX_BYTES = 64 << 20;
 /** Every array starts at a multiple of this, the widest element's size. */
 const ALIGN = 8;
 
@@ -73,7 +73,7 @@ function place(bytes: number): [ArrayBuffer, number] | null {
   while (next < chunks.length && chunks[next].byteLength < size) next++;
   if (next === chunks.length) {
     const chunkBytes = Math.max(CHUNK_BYTES, size);
-    if (keptBytes + chunkBytes > MAX_KEPT_BYTES) return null;
+    if (keptBytes + chunkBytes > SCRATCH_MAX_BYTES) return null;
     chunks.push(new ArrayBuffer(chunkBytes));
     keptBytes += chunkBytes;
   }

@@ -8,6 +8,7 @@ import { TRIANGULATION } from '../face/landmarks.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
+import { floats, releaseScratch, scratchBytesKept, withScratch } from '../scratch.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
@@ -160,17 +161,30 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   });
 
   it('swaps a face the same however many faces went before: what it keeps of a source outlives the reused memory', async () => {
-    const [source, first, second] = await Promise.all([photo('img1.jpg'), photo('img29.jpg'), photo('couple.jpg')]);
+    const [source, first] = await Promise.all([photo('img1.jpg'), photo('img29.jpg')]);
+    // Faces small enough to be swapped in scratch memory, both of them.
+    const secondImage = await loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 1600 }));
+    const second = largest(await analyzeFaces(backend, secondImage, 'target', MESH_ONLY));
+    releaseScratch();
     // A fresh mesh object: the source's copies are made in the first swap, then used again after another face's.
     const sourceMesh = source.face.mesh.slice();
     const once = copy(first.image);
     swapFace(once, first.face.mesh, source.image, sourceMesh);
-    swapFace(copy(second.image), second.face.mesh, source.image, sourceMesh);
+    swapFace(copy(secondImage), second.mesh, source.image, sourceMesh);
+    expect(scratchBytesKept()).toBeGreaterThan(0);
     const again = copy(first.image);
     swapFace(again, first.face.mesh, source.image, sourceMesh);
     let differing = 0;
     for (let i = 0; i < once.data.length; i++) if (once.data[i] !== again.data[i]) differing++;
     expect(differing).toBe(0);
+  });
+
+  it('swaps a face too large for the scratch memory in ordinary arrays, and gives the scratch memory back meanwhile', async () => {
+    const [source, large] = await Promise.all([photo('img1.jpg'), photo('couple.jpg')]);
+    withScratch(() => floats(1 << 20));
+    expect(scratchBytesKept()).toBeGreaterThan(0);
+    swapFace(copy(large.image), large.face.mesh, source.image, source.face.mesh);
+    expect(scratchBytesKept()).toBe(0);
   });
 
   it('works a large face out on a smaller copy without losing the full-size result\'s colour or sharpness', async () => {

@@ -17,7 +17,7 @@ import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
-import { bytes, floats, floatsCopy, int32s, outsideScratch, withScratch } from '../scratch.ts';
+import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, withScratch } from '../scratch.ts';
 
 /** How one face is swapped. */
 export interface FaceSwapOptions {
@@ -95,6 +95,8 @@ const SURROUNDINGS_REACH = 1.4;
 const SOURCE_MARGIN = 16;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
 const BEND_CELL = 1 / 40;
+/** A face's swap allocates about this many bytes per pixel of its rectangle (56 MB for a face of 500 x 600 px). */
+const SCRATCH_BYTES_PER_PIXEL = 190;
 
 /**
  * Puts the source face (its pixels and proportions) on one target face of `canvas`, in place.
@@ -102,9 +104,8 @@ const BEND_CELL = 1 / 40;
  * (its {@link swapFootprint}): every pixel outside it is left bit-identical.
  */
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
-  // A face's intermediates are scratch, reused by the next face (the source's, kept for it, are not).
-  return withScratch(() => {
-    const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
+  const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
+  const swap = () => {
     bendPicture(canvas, targetMesh, plan.geometry, plan.bend);
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
@@ -112,7 +113,13 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
     compositeInto(canvas, faceRect, rgb, mask);
     return plan.footprint;
-  });
+  };
+  // A face's intermediates are scratch, reused by the next face (the source's, kept for it, are not). A face too
+  // large for the scratch memory (at 4K) takes ordinary arrays, which the collector frees as it goes: scratch held
+  // for part of it would stay pinned throughout (100 MB more at the peak of a 4K swap), so it is given back.
+  if (plan.faceRect.width * plan.faceRect.height * SCRATCH_BYTES_PER_PIXEL <= SCRATCH_MAX_BYTES) return withScratch(swap);
+  releaseScratch();
+  return swap();
 }
 
 /**
