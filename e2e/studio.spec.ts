@@ -356,15 +356,16 @@ test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, downl
 
 // At 4k too: up to 3840 x 2160 the faces are swapped at once.
 for (const quality of ['high', '4k'] as const) {
-  test(`both faces of couple.jpg swapped at once (a second thread where there are two cores) are each face swapped alone, at ${quality}`, async ({ page }) => {
+  test(`both faces of couple.jpg swapped at once (a second thread where there are two cores) are each face swapped alone, and again the same after another swap, at ${quality}`, async ({ page }) => {
     await openApp(page);
     const source = faceBase64('img1.jpg');
+    const otherSource = faceBase64('img22.jpg');
     const target = faceBase64('couple.jpg');
     const out = await page.evaluate(
-      async ({ source, target, quality }) => {
+      async ({ source, otherSource, target, quality }) => {
         const client = window.faceSwap!.createFaceSwap();
-        const pixels = async (faceIndex: number | null) => {
-          const result = await client.imageSwap({ sourceImage: source, targetImage: target, outputFormat: 'png', quality, faceIndex });
+        const pixels = async (faceIndex: number | null, sourceImage = source) => {
+          const result = await client.imageSwap({ sourceImage, targetImage: target, outputFormat: 'png', quality, faceIndex });
           const bitmap = await createImageBitmap(result.blob);
           const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
           ctx.drawImage(bitmap, 0, 0);
@@ -380,12 +381,18 @@ for (const quality of ['high', '4k'] as const) {
           else if (sameFirst && !sameSecond) asFirst++;
           else if (sameSecond && !sameFirst) asSecond++;
         }
-        return { asFirst, asSecond, neither, swapThreads: (await client.info()).swapThreads, cores: navigator.hardwareConcurrency };
+        // The same swap again after another source's: nothing the one between left in the memory it reuses shows.
+        await pixels(null, otherSource);
+        const again = await pixels(null);
+        let changed = 0;
+        for (let i = 0; i < both.length; i++) if (again[i] !== both[i]) changed++;
+        return { asFirst, asSecond, neither, changed, swapThreads: (await client.info()).swapThreads, cores: navigator.hardwareConcurrency };
       },
-      { source, target, quality },
+      { source, otherSource, target, quality },
     );
     expect(out.swapThreads).toBe(out.cores >= 2 ? 2 : 1);
     expect(out.neither).toBe(0);
+    expect(out.changed).toBe(0);
     expect(out.asFirst).toBeGreaterThan(50_000);
     expect(out.asSecond).toBeGreaterThan(50_000);
   });
