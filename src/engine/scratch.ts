@@ -82,40 +82,26 @@ function place(bytes: number): [ArrayBuffer, number] | null {
   return [chunks[current], 0];
 }
 
-export function floats(length: number): Float32Array {
-  const at = place(length * 4);
-  return at ? new Float32Array(at[0], at[1], length).fill(0) : new Float32Array(length);
+/** A typed array type, as far as making one goes. */
+interface ArrayType<A> {
+  new (length: number): A;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): A;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
-export function doubles(length: number): Float64Array {
-  const at = place(length * 8);
-  return at ? new Float64Array(at[0], at[1], length).fill(0) : new Float64Array(length);
+/** A zeroed array of `length` elements: scratch inside `withScratch`, else ordinary. */
+function zeroed<A extends { fill(value: number): A }>(Type: ArrayType<A>, length: number): A {
+  const at = place(length * Type.BYTES_PER_ELEMENT);
+  return at ? new Type(at[0], at[1], length).fill(0) : new Type(length);
 }
 
-export function int32s(length: number): Int32Array {
-  const at = place(length * 4);
-  return at ? new Int32Array(at[0], at[1], length).fill(0) : new Int32Array(length);
-}
-
-export function int16s(length: number): Int16Array {
-  const at = place(length * 2);
-  return at ? new Int16Array(at[0], at[1], length).fill(0) : new Int16Array(length);
-}
-
-export function uint16s(length: number): Uint16Array {
-  const at = place(length * 2);
-  return at ? new Uint16Array(at[0], at[1], length).fill(0) : new Uint16Array(length);
-}
-
-export function bytes(length: number): Uint8Array {
-  const at = place(length);
-  return at ? new Uint8Array(at[0], at[1], length).fill(0) : new Uint8Array(length);
-}
-
-export function clampedBytes(length: number): Uint8ClampedArray {
-  const at = place(length);
-  return at ? new Uint8ClampedArray(at[0], at[1], length).fill(0) : new Uint8ClampedArray(length);
-}
+export const floats = (length: number): Float32Array => zeroed(Float32Array, length);
+export const doubles = (length: number): Float64Array => zeroed(Float64Array, length);
+export const int32s = (length: number): Int32Array => zeroed(Int32Array, length);
+export const int16s = (length: number): Int16Array => zeroed(Int16Array, length);
+export const uint16s = (length: number): Uint16Array => zeroed(Uint16Array, length);
+export const bytes = (length: number): Uint8Array => zeroed(Uint8Array, length);
+export const clampedBytes = (length: number): Uint8ClampedArray => zeroed(Uint8ClampedArray, length);
 
 /** A copy of `array` (what `slice()` gives, from scratch where that is on). */
 export function floatsCopy(array: Float32Array): Float32Array {

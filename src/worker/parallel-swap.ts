@@ -10,8 +10,8 @@ import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
 /**
  * Faces of one picture swapped two at a time: one here, one in a helper worker, both into the canvas in shared memory
  * (faces whose footprints overlap still one after the other). Only for outputs up to 4K: there two faces' working sets
- * at once take the renderer hosting the page to 860 MB in the speed bench (802 one at a time), within its 1 GB
- * budget; larger pictures, which only `high` keeps, are swapped one face at a time.
+ * at once take the renderer hosting the page to about 920 MB in the speed bench, within its 1 GB budget; larger
+ * pictures, which only `high` keeps, are swapped one face at a time.
  */
 const MAX_PARALLEL_PIXELS = 3840 * 2160;
 
