@@ -94,6 +94,8 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   await expect(page.getByTestId('result-faces-detected')).toHaveText('2');
   await expect(page.getByTestId('result-job-id')).toHaveText(jobs[0]);
   await expect(page.getByRole('heading', { name: 'Result' })).toBeFocused();
+  // img1's face is about as large as couple's: nothing to say about softness.
+  await expect(page.getByTestId('softness-note')).toHaveCount(0);
   await shot(page, testInfo, '04-result');
 
   // The compare slider and zoom work from the keyboard.
@@ -169,6 +171,18 @@ test('"All faces" on selfie-many-people.jpg swaps every face found', async ({ pa
   const swapped = (await page.getByTestId('result').getAttribute('data-faces-swapped'))!.split(',');
   expect(swapped).toHaveLength(count);
   await shot(page, testInfo, '02-all-faces-result');
+});
+
+test('a source face much smaller than the target face: the result says it was enlarged and may look soft', async ({ page }, testInfo) => {
+  await openApp(page);
+  // img34's face is about 410 px across, img3's about 800 px.
+  await choosePictures(page, face('img34.jpg'), face('img3.jpg'));
+  await swap(page, 'jpg');
+  const note = page.getByTestId('softness-note');
+  await expect(note).toBeVisible();
+  await expect(note).toContainText(/enlarged (1\.9|2\.0)×/);
+  await expect(note).toContainText('larger, sharper photo');
+  await shot(page, testInfo, 'softness-note');
 });
 
 test('a source with several faces: the picker chooses the source face', async ({ page }) => {

@@ -32,6 +32,7 @@ export function toImageSwapResult(result: SwapResult, processingTime = result.pr
     processingTime: Math.round(processingTime),
     facesDetected: result.facesDetected,
     facesSwapped: result.facesSwapped,
+    sourceEnlargement: result.sourceEnlargement,
     blob: result.blob,
     fileName,
     download: (name = fileName) => saveBlob(result.blob, name),

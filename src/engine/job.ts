@@ -43,7 +43,16 @@ export interface SwapFields {
   facesDetected: number;
   /** Indexes of the target faces swapped. */
   facesSwapped: number[];
+  /**
+   * How many times the source face is enlarged onto the largest face it replaces (the longer sides of their boxes, the
+   * target's at the output's size), to two decimals. A face cannot be sharper than its source: from about
+   * {@link SOFT_ENLARGEMENT} on, the new face looks softer than the picture around it.
+   */
+  sourceEnlargement: number;
 }
+
+/** The source enlargement from which a result is told it may look soft, and why. */
+export const SOFT_ENLARGEMENT = 1.5;
 
 /** A finished swap as the worker returns it: the fields and the encoded picture. */
 export interface SwapResult extends SwapFields {

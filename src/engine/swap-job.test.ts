@@ -148,6 +148,8 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
       expect([r.encoded.width, r.encoded.height]).toEqual([r.width, r.height]);
       expect(r.resolution).toBe(`${r.width}x${r.height}`);
     }
+    // The source face is enlarged onto the target's at the output's size: 4.8 times as much at 4k (800 -> 3840 px).
+    expect(uhd.sourceEnlargement / high.sourceEnlargement).toBeCloseTo(4.8, 1);
   });
 
   it('leaves everything around the face bit-identical at high quality, and reports the seed fields', async () => {
@@ -155,12 +157,15 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
     const phases: SwapPhase[] = [];
     const result = await runSwapJob(deps, await picture('img22.jpg'), target, { quality: 'high', outputFormat: 'webp' }, (phase) => phases.push(phase));
     const [face] = await deps.analyse('target', target);
+    const [sourceFace] = await deps.analyse('source', await picture('img22.jpg'));
     // The bend of the surroundings reaches 1.4 times the face's radius; nothing beyond it moves.
     expect(differing(result.encoded, target, around(face, 1.45), true)).toBe(0);
     expect(differing(result.encoded, target, around(face, 1))).toBeGreaterThan(face.box.width * face.box.height * 0.5);
     expect(result).toMatchObject({ outputFormat: 'webp', resolution: '600x800', width: 600, height: 800, facesDetected: 1, facesSwapped: [0] });
     expect(result.jobId).toMatch(/^job_[0-9a-z]{12}$/);
     expect(result.processingTime).toBeGreaterThanOrEqual(0);
+    const side = ({ box }: SwappableFace) => Math.max(box.width, box.height);
+    expect(result.sourceEnlargement).toBeCloseTo(side(face) / side(sourceFace), 2);
     expect([...new Set(phases)]).toEqual(['detect', 'swap', 'encode']);
   });
 });

@@ -119,6 +119,7 @@ export async function runSwapJob<Encoded>(
     processingTime: Math.round(performance.now() - started),
     facesDetected: targetFaces.length,
     facesSwapped: chosen,
+    sourceEnlargement: Math.round((100 * Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale))) / longSide(sourceFace.box)) / 100,
   };
 }
 
@@ -138,6 +139,10 @@ function pickTargetFaces(faces: SwappableFace[], index: number | null | undefine
     throw new FaceSwapError('FACE_INDEX_OUT_OF_RANGE', `The target image has ${faces.length} face${faces.length === 1 ? '' : 's'} (face_index 0 to ${faces.length - 1}); there is no face ${index}.`, 'target');
   }
   return [index];
+}
+
+function longSide(box: SwappableFace['box']): number {
+  return Math.max(box.width, box.height);
 }
 
 function scaleMesh(mesh: Float32Array, scale: number): Float32Array {

@@ -69,6 +69,8 @@ describe.skipIf(!MODELS).concurrent('the swap CLI', () => {
     expect(run.json).toMatchObject({ success: true, output_path: out, output_format: format, resolution: '600x800', faces_detected: 1, faces_swapped: [0] });
     expect(run.json.job_id).toMatch(/^job_[0-9a-z]{12}$/);
     expect(run.json.processing_time).toBeGreaterThanOrEqual(0);
+    // img22's face (about 320 px across) onto img29's (about 240 px): shrunk, not enlarged.
+    expect(run.json.source_enlargement).toBeCloseTo(0.75, 1);
     expect([...(await readFile(out)).subarray(0, magic.length)]).toEqual([...magic]);
   });
 

@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       processing_time: result.processingTime,
       faces_detected: result.facesDetected,
       faces_swapped: result.facesSwapped,
+      source_enlargement: result.sourceEnlargement,
     });
     return 0;
   } catch (caught) {
