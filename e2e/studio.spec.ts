@@ -94,8 +94,9 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   await expect(page.getByTestId('result-faces-detected')).toHaveText('2');
   await expect(page.getByTestId('result-job-id')).toHaveText(jobs[0]);
   await expect(page.getByRole('heading', { name: 'Result' })).toBeFocused();
-  // img1's face is about as large as couple's: nothing to say about softness.
+  // img1's face is about as large as couple's, and clear of hair: no advice.
   await expect(page.getByTestId('softness-note')).toHaveCount(0);
+  await expect(page.getByTestId('hair-note')).toHaveCount(0);
   await shot(page, testInfo, '04-result');
 
   // The compare slider and zoom work from the keyboard.
@@ -173,7 +174,7 @@ test('"All faces" on selfie-many-people.jpg swaps every face found', async ({ pa
   await shot(page, testInfo, '02-all-faces-result');
 });
 
-test('a source face much smaller than the target face: the result says it was enlarged and may look soft', async ({ page }, testInfo) => {
+test('a source face much smaller than the target face: the result says it was enlarged and may look soft, and nothing of hair', async ({ page }, testInfo) => {
   await openApp(page);
   // img34's face is about 410 px across, img3's about 800 px.
   await choosePictures(page, face('img34.jpg'), face('img3.jpg'));
@@ -182,7 +183,22 @@ test('a source face much smaller than the target face: the result says it was en
   await expect(note).toBeVisible();
   await expect(note).toContainText(/enlarged (1\.9|2\.0)×/);
   await expect(note).toContainText('larger, sharper photo');
+  // img34's face is clear of hair.
+  await expect(page.getByTestId('hair-note')).toHaveCount(0);
   await shot(page, testInfo, 'softness-note');
+});
+
+test('a source face with hair over its temple and cheek: the result says strands may show, and what helps', async ({ page }, testInfo) => {
+  await openApp(page);
+  // img55: hair over the picture's left temple and cheek, about 15 % of the face; img29's face is smaller.
+  await choosePictures(page, face('img55.jpg'), face('img29.jpg'));
+  await swap(page, 'jpg');
+  const note = page.getByTestId('hair-note');
+  await expect(note).toBeVisible();
+  await expect(note).toContainText(/Hair covers part of the source face \(about 1\d%\)/);
+  await expect(note).toContainText('clear of hair');
+  await expect(page.getByTestId('softness-note')).toHaveCount(0);
+  await shot(page, testInfo, 'hair-note');
 });
 
 test('a source with several faces: the picker chooses the source face', async ({ page }) => {

@@ -31,7 +31,7 @@ function fakeEngine(options: { faces?: FaceSummary[]; swapGate?: Promise<void>; 
       await options.swapGate;
       if (cancelled) return { ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } };
       const blob = new Blob(['png'], { type: 'image/png' });
-      return { ok: true, value: { jobId: 'job_1', blob, outputFormat: request.outputFormat, resolution: '10x10', width: 10, height: 10, processingTime: 12.4, facesDetected: 1, facesSwapped: [0], sourceEnlargement: 1.2 } };
+      return { ok: true, value: { jobId: 'job_1', blob, outputFormat: request.outputFormat, resolution: '10x10', width: 10, height: 10, processingTime: 12.4, facesDetected: 1, facesSwapped: [0], sourceEnlargement: 1.2, sourceHairCover: 0.08 } };
     },
     forget: async () => undefined,
     cancel: async () => {
@@ -50,7 +50,7 @@ describe('createFaceSwap', () => {
     const result = await client.imageSwap({ sourceImage: 'data:a', targetImage: new Blob(['abc']), onProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
     expect(fake.calls).toEqual(['decode source data:a (no preview)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null })}`]);
     expect(phases).toEqual(['decode 0/2', 'decode 1/2', 'decode 2/2']);
-    expect(result).toMatchObject({ success: true, jobId: 'job_1', resolution: '10x10', facesDetected: 1, sourceEnlargement: 1.2, fileName: 'faceswap-job_1.png', outputFormat: 'png' });
+    expect(result).toMatchObject({ success: true, jobId: 'job_1', resolution: '10x10', facesDetected: 1, sourceEnlargement: 1.2, sourceHairCover: 0.08, fileName: 'faceswap-job_1.png', outputFormat: 'png' });
     expect(result.outputUrl).toMatch(/^blob:/);
     expect(Number.isInteger(result.processingTime)).toBe(true);
     result.revoke();

@@ -33,6 +33,7 @@ export function toImageSwapResult(result: SwapResult, processingTime = result.pr
     facesDetected: result.facesDetected,
     facesSwapped: result.facesSwapped,
     sourceEnlargement: result.sourceEnlargement,
+    sourceHairCover: result.sourceHairCover,
     blob: result.blob,
     fileName,
     download: (name = fileName) => saveBlob(result.blob, name),

@@ -11,6 +11,7 @@ import type { SwapPhase, SwapRequest } from './job.ts';
 import { newJobId, runSwapJob, SWAP_ANALYSIS, type FaceBatch, type SwappableFace } from './swap-job.ts';
 import { swapConcurrently } from './swap/concurrent.ts';
 import { swapFace, swapFootprint } from './swap/face-swap.ts';
+import { sourceVisibility } from './swap/visibility.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh');
 
@@ -166,6 +167,10 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
     expect(result.processingTime).toBeGreaterThanOrEqual(0);
     const side = ({ box }: SwappableFace) => Math.max(box.width, box.height);
     expect(result.sourceEnlargement).toBeCloseTo(side(face) / side(sourceFace), 2);
+    // The share of img22's face under its hair, as the swap found it.
+    const { hairCover } = sourceVisibility(await picture('img22.jpg'), sourceFace.mesh);
+    expect(hairCover).toBeGreaterThan(0.05);
+    expect(result.sourceHairCover).toBe(Math.round(hairCover * 100) / 100);
     expect([...new Set(phases)]).toEqual(['detect', 'swap', 'encode']);
   });
 });

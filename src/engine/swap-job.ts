@@ -3,7 +3,7 @@ import type { AnalyzeOptions } from './face/analyze.ts';
 import type { OutputFormat } from './formats.ts';
 import { createRaster, type Raster } from './image/raster.ts';
 import type { ProgressListener, SwapFields, SwapRequest } from './job.ts';
-import { swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
+import { sourceHairCover, swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
 import { outputSize } from './swap/output-size.ts';
 import { resizeRaster } from './swap/resample.ts';
 
@@ -120,6 +120,7 @@ export async function runSwapJob<Encoded>(
     facesDetected: targetFaces.length,
     facesSwapped: chosen,
     sourceEnlargement: Math.round((100 * Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale))) / longSide(sourceFace.box)) / 100,
+    sourceHairCover: Math.round(100 * sourceHairCover(source, sourceFace.mesh)) / 100,
   };
 }
 

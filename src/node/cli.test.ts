@@ -71,6 +71,9 @@ describe.skipIf(!MODELS).concurrent('the swap CLI', () => {
     expect(run.json.processing_time).toBeGreaterThanOrEqual(0);
     // img22's face (about 320 px across) onto img29's (about 240 px): shrunk, not enlarged.
     expect(run.json.source_enlargement).toBeCloseTo(0.75, 1);
+    // Its hair falls over its right temple.
+    expect(run.json.source_hair_cover).toBeGreaterThan(0.05);
+    expect(run.json.source_hair_cover).toBeLessThan(0.15);
     expect([...(await readFile(out)).subarray(0, magic.length)]).toEqual([...magic]);
   });
 

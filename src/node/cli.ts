@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       faces_detected: result.facesDetected,
       faces_swapped: result.facesSwapped,
       source_enlargement: result.sourceEnlargement,
+      source_hair_cover: result.sourceHairCover,
     });
     return 0;
   } catch (caught) {

@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef } from 'react';
 import { button, card } from './classes.ts';
 import { CompareView } from './CompareView.tsx';
+import { ResultAdvice } from './ResultAdvice.tsx';
 import { ResultFields } from './ResultFields.tsx';
-import { SoftnessNote } from './SoftnessNote.tsx';
 import { useJob } from './state/job.ts';
 
 /** The latest result: large before/after view with zoom, the seed's fields, and Download. */
@@ -41,7 +41,7 @@ export function ResultPanel() {
       </div>
       <CompareView key={result.jobId} after={result.url} before={result.beforeUrl} width={result.width} height={result.height} />
       <ResultFields result={result} />
-      <SoftnessNote enlargement={result.sourceEnlargement} />
+      <ResultAdvice result={result} />
     </section>
   );
 }

@@ -169,6 +169,14 @@ interface SourceFace {
   levels: Map<number, { image: Raster; mesh: Float32Array }>;
 }
 
+/**
+ * The share of the source face (of its area, 0..1) that hair covers, which a swap rebuilds from the mirrored side or
+ * the skin around. Looked at once per source, as its swaps do (free after them).
+ */
+export function sourceHairCover(source: Raster, sourceMesh: Float32Array): number {
+  return sourceFace(source, sourceMesh).visibility.hairCover;
+}
+
 /** Source faces by mesh: one source goes on every face of a target, and is looked at once. */
 const sourceFaces = new WeakMap<Float32Array, SourceFace>();
 

@@ -4,6 +4,7 @@ import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from '../face/analyze.ts';
 import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
+import { HAIR_COVER } from '../job.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { sourceVisibility } from './visibility.ts';
 
@@ -89,6 +90,20 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     // skin's texture, hair 3 to 9 times): taking it from the mirrored side left a pale patch by the mouth.
     expect((await visibility('img56.jpg')).fairHair).toEqual([]);
     expect((await visibility('img29.jpg')).fairHair).toEqual([]);
+  });
+
+  it('measures how much of the face hair covers: a lot with hair over a temple and cheek, little on a face clear of it', async () => {
+    const cover = async (name: string) => {
+      const image = await loadRaster(name);
+      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
+      return sourceVisibility(image, face.mesh).hairCover;
+    };
+    // img55: hair over the picture's left temple and cheek (15 % of the face); img22: over the right temple (8 %).
+    expect(await cover('img55.jpg')).toBeGreaterThan(HAIR_COVER);
+    expect(await cover('img22.jpg')).toBeGreaterThan(HAIR_COVER);
+    // Short hair, a bald head: under 1 %.
+    expect(await cover('img29.jpg')).toBeLessThan(0.02);
+    expect(await cover('img20.jpg')).toBeLessThan(0.02);
   });
 });
 

@@ -19,6 +19,8 @@ export interface Visibility {
   fairHair: number[];
   /** The mirror image of every triangle of TRIANGULATION (same offsets). */
   mirrorTriangles: Uint16Array;
+  /** The share of the face (of its area as seen, 0..1) that hair covers: taken from the mirrored side, or painted over. */
+  hairCover: number;
 }
 
 /** A triangle seen this much smaller than its mirror image in the source is taken from the mirror side. */
@@ -115,7 +117,10 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   const seen: number[] = [];
   const hidden: number[] = [];
   const fairHair: number[] = [];
+  let faceArea = 0, hairArea = 0;
   for (let k = 0, t = 0; k < count; k++, t += 3) {
+    faceArea += Math.abs(own[k]);
+    if (underHair[k] || unmirrorable[k]) hairArea += Math.abs(own[k]);
     const shown = own[k] >= MIRROR_WHEN_SMALLER * mirrored[k] || (own[k] > 0 && mirrored[k] <= 0);
     const triangle = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
     if (unmirrorable[k]) continue;
@@ -125,7 +130,7 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
       if (underHair[k] && fair[k]) fairHair.push(...triangle);
     }
   }
-  return { seen, hidden, fairHair, mirrorTriangles };
+  return { seen, hidden, fairHair, mirrorTriangles, hairCover: faceArea > 0 ? hairArea / faceArea : 0 };
 }
 
 /**

@@ -75,11 +75,11 @@ export const useJob = create<JobState>()((set, get) => ({
       const beforeUrl = await useImages.getState().retainFullUrl('target', targetVersion);
       dropResult(get().result);
       results.set(result.jobId, result);
-      const { jobId, fileName, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement } = result;
+      const { jobId, fileName, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover } = result;
       set({
         status: 'done',
         phase: undefined,
-        result: { jobId, fileName, outputFormat: result.outputFormat, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, url: result.outputUrl, beforeUrl },
+        result: { jobId, fileName, outputFormat: result.outputFormat, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover, url: result.outputUrl, beforeUrl },
       });
       void useHistory.getState().add({ jobId, fileName, outputFormat: result.outputFormat, resolution, processingTime, facesDetected, width, height }, result.blob);
     } catch (caught) {
