@@ -14,7 +14,7 @@ import { cosineSimilarity } from '../src/engine/face/embed.ts';
 import { expressionOf, poseDifferenceDegrees } from '../src/engine/face/measures.ts';
 import { FACE_OVAL } from '../src/engine/face/regions.ts';
 import type { Raster } from '../src/engine/image/raster.ts';
-import type { Quality } from '../src/engine/job.ts';
+import { HAIR_COVER, SOFT_ENLARGEMENT, type Quality } from '../src/engine/job.ts';
 import { runSwapJob, SWAP_ANALYSIS, type SwappableFace } from '../src/engine/swap-job.ts';
 import { DEFAULT_FACE_SWAP } from '../src/engine/swap/face-swap.ts';
 import { rasterizePolygon } from '../src/engine/swap/mask.ts';
@@ -68,7 +68,7 @@ for (let step = 1; pairs.length < pairLimit && step < people.length; step++) {
 
 const meanCos = (e: Float32Array, files: string[]) => files.reduce((sum, f) => sum + cosineSimilarity(e, photos.get(f)!.face.embedding), 0) / files.length;
 
-interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; psnr: number; ms: number; output: Raster }
+interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; psnr: number; ms: number; enlargement: number; hairCover: number; output: Raster }
 const rows: Row[] = [];
 for (const [sp, sf, tp, tf] of pairs) {
   for (const f of [...identities.get(sp)!, ...identities.get(tp)!]) await photo(f);
@@ -93,9 +93,12 @@ for (const [sp, sf, tp, tf] of pairs) {
     expr: (Math.abs(te.mouthOpen - oe.mouthOpen) + Math.abs(te.eyeOpen - oe.eyeOpen) + Math.abs(te.smile - oe.smile)) / 3,
     psnr: psnrOutsideFace(scale === 1 ? target.image : null, output, targetMesh),
     ms, output,
+    // What of the source photo limits the result (the studio's advice): look at these rows for softness or strands.
+    enlargement: result.sourceEnlargement,
+    hairCover: result.sourceHairCover,
   };
   rows.push(row);
-  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  ${ms.toFixed(0)} ms`);
+  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  source x${row.enlargement.toFixed(2)} hair=${pct(row.hairCover)}  ${ms.toFixed(0)} ms`);
 }
 
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
@@ -103,7 +106,8 @@ const closer = rows.filter((r) => r.idSource > r.idTarget).length / rows.length;
 console.log(
   `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
     `closer_to_source=${(closer * 100).toFixed(1)}% pose_err=${mean((r) => r.pose).toFixed(2)}deg expr_err=${mean((r) => r.expr).toFixed(3)} ` +
-    `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median)`,
+    `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median) ` +
+    `advised=${rows.filter((r) => r.enlargement >= SOFT_ENLARGEMENT).length}soft,${rows.filter((r) => r.hairCover >= HAIR_COVER).length}hair`,
 );
 await contactSheet(values.sheet!);
 
@@ -117,6 +121,10 @@ function overlap(a: Face, b: Face, scale: number): number {
   const x0 = Math.max(a.box.x, b.box.x * scale), y0 = Math.max(a.box.y, b.box.y * scale);
   const x1 = Math.min(a.box.x + a.box.width, (b.box.x + b.box.width) * scale), y1 = Math.min(a.box.y + a.box.height, (b.box.y + b.box.height) * scale);
   return Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 100)}%`;
 }
 
 function fmtPsnr(db: number): string {
@@ -152,7 +160,7 @@ async function contactSheet(path: string): Promise<void> {
     layers.push({ input: await tile(photos.get(r.source)!.image), left: 0, top });
     layers.push({ input: await tile(photos.get(r.target)!.image), left: cell, top });
     layers.push({ input: await tile(r.output), left: cell * 2, top });
-    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}`, `psnr out ${fmtPsnr(r.psnr)} dB  ${r.ms.toFixed(0)} ms`];
+    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}`, `psnr out ${fmtPsnr(r.psnr)} dB  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}`];
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="${cell}"><style>text{font:15px DejaVu Sans,sans-serif;fill:#111}</style>${text.map((t, i) => `<text x="12" y="${40 + i * 26}">${t}</text>`).join('')}</svg>`;
     layers.push({ input: Buffer.from(svg), left: cell * 3, top });
   }
