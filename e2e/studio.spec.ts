@@ -97,6 +97,7 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   // img1's face is about as large as couple's, and clear of hair: no advice.
   await expect(page.getByTestId('softness-note')).toHaveCount(0);
   await expect(page.getByTestId('hair-note')).toHaveCount(0);
+  await expect(page.getByTestId('source-hair-hint')).toHaveCount(0);
   await shot(page, testInfo, '04-result');
 
   // The compare slider and zoom work from the keyboard.
@@ -199,6 +200,10 @@ for (const advice of ADVICE) {
   test(advice.title, async ({ page }, testInfo) => {
     await openApp(page);
     await choosePictures(page, face(advice.source), face(advice.target));
+    // Hair over the source face is said under it as soon as its faces are found, before any swap.
+    const hint = page.getByTestId('source-hair-hint');
+    if (advice.note === 'hair-note') await expect(hint).toContainText(/Hair covers part of this face \(about 1\d%\)/);
+    else await expect(hint).toHaveCount(0);
     await swap(page, 'jpg');
     const note = page.getByTestId(advice.note);
     await expect(note).toBeVisible();

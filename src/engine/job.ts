@@ -21,6 +21,8 @@ export interface FaceSummary {
   index: number;
   box: { x: number; y: number; width: number; height: number };
   score: number;
+  /** A source's faces only: the share of the face that hair covers, as a swap from it will report it ({@link SwapFields.sourceHairCover}). */
+  hairCover?: number;
 }
 
 /** Stages of a swap, for progress. */

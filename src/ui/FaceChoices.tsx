@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ImageRole } from '../engine/errors.ts';
+import { HAIR_COVER } from '../engine/job.ts';
 import { useImages } from './state/images.ts';
 
 /** What was found on the picture, in words, and the "All faces" choice for the target. */
@@ -18,11 +19,17 @@ export function FaceChoices({ role }: { role: ImageRole }) {
   else if (count > 1) message = `${count} faces found. The largest is used; click another on the picture to use it instead.`;
 
   if (!message) return null;
+  const hairCover = role === 'source' && !detecting ? faces?.find((face) => face.index === choice)?.hairCover ?? 0 : 0;
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
       <p role="status" className="text-slate-700 dark:text-slate-300" data-testid={`${role}-faces`} data-count={detecting ? '' : String(count)}>
         {message}
       </p>
+      {hairCover >= HAIR_COVER && (
+        <p data-testid="source-hair-hint" className="w-full rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          Hair covers part of this face (about {Math.round(hairCover * 100)}%): strands may show in the swap. A photo with the face clear of hair swaps more cleanly.
+        </p>
+      )}
       {role === 'target' && count > 1 && (
         <label className="inline-flex cursor-pointer items-center gap-2 rounded-full border border-slate-300 px-3 py-1 font-medium has-[:checked]:border-emerald-500 has-[:checked]:bg-emerald-50 has-[input:focus-visible]:outline-2 has-[input:focus-visible]:outline-offset-2 has-[input:focus-visible]:outline-indigo-500 dark:border-slate-700 dark:has-[:checked]:bg-emerald-950">
           <input type="radio" name="target-face" value="all" checked={choice === null} onChange={() => chooseFace(role, null)} className="accent-emerald-600" />

@@ -8,6 +8,7 @@ import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch } from '../engine/scratch.ts';
 import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
+import { sourceHairCover } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
@@ -143,7 +144,13 @@ export const workerApi = {
 
   /** The faces of a stored picture, in face_index order, for pickers. NO_FACE_DETECTED when there is none. */
   analyse(role: ImageRole): Promise<Outcome<FaceSummary[]>> {
-    return outcomeOf(async () => (await facesOf(role)).map(({ index, box, score }) => ({ index, box: { ...box }, score })), role);
+    return outcomeOf(async () => {
+      const faces = await facesOf(role);
+      const image = storedImage(role);
+      // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it.
+      const hairCover = (mesh: Float32Array) => (role === 'source' ? { hairCover: Math.round(100 * sourceHairCover(image, mesh)) / 100 } : {});
+      return faces.map(({ index, box, score, mesh }) => ({ index, box: { ...box }, score, ...hairCover(mesh) }));
+    }, role);
   },
 
   /** Swaps the stored source's face onto the stored target and encodes the result. */
