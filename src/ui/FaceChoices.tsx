@@ -3,7 +3,10 @@ import type { ImageRole } from '../engine/errors.ts';
 import { HAIR_COVER } from '../engine/job.ts';
 import { useImages } from './state/images.ts';
 
-/** What was found on the picture, in words, and the "All faces" choice for the target. */
+/**
+ * What was found on the picture, in words; the "All faces" choice for the target; and, for the source, a word when hair
+ * covers much of the chosen face (strands may show in the swap).
+ */
 export function FaceChoices({ role }: { role: ImageRole }) {
   const { hasImage, faces, detecting, choice } = useImages(
     useShallow((s) => ({ hasImage: !!s.slots[role].image, faces: s.slots[role].faces, detecting: s.slots[role].detecting, choice: s.slots[role].choice })),

@@ -171,7 +171,8 @@ interface SourceFace {
 
 /**
  * The share of the source face (of its area, 0..1) that hair covers, which a swap rebuilds from the mirrored side or
- * the skin around. Looked at once per source, as its swaps do (free after them).
+ * the skin around. The source is looked at once and kept: asked before a swap (when it is chosen), the swap uses
+ * that look; after one, this is free.
  */
 export function sourceHairCover(source: Raster, sourceMesh: Float32Array): number {
   return sourceFace(source, sourceMesh).visibility.hairCover;
