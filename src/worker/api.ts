@@ -145,8 +145,9 @@ export const workerApi = {
   /** The faces of a stored picture, in face_index order, for pickers. NO_FACE_DETECTED when there is none. */
   analyse(role: ImageRole): Promise<Outcome<FaceSummary[]>> {
     return outcomeOf(async () => {
-      const faces = await facesOf(role);
+      // The picture the faces are of, even if another replaces it meanwhile.
       const image = storedImage(role);
+      const faces = await facesOf(role);
       // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it.
       const hairCover = (mesh: Float32Array) => (role === 'source' ? { hairCover: Math.round(100 * sourceHairCover(image, mesh)) / 100 } : {});
       return faces.map(({ index, box, score, mesh }) => ({ index, box: { ...box }, score, ...hairCover(mesh) }));
