@@ -119,9 +119,19 @@ export async function runSwapJob<Encoded>(
     processingTime: Math.round(performance.now() - started),
     facesDetected: targetFaces.length,
     facesSwapped: chosen,
-    sourceEnlargement: Math.round((100 * Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale))) / longSide(sourceFace.box)) / 100,
-    sourceHairCover: Math.round(100 * sourceHairCover(source, sourceFace.mesh)) / 100,
+    sourceEnlargement: hundredths(Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale)) / longSide(sourceFace.box)),
+    sourceHairCover: reportedHairCover(source, sourceFace.mesh),
   };
+}
+
+/** A source face's hair cover as a swap from it reports it (`sourceHairCover`); the worker tells it before a swap too. */
+export function reportedHairCover(source: Raster, sourceMesh: Float32Array): number {
+  return hundredths(sourceHairCover(source, sourceMesh));
+}
+
+/** A result's figure, to two decimals. */
+function hundredths(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function pickSourceFace(faces: SwappableFace[], index: number | null | undefined): SwappableFace {

@@ -7,8 +7,7 @@ import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch } from '../engine/scratch.ts';
-import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
-import { sourceHairCover } from '../engine/swap/face-swap.ts';
+import { reportedHairCover, runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
@@ -149,7 +148,7 @@ export const workerApi = {
       const image = storedImage(role);
       const faces = await facesOf(role);
       // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it.
-      const hairCover = (mesh: Float32Array) => (role === 'source' ? { hairCover: Math.round(100 * sourceHairCover(image, mesh)) / 100 } : {});
+      const hairCover = (mesh: Float32Array) => (role === 'source' ? { hairCover: reportedHairCover(image, mesh) } : {});
       return faces.map(({ index, box, score, mesh }) => ({ index, box: { ...box }, score, ...hairCover(mesh) }));
     }, role);
   },
