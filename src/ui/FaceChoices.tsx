@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ImageRole } from '../engine/errors.ts';
 import { HAIR_COVER } from '../engine/job.ts';
+import { notice } from './classes.ts';
 import { useImages } from './state/images.ts';
 
 /**
@@ -29,7 +30,7 @@ export function FaceChoices({ role }: { role: ImageRole }) {
         {message}
       </p>
       {hairCover >= HAIR_COVER && (
-        <p data-testid="source-hair-hint" className="w-full rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <p data-testid="source-hair-hint" className={`${notice} w-full px-3 py-2`}>
           Hair covers part of this face (about {Math.round(hairCover * 100)}%): strands may show in the swap. A photo with the face clear of hair swaps more cleanly.
         </p>
       )}

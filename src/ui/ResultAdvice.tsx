@@ -1,4 +1,5 @@
 import { HAIR_COVER, SOFT_ENLARGEMENT } from '../engine/job.ts';
+import { notice } from './classes.ts';
 import type { ResultView } from './state/job.ts';
 
 /**
@@ -24,7 +25,7 @@ export function ResultAdvice({ result }: { result: ResultView }) {
   return (
     <ul className="flex flex-col gap-2">
       {notes.map((note) => (
-        <li key={note.id} data-testid={note.id} className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <li key={note.id} data-testid={note.id} className={`${notice} px-4 py-3 text-sm`}>
           {note.text}
         </li>
       ))}

@@ -12,3 +12,6 @@ export const button = {
 };
 
 export const focusRing = focus;
+
+/** A calm warning about what limits a result (the source photo's size, hair over its face): add the padding. */
+export const notice = 'rounded-lg border border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100';
