@@ -85,6 +85,8 @@ export interface FaceLayout {
   hairZone: Float32Array;
   /** The upper face, and a band inside the outline down to the mouth: where the source's render may hold its hair, or background past its face's edge. */
   strayZone: Float32Array;
+  /** Below the nose: where a beard or moustache grows. */
+  beardZone: Float32Array;
   /** Distance (cells) inside the face's outline. */
   toEdge: Float32Array;
   /** 0 at the top of the forehead rising to 1 below it: the hairline is the target's, and the new face fades in under it. */
@@ -156,6 +158,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const hairZone = floats(n);
   const strayZone = floats(n);
   const topRamp = floats(n);
+  const beardZone = floats(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
@@ -165,6 +168,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
       // Hair hangs over the upper face; lower down only the edge may show background (or, below the mouth, a beard).
       strayZone[p] = Math.max(1 - smoothstep(noseTip - faceSize * 0.03, noseTip + faceSize * 0.02, level), edge * (1 - smoothstep(noseTip, mouthLevel, level)));
       topRamp[p] = smoothstep(top, top + faceSize * FOREHEAD_FADE, level);
+      beardZone[p] = inner[p] > 0 ? smoothstep(noseTip - faceSize * 0.02, noseTip + faceSize * 0.02, level) : 0;
     }
   }
   const lips = rasterizePolygon(mesh, rect, { stride: 3, indices: LIPS_OUTER });
@@ -175,7 +179,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
     const lid = rasterizePolygon(mesh, rect, { stride: 3, indices });
     for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], lid[p]);
   }
-  return { features, nearFeatures, nearBrows, nearFeaturesButBrows, hairZone, strayZone, toEdge: inner, topRamp, lips, lids };
+  return { features, nearFeatures, nearBrows, nearFeaturesButBrows, hairZone, strayZone, beardZone, toEdge: inner, topRamp, lips, lids };
 }
 
 /**

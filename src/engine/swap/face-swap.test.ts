@@ -12,7 +12,7 @@ import { floats, releaseScratch, scratchBytesKept, withScratch } from '../scratc
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { DEFAULT_FACE_SWAP, sourceFootprint, swapFace, swapFootprint, type FaceSwapOptions } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, sourceFootprint, swapFace, swapFootprint, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
@@ -406,6 +406,44 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const chin = { x: Math.round(point(61)[0]), y: Math.round(lip + (bottom - lip) * 0.25), width: Math.round(point(291)[0] - point(61)[0]), height: Math.round((bottom - lip) * 0.6) };
     // 1.6 before (smooth painted skin), 4.3 now; the source's own chin: 8.6.
     expect(detail(readRgb(canvas, chin), chin)).toBeGreaterThan(3);
+  });
+
+  it("keeps a bearded target's beard and moustache over the new face when asked, and only then (img13 -> img16)", async () => {
+    const [source, target] = await Promise.all([photo('img13.jpg'), photo('img16.jpg')]);
+    const kept = await swapped('img13.jpg', 'img16.jpg', { ...DEFAULT_FACE_SWAP, keepTargetBeard: true });
+    const replaced = await swapped('img13.jpg', 'img16.jpg');
+    // Where the new face's points are: the target's moved to the source's proportions (and the beard with them).
+    const geometry = swapGeometry(source.face.mesh, target.face.mesh, { strength: DEFAULT_FACE_SWAP.shapeStrength });
+    // The median luma on the chin below the lower lip (between mesh points 17 and 152), and above the upper lip (164, 0).
+    const median = (image: Raster, mesh: Float32Array, a: number, b: number) => {
+      const lumas = lumasBetween(image, mesh, a, b, 0.12);
+      return lumas[lumas.length >> 1];
+    };
+    for (const [a, b] of [[17, 152], [164, 0]]) {
+      const beard = median(target.image, target.face.mesh, a, b);
+      // The dark brown beard stays within a few levels of itself (2-6 off); replaced by img13's pale skin, it is 50 lighter.
+      expect(Math.abs(median(kept.canvas, geometry, a, b) - beard)).toBeLessThan(12);
+      expect(median(replaced.canvas, geometry, a, b) - beard).toBeGreaterThan(30);
+    }
+  });
+
+  it('measures how much of a target face its beard covers: 12-28 % on bearded faces, none on shaven ones or stubble', async () => {
+    // img5's red lipstick and img38's stubble are no beard; img40's is grey.
+    const cover = async (name: string) => {
+      const { image, face } = await photo(name);
+      return targetBeardCover(image, face.mesh);
+    };
+    for (const name of ['img16.jpg', 'img24.jpg', 'img40.jpg']) expect(await cover(name), name).toBeGreaterThan(0.1);
+    for (const name of ['img1.jpg', 'img5.jpg', 'img20.jpg', 'img29.jpg', 'img38.jpg']) expect(await cover(name), name).toBe(0);
+  });
+
+  it('finds no beard on shaven faces: asked to keep one, their swaps are unchanged (img20, img29, img3, img38)', async () => {
+    // img38's stubble and img29's shaded jaw are no beard, nor img3's hair at the cheek.
+    for (const name of ['img20.jpg', 'img29.jpg', 'img3.jpg', 'img38.jpg']) {
+      const kept = await swapped('img13.jpg', name, { ...DEFAULT_FACE_SWAP, keepTargetBeard: true });
+      const replaced = await swapped('img13.jpg', name);
+      expect(Buffer.compare(Buffer.from(kept.canvas.data), Buffer.from(replaced.canvas.data)), name).toBe(0);
+    }
   });
 
   it('leaves no speck unpainted among what it paints over: no dot of what was there (img13 -> img16)', async () => {

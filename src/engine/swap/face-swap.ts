@@ -6,6 +6,7 @@ import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
+import { findBeard } from './beard.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, regionMeans, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
@@ -25,6 +26,12 @@ export interface FaceSwapOptions {
   shapeStrength: number;
   /** Keep the target's eyes (its gaze) rather than the source's. */
   keepTargetEyes: boolean;
+  /**
+   * Keep the target's beard and moustache over the new face: a shaven source on a bearded face then wears the beard,
+   * rather than showing the beard only past its jaw, like a frame. The face then reads as more the target's person to
+   * the identity embedding (the quality bench's `--keep-beard`): off unless asked for.
+   */
+  keepTargetBeard?: boolean;
   /**
    * The new face's colour, light, hair and blend are worked out with the face at most this many px across
    * (larger faces on a smaller copy); the source's finer detail is then added back at full size.
@@ -204,7 +211,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh));
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh), options.keepTargetBeard ?? false);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
 
@@ -380,7 +387,7 @@ function cleanSourceFace(
   const covered = shrink(face.coverage, w, h, grid.factor);
   const model = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, covered);
   const skin = likeness(cellsRgb, model, SKIN);
-  const busy = shrink(localContrast(face.rgb, face.coverage, w, h), w, h, grid.factor);
+  const busy = shrink(localContrast(face.rgb, w, h, face.coverage), w, h, grid.factor);
   const cellsLab = rgbToLab(cellsRgb);
   // By a brow or over a lid, only what is unlike skin or busy, and lighter and yellower than most of the skin: fair hair
   // across them (a brow, a lid's crease, lashes and make-up are darker; the glare on glasses is not yellow). A lock at a
@@ -465,7 +472,7 @@ function cleanSourceFace(
  * closes the lips over teeth that show: where its `opening` (height over width) says the mouth is slightly open,
  * teeth near it within the lip line are the open mouth too. Under a source smiling open (`sourceOpening`) onto a
  * mouth open half as wide or less, the lips stay too: the mesh draws the source's lips shut over its teeth, which
- * then show between them (a pale band, or dark teeth). Also how skin-like each of its grid cells is.
+ * then show between them (a pale band, or dark teeth). Its beard too, if `keepBeard`. Also how skin-like each of its grid cells is.
  */
 function targetParts(
   background: Float32Array,
@@ -475,17 +482,23 @@ function targetParts(
   lipLine: Float32Array,
   opening: number,
   sourceOpening: number,
+  keepBeard: boolean,
 ): { keep: Float32Array; targetSkin: Float32Array } {
   const { width: w, height: h } = grid.rect;
   const cells = grid.width * grid.height;
   const faceSize = grid.faceSize * grid.factor;
   const cellsRgb = toGrid(grid, background);
-  const targetSkin = likeness(cellsRgb, skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize), SKIN);
+  const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+  const targetSkin = likeness(cellsRgb, skinColour, SKIN);
   const hair = floats(cells);
   for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - targetSkin[c]);
   const kept = cleanRegion(hair, grid.width, grid.height, grid.faceSize);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
+  if (keepBeard) {
+    const beard = beardOf(background, cellsRgb, grid, layout, skinColour, targetSkin);
+    for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], beard[c]);
+  }
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
   const lipColour = colourModel(cellsRgb, layout.lips);
   const inside = unlike(background, mouth, lipColour);
@@ -502,6 +515,43 @@ function targetParts(
   keepAlso(keep, gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)));
   if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening / 2) keepAlso(keep, gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
   return { keep, targetSkin };
+}
+
+/**
+ * The beard of the face on `grid`, 0..1 per cell: `rgb` (interleaved) over its rectangle, `cellsRgb` on the grid, the
+ * colour of its skin and how like it each cell is.
+ */
+function beardOf(rgb: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, skin: ColourModel, skinLike: Float32Array): Float32Array {
+  const { width: w, height: h } = grid.rect;
+  return findBeard(grid, layout, { lab: rgbToLab(cellsRgb), skin, skinLike, contrast: shrink(localContrast(rgb, w, h), w, h, grid.factor) });
+}
+
+/**
+ * The share of a target face (of its area, 0..1) that its beard or moustache covers, as a swap that keeps it
+ * (`keepTargetBeard`) finds it: looked at, as there, with the face at most `workSize` px across. 0 for a shaven face
+ * or stubble; of the test photos, beards and moustaches cover 12-28 %.
+ */
+export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = DEFAULT_FACE_SWAP.workSize): number {
+  return outsideScratch(() => {
+    const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: target.width, clipHeight: target.height });
+    const scale = Math.min(1, workSize / Math.max(rect.width, rect.height));
+    const small = shrunkCopy(target, rect, Math.max(1, Math.round(rect.width * scale)), Math.max(1, Math.round(rect.height * scale)));
+    const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
+    const local = mesh.map((v, i) => (i % 3 === 0 ? (v - rect.x) * scale : i % 3 === 1 ? (v - rect.y) * scale : v * scale));
+    const grid = workGrid(smallRect, local, Math.max(small.width, small.height));
+    const layout = faceLayout(grid);
+    const rgb = readRgb(small, smallRect);
+    const cellsRgb = toGrid(grid, rgb);
+    const skin = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+    const beard = beardOf(rgb, cellsRgb, grid, layout, skin, likeness(cellsRgb, skin, SKIN));
+    let covered = 0, face = 0;
+    for (let c = 0; c < beard.length; c++) {
+      if (!(layout.toEdge[c] > 0)) continue;
+      face++;
+      covered += beard[c];
+    }
+    return face ? covered / face : 0;
+  });
 }
 
 /** Adds `more` (0..1 per pixel, feathered, counting half again) to what of the target stays, `keep`, in place. */
@@ -559,8 +609,8 @@ function pixelsIn(rgb: Float32Array, region: Float32Array): { inside: number[]; 
   return { inside, pixels };
 }
 
-/** Standard deviation of luma over each pixel's 3 x 3 neighbourhood; 0 where the neighbourhood is not all `covered`. */
-function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: number): Float32Array {
+/** Standard deviation of luma over each pixel's 3 x 3 neighbourhood; 0 where the neighbourhood is not all `covered` (if given). */
+function localContrast(rgb: Float32Array, w: number, h: number, covered?: Float32Array): Float32Array {
   const luma = lumaOf(rgb);
   const out = floats(w * h);
   for (let y = 1; y < h - 1; y++) {
@@ -568,7 +618,7 @@ function localContrast(rgb: Float32Array, covered: Float32Array, w: number, h: n
       let sum = 0, squares = 0, whole = true;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          whole &&= covered[(y + dy) * w + x + dx] > 0;
+          whole &&= !covered || covered[(y + dy) * w + x + dx] > 0;
           const v = luma[(y + dy) * w + x + dx];
           sum += v;
           squares += v * v;
