@@ -2,7 +2,7 @@
  * The swap quality bench: runs the real engine over ordered pairs of different people from the shared photos and
  * prints identity, pose, expression and surroundings figures per pair and a summary line; writes a contact sheet.
  *
- *   npm run bench:quality -- [--pairs N] [--quality standard|high|4k] [--shape 0..1] [--eyes source|target] [--sheet PATH]
+ *   npm run bench:quality -- [--pairs N] [--quality standard|high|4k] [--shape 0..1] [--eyes source|target] [--keep-beard] [--sheet PATH]
  */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     shape: { type: 'string', default: String(DEFAULT_FACE_SWAP.shapeStrength) },
     eyes: { type: 'string', default: DEFAULT_FACE_SWAP.keepTargetEyes ? 'target' : 'source' },
     'work-size': { type: 'string', default: String(DEFAULT_FACE_SWAP.workSize) },
+    'keep-beard': { type: 'boolean', default: false },
     sheet: { type: 'string', default: 'bench/out/quality-sheet.png' },
   },
 });
@@ -76,7 +77,7 @@ for (const [sp, sf, tp, tf] of pairs) {
   const started = performance.now();
   const result = await runSwapJob(
     { analyse: async (role) => [role === 'source' ? source.swappable : target.swappable], encode: async (image) => image },
-    source.image, target.image, { quality, outputFormat: 'png' }, undefined, undefined, faceOptions,
+    source.image, target.image, { quality, outputFormat: 'png', keepBeard: values['keep-beard'] }, undefined, undefined, faceOptions,
   );
   const ms = performance.now() - started;
   const output = result.encoded;
@@ -104,7 +105,7 @@ for (const [sp, sf, tp, tf] of pairs) {
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
 const closer = rows.filter((r) => r.idSource > r.idTarget).length / rows.length;
 console.log(
-  `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
+  `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} keep_beard=${values['keep-beard']} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
     `closer_to_source=${(closer * 100).toFixed(1)}% pose_err=${mean((r) => r.pose).toFixed(2)}deg expr_err=${mean((r) => r.expr).toFixed(3)} ` +
     `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median) ` +
     `advised=${rows.filter((r) => r.enlargement >= SOFT_ENLARGEMENT).length}soft,${rows.filter((r) => r.hairCover >= HAIR_COVER).length}hair`,

@@ -48,7 +48,7 @@ describe('createFaceSwap', () => {
     const client = createFaceSwap({ engine: fake.engine });
     const phases: string[] = [];
     const result = await client.imageSwap({ sourceImage: 'data:a', targetImage: new Blob(['abc']), onProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
-    expect(fake.calls).toEqual(['decode source data:a (no preview)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null })}`]);
+    expect(fake.calls).toEqual(['decode source data:a (no preview)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null, keepBeard: false })}`]);
     expect(phases).toEqual(['decode 0/2', 'decode 1/2', 'decode 2/2']);
     expect(result).toMatchObject({ success: true, jobId: 'job_1', resolution: '10x10', facesDetected: 1, sourceEnlargement: 1.2, sourceHairCover: 0.08, fileName: 'faceswap-job_1.png', outputFormat: 'png' });
     expect(result.outputUrl).toMatch(/^blob:/);
@@ -129,7 +129,9 @@ describe('options and inputs', () => {
     expect(() => toRequest({ outputFormat: 'gif' as never })).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT' }));
     expect(() => toRequest({ quality: '8k' as never })).toThrow(FaceSwapApiError);
     expect(() => toRequest({ faceIndex: -1 })).toThrow(expect.objectContaining({ code: 'FACE_INDEX_OUT_OF_RANGE', image: 'target' }));
-    expect(toRequest({ faceIndex: 1, quality: '4k', outputFormat: 'webp' })).toEqual({ outputFormat: 'webp', quality: '4k', faceIndex: 1, sourceFaceIndex: null });
+    expect(() => toRequest({ keepBeard: 'yes' as never })).toThrow(FaceSwapApiError);
+    expect(toRequest({ faceIndex: 1, quality: '4k', outputFormat: 'webp' })).toEqual({ outputFormat: 'webp', quality: '4k', faceIndex: 1, sourceFaceIndex: null, keepBeard: false });
+    expect(toRequest({ keepBeard: true })).toMatchObject({ keepBeard: true });
   });
 
   it('resolves page-relative paths and leaves the rest', () => {

@@ -29,6 +29,8 @@ export interface SwapOptions extends CallOptions {
   faceIndex?: number | null;
   /** The source face to use, 0-based; absent or null takes the largest. */
   sourceFaceIndex?: number | null;
+  /** Keep the target's beard and moustache over the new face (default false). */
+  keepBeard?: boolean;
   onProgress?: FaceSwapProgress;
 }
 
@@ -167,5 +169,6 @@ export function toRequest(options: SwapOptions): SwapRequest {
       throw new FaceSwapApiError('FACE_INDEX_OUT_OF_RANGE', `${name} must be a face's 0-based index, not ${JSON.stringify(value)}.`, name === 'faceIndex' ? 'target' : 'source');
     }
   }
-  return { outputFormat, quality, faceIndex: options.faceIndex ?? null, sourceFaceIndex: options.sourceFaceIndex ?? null };
+  if (options.keepBeard != null && typeof options.keepBeard !== 'boolean') throw new FaceSwapApiError('INTERNAL', `keepBeard must be true or false, not ${JSON.stringify(options.keepBeard)}.`);
+  return { outputFormat, quality, faceIndex: options.faceIndex ?? null, sourceFaceIndex: options.sourceFaceIndex ?? null, keepBeard: options.keepBeard ?? false };
 }

@@ -14,6 +14,11 @@ export interface SwapRequest {
   faceIndex?: number | null;
   /** The source face to use; absent takes the largest. */
   sourceFaceIndex?: number | null;
+  /**
+   * Keep the target's beard and moustache over the new face (default false: the new face is the source's down to the
+   * jaw, and a beard shows only past it).
+   */
+  keepBeard?: boolean;
 }
 
 /** A detected face as pickers show it. Faces are ordered left to right by box centre, then top to bottom. */

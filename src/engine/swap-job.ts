@@ -100,7 +100,7 @@ export async function runSwapJob<Encoded>(
     source,
     sourceMesh: sourceFace.mesh,
     targetMeshes: chosen.map((k) => scaleMesh(targetFaces[k].mesh, scale)),
-    options: faceOptions,
+    options: request.keepBeard ? { ...faceOptions, keepTargetBeard: true } : faceOptions,
     onSwapped: () => onProgress('swap', ++swapped, chosen.length),
     signal,
   });

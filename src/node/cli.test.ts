@@ -90,6 +90,20 @@ describe.skipIf(!MODELS).concurrent('the swap CLI', () => {
     expect(typeof run.json.message).toBe('string');
   });
 
+  it("keeps the target's beard with --keep-beard (img13 -> img16)", async () => {
+    const runs = await Promise.all(['', '--keep-beard'].map((flag) => cli('--source', face('img13.jpg'), '--target', face('img16.jpg'), '--out', file(`beard${flag}.png`), ...(flag ? [flag] : []))));
+    expect(runs.map((run) => run.code)).toEqual([0, 0]);
+    // The mean luma over the beard between the mouth corners and the chin: img13's pale skin, or the beard itself.
+    const region = { left: 340, top: 288, width: 80, height: 30 };
+    const meanLuma = async (path: string) => {
+      const lumas = await sharp(path).extract(region).greyscale().raw().toBuffer();
+      return lumas.reduce((sum, v) => sum + v, 0) / lumas.length;
+    };
+    const [beard, replaced, kept] = await Promise.all([face('img16.jpg'), file('beard.png'), file('beard--keep-beard.png')].map(meanLuma));
+    expect(Math.abs(kept - beard)).toBeLessThan(10);
+    expect(replaced - beard).toBeGreaterThan(20);
+  });
+
   it('reports INVALID_ARGUMENT for a usage error and exits 2', async () => {
     for (const args of [['--source', face('img22.jpg'), '--target', face('img29.jpg')], ['--source', 'a', '--target', 'b', '--out', 'c.png', '--quality', 'ultra']]) {
       const run = await cli(...args);

@@ -9,7 +9,7 @@ import { runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { decodeImage, encodeImage } from './codec.ts';
 import { createNodeBackend } from './ort-node-backend.ts';
 
-const USAGE = 'npm run swap -- --source A --target B --out C [--quality standard|high|4k] [--format png|jpg|webp] [--face-index N] [--source-face-index N]';
+const USAGE = 'npm run swap -- --source A --target B --out C [--quality standard|high|4k] [--format png|jpg|webp] [--face-index N] [--source-face-index N] [--keep-beard]';
 
 /** The headless entry: one JSON line on stdout with the seed's field names; errors as `success: false` and exit 1. */
 async function main(argv: string[]): Promise<number> {
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
       { analyse: (role, image) => analyzeFaces(backend, image, role, SWAP_ANALYSIS), encode: encodeImage },
       source,
       target,
-      { quality: options.quality, outputFormat: options.format, faceIndex: options.faceIndex, sourceFaceIndex: options.sourceFaceIndex },
+      { quality: options.quality, outputFormat: options.format, faceIndex: options.faceIndex, sourceFaceIndex: options.sourceFaceIndex, keepBeard: options.keepBeard },
     );
     await writeFile(options.out, result.encoded);
     print({
@@ -53,6 +53,7 @@ interface CliOptions {
   format: OutputFormat;
   faceIndex: number | null;
   sourceFaceIndex: number | null;
+  keepBeard: boolean;
 }
 
 function parseOptions(argv: string[]): CliOptions {
@@ -68,6 +69,7 @@ function parseOptions(argv: string[]): CliOptions {
         format: { type: 'string' },
         'face-index': { type: 'string' },
         'source-face-index': { type: 'string' },
+        'keep-beard': { type: 'boolean', default: false },
       },
     }));
   } catch (caught) {
@@ -78,7 +80,7 @@ function parseOptions(argv: string[]): CliOptions {
   if (!QUALITIES.includes(quality as Quality)) throw usage(`--quality must be one of ${QUALITIES.join(', ')}.`);
   const format = values.format ?? (extname(out).slice(1).toLowerCase().replace('jpeg', 'jpg') || 'png');
   if (!isOutputFormat(format)) throw usage('--format must be png, jpg or webp.');
-  return { source, target, out, quality: quality as Quality, format, faceIndex: index(values['face-index']), sourceFaceIndex: index(values['source-face-index']) };
+  return { source, target, out, quality: quality as Quality, format, faceIndex: index(values['face-index']), sourceFaceIndex: index(values['source-face-index']), keepBeard: values['keep-beard'] };
 }
 
 function index(value: string | undefined): number | null {
