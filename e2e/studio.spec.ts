@@ -98,6 +98,8 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   await expect(page.getByTestId('softness-note')).toHaveCount(0);
   await expect(page.getByTestId('hair-note')).toHaveCount(0);
   await expect(page.getByTestId('source-hair-hint')).toHaveCount(0);
+  // Neither face of couple.jpg has a beard.
+  await expect(page.getByTestId('target-beard-hint')).toHaveCount(0);
   await shot(page, testInfo, '04-result');
 
   // The compare slider and zoom work from the keyboard.
@@ -212,6 +214,40 @@ for (const advice of ADVICE) {
     await shot(page, testInfo, advice.note);
   });
 }
+
+test("the target's beard kept when asked (img13 -> img16), and the choice remembered", async ({ page }, testInfo) => {
+  await openApp(page);
+  await choosePictures(page, face('img13.jpg'), face('img16.jpg'));
+  // The mean luma of the result over img16's beard between the mouth corners and the chin (74 in img16 itself).
+  const chinLuma = () =>
+    page.getByTestId('result-image').evaluate(async (img: HTMLImageElement) => {
+      const bitmap = await createImageBitmap(await (await fetch(img.src)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data } = ctx.getImageData(340, 288, 80, 30);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+      return sum / (data.length / 4);
+    });
+  const beard = page.getByRole('group', { name: "Target's beard" });
+  await expect(beard.getByRole('radio', { name: 'Replace', exact: true })).toBeChecked();
+  // Said under the target as soon as its face is found; gone once the beard is to be kept.
+  const hint = page.getByTestId('target-beard-hint');
+  await expect(hint).toContainText('This face has a beard');
+  await shot(page, testInfo, 'beard-hint');
+  await swap(page, 'png');
+  const replaced = await chinLuma();
+  await beard.getByRole('radio', { name: 'Keep', exact: true }).check();
+  await expect(hint).toHaveCount(0);
+  await swap(page, 'png');
+  const kept = await chinLuma();
+  await shot(page, testInfo, 'beard-kept');
+  // img13's pale skin (about 117), or the beard (about 79).
+  expect(replaced - kept).toBeGreaterThan(25);
+  expect(kept).toBeLessThan(90);
+  await page.reload();
+  await expect(page.getByRole('group', { name: "Target's beard" }).getByRole('radio', { name: 'Keep', exact: true })).toBeChecked();
+});
 
 test('a source with several faces: the picker chooses the source face', async ({ page }) => {
   await openApp(page);

@@ -28,6 +28,11 @@ export interface FaceSummary {
   score: number;
   /** A source's faces only: the share of the face that hair covers, as a swap from it will report it ({@link SwapFields.sourceHairCover}). */
   hairCover?: number;
+  /**
+   * A target's faces only: the share of the face (0..1, to two decimals) that its beard or moustache covers, which a
+   * swap replaces unless asked to keep it ({@link SwapRequest.keepBeard}).
+   */
+  beardCover?: number;
 }
 
 /** Stages of a swap, for progress. */
@@ -72,6 +77,11 @@ export const SOFT_ENLARGEMENT = 1.5;
  * left unsaid.
  */
 export const HAIR_COVER = 0.06;
+/**
+ * The beard cover from which the studio says a target face has a beard that the swap will replace (and how to keep
+ * it). Of the test photos, beards and moustaches cover 12-28 % of the face; shaven faces and stubble, 0.
+ */
+export const BEARD_COVER = 0.05;
 
 /** A finished swap as the worker returns it: the fields and the encoded picture. */
 export interface SwapResult extends SwapFields {

@@ -3,7 +3,7 @@ import type { AnalyzeOptions } from './face/analyze.ts';
 import type { OutputFormat } from './formats.ts';
 import { createRaster, type Raster } from './image/raster.ts';
 import type { ProgressListener, SwapFields, SwapRequest } from './job.ts';
-import { sourceHairCover, swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
+import { sourceHairCover, swapFace, targetBeardCover, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
 import { outputSize } from './swap/output-size.ts';
 import { resizeRaster } from './swap/resample.ts';
 
@@ -127,6 +127,11 @@ export async function runSwapJob<Encoded>(
 /** A source face's hair cover as a swap from it reports it (`sourceHairCover`); the worker tells it before a swap too. */
 export function reportedHairCover(source: Raster, sourceMesh: Float32Array): number {
   return hundredths(sourceHairCover(source, sourceMesh));
+}
+
+/** A target face's beard cover as the worker reports it before a swap (`targetBeardCover`, to two decimals). */
+export function reportedBeardCover(target: Raster, targetMesh: Float32Array): number {
+  return hundredths(targetBeardCover(target, targetMesh));
 }
 
 /** A result's figure, to two decimals. */

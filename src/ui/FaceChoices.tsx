@@ -1,18 +1,21 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ImageRole } from '../engine/errors.ts';
-import { HAIR_COVER } from '../engine/job.ts';
-import { notice } from './classes.ts';
+import { BEARD_COVER, HAIR_COVER } from '../engine/job.ts';
+import { info, notice } from './classes.ts';
 import { useImages } from './state/images.ts';
+import { useOptions } from './state/options.ts';
 
 /**
- * What was found on the picture, in words; the "All faces" choice for the target; and, for the source, a word when hair
- * covers much of the chosen face (strands may show in the swap).
+ * What was found on the picture, in words; the "All faces" choice for the target; for the source, a word when hair
+ * covers much of the chosen face (strands may show in the swap); for the target, a word when a face to be replaced
+ * has a beard that the swap will replace (unless it is asked to keep it).
  */
 export function FaceChoices({ role }: { role: ImageRole }) {
   const { hasImage, faces, detecting, choice } = useImages(
     useShallow((s) => ({ hasImage: !!s.slots[role].image, faces: s.slots[role].faces, detecting: s.slots[role].detecting, choice: s.slots[role].choice })),
   );
   const chooseFace = useImages((s) => s.chooseFace);
+  const keepBeard = useOptions((s) => s.keepBeard);
   if (!hasImage) return null;
 
   const count = faces?.length ?? 0;
@@ -24,6 +27,7 @@ export function FaceChoices({ role }: { role: ImageRole }) {
 
   if (!message) return null;
   const hairCover = role === 'source' && !detecting ? faces?.find((face) => face.index === choice)?.hairCover ?? 0 : 0;
+  const bearded = role === 'target' && !detecting && !keepBeard ? (faces ?? []).filter((face) => (choice === null || face.index === choice) && (face.beardCover ?? 0) >= BEARD_COVER).length : 0;
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
       <p role="status" className="text-slate-700 dark:text-slate-300" data-testid={`${role}-faces`} data-count={detecting ? '' : String(count)}>
@@ -32,6 +36,11 @@ export function FaceChoices({ role }: { role: ImageRole }) {
       {hairCover >= HAIR_COVER && (
         <p data-testid="source-hair-hint" className={`${notice} w-full px-3 py-2`}>
           Hair covers part of this face (about {Math.round(hairCover * 100)}%): strands may show in the swap. A photo with the face clear of hair swaps more cleanly.
+        </p>
+      )}
+      {bearded > 0 && (
+        <p data-testid="target-beard-hint" className={`${info} w-full px-3 py-2`}>
+          {bearded === 1 && (choice !== null || count === 1) ? 'This face has' : bearded === 1 ? 'A face here has' : 'Faces here have'} a beard: the swap replaces it with the source's skin down to the jaw. To keep it on the new face, choose Target's beard: Keep.
         </p>
       )}
       {role === 'target' && count > 1 && (

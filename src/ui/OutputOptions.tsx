@@ -11,10 +11,15 @@ const QUALITY_OPTIONS: { value: Quality; label: string; hint: string }[] = [
   { value: '4k', label: '4K', hint: 'Sharpest, up to 3840 px' },
 ];
 
-/** Output format and quality; formats this browser cannot write are offered disabled. */
+const BEARD_OPTIONS: { value: 'replace' | 'keep'; label: string; hint: string }[] = [
+  { value: 'replace', label: 'Replace', hint: "The new face is the source's down to the jaw (default)" },
+  { value: 'keep', label: 'Keep', hint: "The new face wears the target's beard and moustache: more natural on a bearded face, a little less like the source" },
+];
+
+/** Output format, quality and the target's beard; formats this browser cannot write are offered disabled. */
 export function OutputOptions() {
-  const { outputFormat, quality, setOutputFormat, setQuality } = useOptions(
-    useShallow((s) => ({ outputFormat: s.outputFormat, quality: s.quality, setOutputFormat: s.setOutputFormat, setQuality: s.setQuality })),
+  const { outputFormat, quality, keepBeard, setOutputFormat, setQuality, setKeepBeard } = useOptions(
+    useShallow((s) => ({ outputFormat: s.outputFormat, quality: s.quality, keepBeard: s.keepBeard, setOutputFormat: s.setOutputFormat, setQuality: s.setQuality, setKeepBeard: s.setKeepBeard })),
   );
   const writable = useRuntime((s) => s.info?.outputFormats);
   const formats = (Object.keys(OUTPUT_FORMATS) as OutputFormat[]).map((format) => ({
@@ -26,6 +31,7 @@ export function OutputOptions() {
     <div className="flex flex-wrap gap-x-6 gap-y-3">
       <ChoiceGroup legend="Output format" value={outputFormat} options={formats} onChange={setOutputFormat} />
       <ChoiceGroup legend="Quality" value={quality} options={QUALITY_OPTIONS} onChange={setQuality} />
+      <ChoiceGroup legend="Target's beard" value={keepBeard ? 'keep' : 'replace'} options={BEARD_OPTIONS} onChange={(choice) => setKeepBeard(choice === 'keep')} />
     </div>
   );
 }

@@ -13,5 +13,8 @@ export const button = {
 
 export const focusRing = focus;
 
+/** A neutral word about a choice the person may want to make (a target's beard): add the padding. */
+export const info = 'rounded-lg border border-slate-200 bg-slate-50 text-slate-800 dark:border-slate-700 dark:bg-slate-800/60 dark:text-slate-200';
+
 /** A calm warning about what limits a result (the source photo's size, hair over its face): add the padding. */
 export const notice = 'rounded-lg border border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100';

@@ -54,7 +54,7 @@ export const useJob = create<JobState>()((set, get) => ({
     if (get().status === 'running') return;
     const images = useImages.getState();
     const { source, target } = images.slots;
-    const { outputFormat, quality } = useOptions.getState();
+    const { outputFormat, quality, keepBeard } = useOptions.getState();
     const targetVersion = target.version;
     controller = new AbortController();
     const swapNumber = ++swaps;
@@ -65,6 +65,7 @@ export const useJob = create<JobState>()((set, get) => ({
       const result = await studio.swap({
         outputFormat,
         quality,
+        keepBeard,
         faceIndex: target.choice,
         sourceFaceIndex: source.choice,
         signal: controller.signal,
