@@ -249,6 +249,18 @@ test("the target's beard kept when asked (img13 -> img16), and the choice rememb
   await expect(page.getByRole('group', { name: "Target's beard" }).getByRole('radio', { name: 'Keep', exact: true })).toBeChecked();
 });
 
+test('a source face wearing glasses: said under it before any swap (img25), and not for one without (img13)', async ({ page }, testInfo) => {
+  await openApp(page);
+  await choosePictures(page, face('img25.jpg'), face('img29.jpg'));
+  const hint = page.getByTestId('source-glasses-hint');
+  await expect(hint).toContainText('This face wears glasses');
+  await expect(hint).toContainText('A photo without glasses');
+  await shot(page, testInfo, 'glasses-hint');
+  await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img13.jpg'));
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1');
+  await expect(hint).toHaveCount(0);
+});
+
 test('a source with several faces: the picker chooses the source face', async ({ page }) => {
   await openApp(page);
   await choosePictures(page, face('couple.jpg'), face('img2.jpg'));

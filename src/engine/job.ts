@@ -28,6 +28,8 @@ export interface FaceSummary {
   score: number;
   /** A source's faces only: the share of the face that hair covers, as a swap from it will report it ({@link SwapFields.sourceHairCover}). */
   hairCover?: number;
+  /** A source's faces only: whether it wears glasses, which the swap takes off (rebuilding the skin around the eyes). */
+  glasses?: boolean;
   /**
    * A target's faces only: the share of the face (0..1, to two decimals) that its beard or moustache covers, which a
    * swap replaces unless asked to keep it ({@link SwapRequest.keepBeard}).

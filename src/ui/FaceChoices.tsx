@@ -7,7 +7,7 @@ import { useOptions } from './state/options.ts';
 
 /**
  * What was found on the picture, in words; the "All faces" choice for the target; for the source, a word when hair
- * covers much of the chosen face (strands may show in the swap); for the target, a word when a face to be replaced
+ * covers much of the chosen face (strands may show in the swap) or it wears glasses (taken off); for the target, a word when a face to be replaced
  * has a beard that the swap will replace (unless it is asked to keep it).
  */
 export function FaceChoices({ role }: { role: ImageRole }) {
@@ -26,7 +26,8 @@ export function FaceChoices({ role }: { role: ImageRole }) {
   else if (count > 1) message = `${count} faces found. The largest is used; click another on the picture to use it instead.`;
 
   if (!message) return null;
-  const hairCover = role === 'source' && !detecting ? faces?.find((face) => face.index === choice)?.hairCover ?? 0 : 0;
+  const chosenSource = role === 'source' && !detecting ? faces?.find((face) => face.index === choice) : undefined;
+  const hairCover = chosenSource?.hairCover ?? 0;
   const bearded = role === 'target' && !detecting && !keepBeard ? (faces ?? []).filter((face) => (choice === null || face.index === choice) && (face.beardCover ?? 0) >= BEARD_COVER).length : 0;
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
@@ -36,6 +37,11 @@ export function FaceChoices({ role }: { role: ImageRole }) {
       {hairCover >= HAIR_COVER && (
         <p data-testid="source-hair-hint" className={`${notice} w-full px-3 py-2`}>
           Hair covers part of this face (about {Math.round(hairCover * 100)}%): strands may show in the swap. A photo with the face clear of hair swaps more cleanly.
+        </p>
+      )}
+      {chosenSource?.glasses && (
+        <p data-testid="source-glasses-hint" className={`${notice} w-full px-3 py-2`}>
+          This face wears glasses: the swap takes them off and rebuilds the skin around the eyes, which can look smooth or uneven. A photo without glasses swaps more cleanly.
         </p>
       )}
       {bearded > 0 && (

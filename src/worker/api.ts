@@ -8,6 +8,7 @@ import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch } from '../engine/scratch.ts';
 import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
+import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
@@ -147,9 +148,10 @@ export const workerApi = {
       // The picture the faces are of, even if another replaces it meanwhile.
       const image = storedImage(role);
       const faces = await facesOf(role);
-      // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it; a
-      // target face's beard, so that the person can choose to keep it.
-      const cover = (mesh: Float32Array) => (role === 'source' ? { hairCover: reportedHairCover(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) });
+      // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it, and
+      // whether it wears glasses; a target face's beard, so that the person can choose to keep it.
+      const cover = (mesh: Float32Array) =>
+        role === 'source' ? { hairCover: reportedHairCover(image, mesh), glasses: sourceWearsGlasses(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) };
       return faces.map(({ index, box, score, mesh }) => ({ index, box: { ...box }, score, ...cover(mesh) }));
     }, role);
   },

@@ -533,14 +533,9 @@ function beardOf(rgb: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layo
  */
 export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = DEFAULT_FACE_SWAP.workSize): number {
   return outsideScratch(() => {
-    const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: target.width, clipHeight: target.height });
-    const scale = Math.min(1, workSize / Math.max(rect.width, rect.height));
-    const small = shrunkCopy(target, rect, Math.max(1, Math.round(rect.width * scale)), Math.max(1, Math.round(rect.height * scale)));
-    const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
-    const local = mesh.map((v, i) => (i % 3 === 0 ? (v - rect.x) * scale : i % 3 === 1 ? (v - rect.y) * scale : v * scale));
-    const grid = workGrid(smallRect, local, Math.max(small.width, small.height));
+    const { rgb, rect, mesh: local } = faceAtWorkSize(target, mesh, workSize);
+    const grid = workGrid(rect, local, Math.max(rect.width, rect.height));
     const layout = faceLayout(grid);
-    const rgb = readRgb(small, smallRect);
     const cellsRgb = toGrid(grid, rgb);
     const skin = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
     const beard = beardOf(rgb, cellsRgb, grid, layout, skin, likeness(cellsRgb, skin, SKIN));
@@ -552,6 +547,30 @@ export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = 
     }
     return face ? covered / face : 0;
   });
+}
+
+/**
+ * Whether a source face wears glasses, which the swap takes off (the skin around its eyes rebuilt): looked at, as
+ * there, with the face at most `workSize` px across.
+ */
+export function sourceWearsGlasses(source: Raster, mesh: Float32Array, workSize = DEFAULT_FACE_SWAP.workSize): boolean {
+  return outsideScratch(() => {
+    const { rgb, rect, mesh: local } = faceAtWorkSize(source, mesh, workSize);
+    return findEyewear(rgb, rect, local, Math.max(rect.width, rect.height)).present;
+  });
+}
+
+/**
+ * The face of `mesh` in `image`, its outline's bounds shrunk to at most `workSize` px across as a swap works on it:
+ * interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels.
+ */
+function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number): { rgb: Float32Array; rect: Rect; mesh: Float32Array } {
+  const bounds = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
+  const scale = Math.min(1, workSize / Math.max(bounds.width, bounds.height));
+  const small = shrunkCopy(image, bounds, Math.max(1, Math.round(bounds.width * scale)), Math.max(1, Math.round(bounds.height * scale)));
+  const rect = { x: 0, y: 0, width: small.width, height: small.height };
+  const local = mesh.map((v, i) => (i % 3 === 0 ? (v - bounds.x) * scale : i % 3 === 1 ? (v - bounds.y) * scale : v * scale));
+  return { rgb: readRgb(small, rect), rect, mesh: local };
 }
 
 /** Adds `more` (0..1 per pixel, feathered, counting half again) to what of the target stays, `keep`, in place. */
