@@ -46,7 +46,7 @@ export function FaceChoices({ role }: { role: ImageRole }) {
       )}
       {bearded > 0 && (
         <p data-testid="target-beard-hint" className={`${info} w-full px-3 py-2`}>
-          {bearded === 1 && (choice !== null || count === 1) ? 'This face has' : bearded === 1 ? 'A face here has' : 'Faces here have'} a beard: the swap replaces it with the source's skin down to the jaw. To keep it on the new face, choose Target's beard: Keep.
+          {bearded === 1 && (choice !== null || count === 1) ? 'This face has' : bearded === 1 ? 'A face here has' : 'Faces here have'} a beard: the swap replaces it with the source's face down to the jaw. To keep it on the new face, choose Target's beard: Keep.
         </p>
       )}
       {role === 'target' && count > 1 && (
