@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ImageRole } from '../engine/errors.ts';
 import { BEARD_COVER, HAIR_COVER } from '../engine/job.ts';
-import { info, notice } from './classes.ts';
+import { button, info, notice } from './classes.ts';
 import { useImages } from './state/images.ts';
 import { useOptions } from './state/options.ts';
 
@@ -15,7 +15,7 @@ export function FaceChoices({ role }: { role: ImageRole }) {
     useShallow((s) => ({ hasImage: !!s.slots[role].image, faces: s.slots[role].faces, detecting: s.slots[role].detecting, choice: s.slots[role].choice })),
   );
   const chooseFace = useImages((s) => s.chooseFace);
-  const keepBeard = useOptions((s) => s.keepBeard);
+  const { keepBeard, setKeepBeard } = useOptions(useShallow((s) => ({ keepBeard: s.keepBeard, setKeepBeard: s.setKeepBeard })));
   if (!hasImage) return null;
 
   const count = faces?.length ?? 0;
@@ -45,9 +45,14 @@ export function FaceChoices({ role }: { role: ImageRole }) {
         </p>
       )}
       {bearded > 0 && (
-        <p data-testid="target-beard-hint" className={`${info} w-full px-3 py-2`}>
-          {bearded === 1 && (choice !== null || count === 1) ? 'This face has' : bearded === 1 ? 'A face here has' : 'Faces here have'} a beard: the swap replaces it with the source's face down to the jaw. To keep it on the new face, choose Target's beard: Keep.
-        </p>
+        <div data-testid="target-beard-hint" className={`${info} flex w-full flex-wrap items-center justify-between gap-2 px-3 py-2`}>
+          <p>
+            {bearded === 1 && (choice !== null || count === 1) ? 'This face has' : bearded === 1 ? 'A face here has' : 'Faces here have'} a beard: the swap replaces it with the source's face down to the jaw.
+          </p>
+          <button type="button" className={button.secondary} onClick={() => setKeepBeard(true)}>
+            Keep the beard
+          </button>
+        </div>
       )}
       {role === 'target' && count > 1 && (
         <label className="inline-flex cursor-pointer items-center gap-2 rounded-full border border-slate-300 px-3 py-1 font-medium has-[:checked]:border-emerald-500 has-[:checked]:bg-emerald-50 has-[input:focus-visible]:outline-2 has-[input:focus-visible]:outline-offset-2 has-[input:focus-visible]:outline-indigo-500 dark:border-slate-700 dark:has-[:checked]:bg-emerald-950">
