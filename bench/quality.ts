@@ -14,8 +14,8 @@ import { cosineSimilarity } from '../src/engine/face/embed.ts';
 import { expressionOf, poseDifferenceDegrees } from '../src/engine/face/measures.ts';
 import { FACE_OVAL } from '../src/engine/face/regions.ts';
 import type { Raster } from '../src/engine/image/raster.ts';
-import { HAIR_COVER, SOFT_ENLARGEMENT, type Quality } from '../src/engine/job.ts';
-import { runSwapJob, SWAP_ANALYSIS, type SwappableFace } from '../src/engine/swap-job.ts';
+import { BEARD_COVER, HAIR_COVER, SOFT_ENLARGEMENT, type Quality } from '../src/engine/job.ts';
+import { reportedBeardCover, runSwapJob, SWAP_ANALYSIS, type SwappableFace } from '../src/engine/swap-job.ts';
 import { DEFAULT_FACE_SWAP } from '../src/engine/swap/face-swap.ts';
 import { rasterizePolygon } from '../src/engine/swap/mask.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
@@ -69,7 +69,7 @@ for (let step = 1; pairs.length < pairLimit && step < people.length; step++) {
 
 const meanCos = (e: Float32Array, files: string[]) => files.reduce((sum, f) => sum + cosineSimilarity(e, photos.get(f)!.face.embedding), 0) / files.length;
 
-interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; psnr: number; ms: number; enlargement: number; hairCover: number; output: Raster }
+interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; psnr: number; ms: number; enlargement: number; hairCover: number; beardCover: number; output: Raster }
 const rows: Row[] = [];
 for (const [sp, sf, tp, tf] of pairs) {
   for (const f of [...identities.get(sp)!, ...identities.get(tp)!]) await photo(f);
@@ -97,9 +97,11 @@ for (const [sp, sf, tp, tf] of pairs) {
     // What of the source photo limits the result (the studio's advice): look at these rows for softness or strands.
     enlargement: result.sourceEnlargement,
     hairCover: result.sourceHairCover,
+    // A beard on the target, which the studio says it replaces down to the jaw unless kept (--keep-beard).
+    beardCover: reportedBeardCover(target.image, target.swappable.mesh),
   };
   rows.push(row);
-  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  source x${row.enlargement.toFixed(2)} hair=${pct(row.hairCover)}  ${ms.toFixed(0)} ms`);
+  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  source x${row.enlargement.toFixed(2)} hair=${pct(row.hairCover)} beard=${pct(row.beardCover)}  ${ms.toFixed(0)} ms`);
 }
 
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
@@ -108,7 +110,7 @@ console.log(
   `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} keep_beard=${values['keep-beard']} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
     `closer_to_source=${(closer * 100).toFixed(1)}% pose_err=${mean((r) => r.pose).toFixed(2)}deg expr_err=${mean((r) => r.expr).toFixed(3)} ` +
     `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median) ` +
-    `advised=${rows.filter((r) => r.enlargement >= SOFT_ENLARGEMENT).length}soft,${rows.filter((r) => r.hairCover >= HAIR_COVER).length}hair`,
+    `advised=${rows.filter((r) => r.enlargement >= SOFT_ENLARGEMENT).length}soft,${rows.filter((r) => r.hairCover >= HAIR_COVER).length}hair,${rows.filter((r) => r.beardCover >= BEARD_COVER).length}beard`,
 );
 await contactSheet(values.sheet!);
 
@@ -161,7 +163,7 @@ async function contactSheet(path: string): Promise<void> {
     layers.push({ input: await tile(photos.get(r.source)!.image), left: 0, top });
     layers.push({ input: await tile(photos.get(r.target)!.image), left: cell, top });
     layers.push({ input: await tile(r.output), left: cell * 2, top });
-    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}`, `psnr out ${fmtPsnr(r.psnr)} dB  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}`];
+    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}`, `psnr out ${fmtPsnr(r.psnr)} dB  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}  beard ${pct(r.beardCover)}`];
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="${cell}"><style>text{font:15px DejaVu Sans,sans-serif;fill:#111}</style>${text.map((t, i) => `<text x="12" y="${40 + i * 26}">${t}</text>`).join('')}</svg>`;
     layers.push({ input: Buffer.from(svg), left: cell * 3, top });
   }
