@@ -100,6 +100,7 @@ test('the whole journey: faces outlined on couple.jpg, face 2 picked, swapped, d
   await expect(page.getByTestId('source-hair-hint')).toHaveCount(0);
   // Neither face of couple.jpg has a beard.
   await expect(page.getByTestId('target-beard-hint')).toHaveCount(0);
+  await expect(page.getByTestId('beard-note')).toHaveCount(0);
   await shot(page, testInfo, '04-result');
 
   // The compare slider and zoom work from the keyboard.
@@ -237,11 +238,17 @@ test("the target's beard kept when asked (img13 -> img16), and the choice rememb
   await shot(page, testInfo, 'beard-hint');
   await swap(page, 'png');
   const replaced = await chinLuma();
-  // The hint's button chooses Keep (as the choice with the options would).
-  await hint.getByRole('button', { name: 'Keep the beard' }).click();
+  // The result says the beard was replaced; its button swaps again keeping it (and chooses Keep).
+  const note = page.getByTestId('beard-note');
+  await expect(note).toContainText("The target's beard was replaced");
+  await shot(page, testInfo, 'beard-note');
+  const result = page.getByTestId('result');
+  const first = await result.getAttribute('data-job-id');
+  await note.getByRole('button', { name: 'Swap again, keeping the beard' }).click();
+  await expect(result).not.toHaveAttribute('data-job-id', first!, { timeout: 80_000 });
   await expect(beard.getByRole('radio', { name: 'Keep', exact: true })).toBeChecked();
   await expect(hint).toHaveCount(0);
-  await swap(page, 'png');
+  await expect(note).toHaveCount(0);
   const kept = await chinLuma();
   await shot(page, testInfo, 'beard-kept');
   // img13's pale skin (about 117), or the beard (about 79).
@@ -249,6 +256,12 @@ test("the target's beard kept when asked (img13 -> img16), and the choice rememb
   expect(kept).toBeLessThan(90);
   await page.reload();
   await expect(page.getByRole('group', { name: "Target's beard" }).getByRole('radio', { name: 'Keep', exact: true })).toBeChecked();
+  // Back to Replace, the hint under the target is back, and its button chooses Keep.
+  await choosePictures(page, face('img13.jpg'), face('img16.jpg'));
+  await page.getByRole('group', { name: "Target's beard" }).getByRole('radio', { name: 'Replace', exact: true }).check();
+  await page.getByTestId('target-beard-hint').getByRole('button', { name: 'Keep the beard' }).click();
+  await expect(page.getByRole('group', { name: "Target's beard" }).getByRole('radio', { name: 'Keep', exact: true })).toBeChecked();
+  await expect(page.getByTestId('target-beard-hint')).toHaveCount(0);
 });
 
 test('a source face wearing glasses: said under it before any swap (img25), and not for one without (img13)', async ({ page }, testInfo) => {

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { FaceSwapApiError, type FaceSwapPhase, type ImageSwapResult } from '../../api/index.ts';
 import type { FaceSwapErrorInfo } from '../../engine/errors.ts';
-import type { SwapFields } from '../../engine/job.ts';
+import { BEARD_COVER, type SwapFields } from '../../engine/job.ts';
 import { studio } from '../studio-client.ts';
 import { useHistory } from './history.ts';
 import { useImages } from './images.ts';
@@ -14,6 +14,8 @@ export interface ResultView extends SwapFields {
   url: string;
   /** The target as it was, at full size, for the before/after view. */
   beforeUrl?: string;
+  /** Whether a face it replaced had a beard that the swap replaced too (the target's beard was not to be kept). */
+  beardReplaced: boolean;
 }
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -77,10 +79,12 @@ export const useJob = create<JobState>()((set, get) => ({
       dropResult(get().result);
       results.set(result.jobId, result);
       const { jobId, fileName, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover } = result;
+      const bearded = (index: number) => (target.faces?.find((face) => face.index === index)?.beardCover ?? 0) >= BEARD_COVER;
+      const beardReplaced = !keepBeard && facesSwapped.some(bearded);
       set({
         status: 'done',
         phase: undefined,
-        result: { jobId, fileName, outputFormat: result.outputFormat, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover, url: result.outputUrl, beforeUrl },
+        result: { jobId, fileName, outputFormat: result.outputFormat, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover, url: result.outputUrl, beforeUrl, beardReplaced },
       });
       void useHistory.getState().add({ jobId, fileName, outputFormat: result.outputFormat, resolution, processingTime, facesDetected, width, height }, result.blob);
     } catch (caught) {
