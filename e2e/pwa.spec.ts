@@ -199,9 +199,19 @@ test('a new deployment is offered, and "Reload" moves the page onto it', async (
 /** Resolves once the service worker is activated, which workbox allows only after the whole precache is stored. */
 async function serviceWorkerActivated(page: Page): Promise<void> {
   await page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const worker = registration.active!;
-    if (worker.state !== 'activated') await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(null)));
+    // A worker whose install fails never gets ready: say so rather than leave the test to time out. (Chromium gives
+    // a profile on disk almost no storage when the disk is nearly full, and precaching the models then fails.)
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('The service worker did not activate within 30 s: its install (precaching) failed or hangs.')), 30_000);
+    });
+    try {
+      const registration = await Promise.race([navigator.serviceWorker.ready, failed]);
+      const worker = registration.active!;
+      if (worker.state !== 'activated') await Promise.race([new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(null))), failed]);
+    } finally {
+      clearTimeout(timer);
+    }
   });
 }
 
