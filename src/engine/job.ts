@@ -85,6 +85,11 @@ export const HAIR_COVER = 0.06;
  */
 export const BEARD_COVER = 0.05;
 
+/** Whether a target face has a beard the studio speaks of ({@link BEARD_COVER}). */
+export function hasBeard(face: FaceSummary): boolean {
+  return (face.beardCover ?? 0) >= BEARD_COVER;
+}
+
 /** A finished swap as the worker returns it: the fields and the encoded picture. */
 export interface SwapResult extends SwapFields {
   blob: Blob;

@@ -1,4 +1,4 @@
-import { BEARD_COVER, HAIR_COVER, type FaceSummary } from '../engine/job.ts';
+import { hasBeard, HAIR_COVER, type FaceSummary } from '../engine/job.ts';
 import { button, info, notice } from './classes.ts';
 import { useOptions } from './state/options.ts';
 
@@ -28,7 +28,7 @@ export function SourceHints({ face }: { face: FaceSummary | undefined }) {
 export function TargetBeardHint({ faces, choice }: { faces: readonly FaceSummary[]; choice: number | null }) {
   const keepBeard = useOptions((s) => s.keepBeard);
   const setKeepBeard = useOptions((s) => s.setKeepBeard);
-  const bearded = faces.filter((face) => (choice === null || face.index === choice) && (face.beardCover ?? 0) >= BEARD_COVER).length;
+  const bearded = faces.filter((face) => (choice === null || face.index === choice) && hasBeard(face)).length;
   if (keepBeard || bearded === 0) return null;
   const which = bearded > 1 ? 'Faces here have' : choice !== null || faces.length === 1 ? 'This face has' : 'A face here has';
   return (

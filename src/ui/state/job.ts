@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { FaceSwapApiError, type FaceSwapPhase, type ImageSwapResult } from '../../api/index.ts';
 import type { FaceSwapErrorInfo } from '../../engine/errors.ts';
-import { BEARD_COVER, type SwapFields } from '../../engine/job.ts';
+import { hasBeard, type SwapFields } from '../../engine/job.ts';
 import { studio } from '../studio-client.ts';
 import { useHistory } from './history.ts';
 import { useImages } from './images.ts';
@@ -79,8 +79,7 @@ export const useJob = create<JobState>()((set, get) => ({
       dropResult(get().result);
       results.set(result.jobId, result);
       const { jobId, fileName, resolution, width, height, processingTime, facesDetected, facesSwapped, sourceEnlargement, sourceHairCover } = result;
-      const bearded = (index: number) => (target.faces?.find((face) => face.index === index)?.beardCover ?? 0) >= BEARD_COVER;
-      const beardReplaced = !keepBeard && facesSwapped.some(bearded);
+      const beardReplaced = !keepBeard && (target.faces ?? []).some((face) => facesSwapped.includes(face.index) && hasBeard(face));
       set({
         status: 'done',
         phase: undefined,
