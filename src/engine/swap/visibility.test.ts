@@ -70,6 +70,21 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     expect(points.filter((p) => p.some((i) => brows.has(i)))).toEqual([]);
   });
 
+  it("takes the end of a brow that a lock of hair falls across from the other brow (img22's right brow)", async () => {
+    // The brow's hairs run along it and its mirror image's do too; the lock's strands run down across it. Rendered
+    // from its own pixels, the lock showed over the new face's brow and temple.
+    const brows = new Set<number>([...BROWS.left, ...BROWS.right]);
+    const browTriangles = async (name: string) => {
+      const { points, xs, centre } = await underHair(name);
+      return points.filter((p, k) => p.filter((i) => brows.has(i)).length >= 2 && xs[k] > centre).length;
+    };
+    // Triangles with two or three corners on the brow: 11 now, 6 before (by the temple only).
+    expect(await browTriangles('img22.jpg')).toBeGreaterThan(8);
+    // Brows clear of hair: none.
+    expect(await browTriangles('img29.jpg')).toBe(0);
+    expect(await browTriangles('img20.jpg')).toBe(0);
+  });
+
   it('leaves a bare face, against a plain background, as it is', async () => {
     const { xs } = await underHair('img29.jpg');
     expect(xs.length).toBeLessThan(12);

@@ -57,7 +57,8 @@ const SKIN = { redder: 0.3 };
  * Triangles by the brows: 2 where every corner is a brow's point (the brow itself), 1 where some corner is (its edge).
  * A brow is the face's own hair, and darker than skin: where one is raised or the mesh sits off it, its mirror image
  * is bare forehead, and taking it from there left a relit smudge where the brow was (img34). By a brow only strands
- * count as hair over the face (img55's), not colour.
+ * count as hair over the face (img55's), not colour; on the brow itself, strands running down the face where the
+ * other brow's hairs do not (a lock across its end, img22), and then it is taken from the other brow.
  */
 const BY_BROW: Uint8Array = (() => {
   const brow = new Set<number>([...BROWS.left, ...BROWS.right]);
@@ -99,10 +100,10 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   }
   const hairCanCover = whereHairCanCover(mesh);
   // Hair unlike skin in colour, or blond strands close to it in colour that its mirror image lacks.
-  const { strands, mirrorStrands, fair } = strandsOverMirror(source, mesh, mirrorTriangles);
-  // A mirror image to take a triangle from must be bare: skin in colour, and no strands in it.
-  const mirrorBare = (k: number) => mirrorUnlike[k] < HAIR.clear && !mirrorStrands[k];
-  const covered = Uint8Array.from(unlike, (u, k) => (BY_BROW[k] < 2 && (strands[k] || (u > HAIR.covered && !BY_BROW[k])) ? 1 : 0));
+  const { strands, mirrorStrands, fair, overBrow } = strandsOverMirror(source, mesh, mirrorTriangles);
+  // A mirror image to take a triangle from must be bare: skin in colour (a brow's is the other brow), and no strands in it.
+  const mirrorBare = (k: number) => (BY_BROW[k] || mirrorUnlike[k] < HAIR.clear) && !mirrorStrands[k];
+  const covered = Uint8Array.from(unlike, (u, k) => ((BY_BROW[k] < 2 && (strands[k] || (u > HAIR.covered && !BY_BROW[k]))) || (BY_BROW[k] && overBrow[k]) ? 1 : 0));
   const mirrorable = (k: number) => mirrored[k] > 0 && mirrorBare(k);
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
@@ -176,9 +177,11 @@ function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<
 /**
  * Per triangle of TRIANGULATION: whether it shows strands running down the face that its mirror image (the same
  * offset of `mirrorTriangles`) does not, whether that mirror image shows strands (against the face's typical
- * texture, which is skin's), and whether it is lighter than the face's typical lightness (fair hair).
+ * texture, which is skin's), whether it is lighter than the face's typical lightness (fair hair), and whether it shows
+ * strands running down the face where its mirror image's texture does not run so (hair across a brow, whose own
+ * hairs run along it).
  */
-function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): { strands: Uint8Array; mirrorStrands: Uint8Array; fair: Uint8Array } {
+function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): { strands: Uint8Array; mirrorStrands: Uint8Array; fair: Uint8Array; overBrow: Uint8Array } {
   // The face's part of the source, halved until the face is at most STRAND_FACE_SIZE px across.
   const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: source.width, clipHeight: source.height });
   let image = cropRaster(source, box);
@@ -200,6 +203,7 @@ function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: 
   const mirrorStrands = new Uint8Array(own.texture.length);
   const { ratio, floor } = STRAND_TEXTURE;
   const fair = new Uint8Array(own.texture.length);
+  const overBrow = new Uint8Array(own.texture.length);
   const median = (values: Float32Array) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const skin = median(own.texture);
   const skinLightness = median(own.lightness);
@@ -207,8 +211,9 @@ function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: 
     strands[t] = own.downTheFace[t] && own.texture[t] + floor > ratio * (mirror.texture[t] + floor) ? 1 : 0;
     mirrorStrands[t] = mirror.downTheFace[t] && mirror.texture[t] + floor > ratio * (skin + floor) ? 1 : 0;
     fair[t] = own.lightness[t] > skinLightness && own.texture[t] > FAIR_STRANDS * skin ? 1 : 0;
+    overBrow[t] = own.downTheFace[t] && !mirror.downTheFace[t] && own.texture[t] + floor > ratio * (skin + floor) ? 1 : 0;
   }
-  return { strands, mirrorStrands, fair };
+  return { strands, mirrorStrands, fair, overBrow };
 }
 
 /** Per pixel of a picture: its fine texture (absolute Laplacian of luma) and its luma gradient's structure tensor. */
