@@ -6,6 +6,7 @@ import { FaceSwapError } from './errors.ts';
 import { analyzeFaces } from './face/analyze.ts';
 import { FACE_OVAL } from './face/regions.ts';
 import type { InferenceBackend } from './inference.ts';
+import { BufferPool } from './image/buffer-pool.ts';
 import type { Raster } from './image/raster.ts';
 import type { SwapPhase, SwapRequest } from './job.ts';
 import { newJobId, runSwapJob, SWAP_ANALYSIS, type FaceBatch, type SwappableFace } from './swap-job.ts';
@@ -151,6 +152,33 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
     }
     // The source face is enlarged onto the target's at the output's size: 4.8 times as much at 4k (800 -> 3840 px).
     expect(uhd.sourceEnlargement / high.sourceEnlargement).toBeCloseTo(4.8, 1);
+  });
+
+  it('draws its output on a kept buffer when given a pool, as on a new array, and gives it back encoded or failed', async () => {
+    const target = await picture('img29.jpg');
+    const source = await picture('img22.jpg');
+    for (const quality of ['high', '4k'] as const) {
+      const fresh = await runSwapJob(deps, source, target, { quality, outputFormat: 'png' });
+      const bytes = fresh.encoded.data.length;
+      // A buffer a job before left its pixels in: every byte of the output must be drawn again.
+      const kept = new ArrayBuffer(bytes);
+      new Uint8Array(kept).fill(0x7f);
+      const pool = new BufferPool((n) => new ArrayBuffer(n), 1);
+      pool.give(kept);
+      let drawnOn: ArrayBufferLike | null = null;
+      const pooled = await runSwapJob(
+        { ...deps, outputBuffers: pool, encode: async (image: Raster) => ((drawnOn = image.data.buffer), { ...image, data: image.data.slice() }) },
+        source, target, { quality, outputFormat: 'png' },
+      );
+      expect(drawnOn).toBe(kept);
+      expect(Buffer.compare(Buffer.from(pooled.encoded.data), Buffer.from(fresh.encoded.data))).toBe(0);
+      // Back in the pool for the next job, as after a failed one.
+      expect(pool.take(bytes)).toBe(kept);
+      pool.give(kept);
+      const failing = { ...deps, outputBuffers: pool, encode: async (): Promise<Raster> => Promise.reject(new FaceSwapError('INTERNAL', 'no encoder')) };
+      await expect(runSwapJob(failing, source, target, { quality, outputFormat: 'png' })).rejects.toMatchObject({ code: 'INTERNAL' });
+      expect(pool.take(bytes)).toBe(kept);
+    }
   });
 
   it('leaves everything around the face bit-identical at high quality, and reports the seed fields', async () => {

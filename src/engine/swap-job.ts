@@ -1,6 +1,7 @@
 import { FaceSwapError, type ImageRole } from './errors.ts';
 import type { AnalyzeOptions } from './face/analyze.ts';
 import type { OutputFormat } from './formats.ts';
+import type { BufferPool } from './image/buffer-pool.ts';
 import { createRaster, type Raster } from './image/raster.ts';
 import type { ProgressListener, SwapFields, SwapRequest } from './job.ts';
 import { sourceHairCover, swapFace, targetBeardCover, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
@@ -27,6 +28,11 @@ export interface SwapJobDeps<Encoded> {
   encode(image: Raster, format: OutputFormat): Promise<Encoded>;
   /** Default {@link swapOneByOne}. */
   swapFaces?(batch: FaceBatch): Promise<void>;
+  /**
+   * Where the output canvas's pixels come from, and go back to once encoded (or the job failed): a worker keeps them
+   * from job to job. Default: a new array each job, which the encoded result may be (the benches keep the raster).
+   */
+  outputBuffers?: BufferPool<ArrayBuffer>;
 }
 
 /** The faces of one job to swap into its canvas, in this order (or with the same result). */
@@ -91,37 +97,43 @@ export async function runSwapJob<Encoded>(
   // The output canvas (the target, resampled for 4k or standard) is part of the swap stage.
   onProgress('swap', 0, chosen.length);
   const size = outputSize(target.width, target.height, request.quality);
-  const canvas = size.width === target.width && size.height === target.height ? copyRaster(target) : resizeRaster(target, size.width, size.height);
-  const scale = size.width / target.width;
+  const pixels = deps.outputBuffers?.take(size.width * size.height * 4);
+  try {
+    const canvas = outputCanvas(target, size, pixels && new Uint8ClampedArray(pixels));
+    const scale = size.width / target.width;
 
-  let swapped = 0;
-  await (deps.swapFaces ?? swapOneByOne)({
-    canvas,
-    source,
-    sourceMesh: sourceFace.mesh,
-    targetMeshes: chosen.map((k) => scaleMesh(targetFaces[k].mesh, scale)),
-    options: request.keepBeard ? { ...faceOptions, keepTargetBeard: true } : faceOptions,
-    onSwapped: () => onProgress('swap', ++swapped, chosen.length),
-    signal,
-  });
-  checkCancelled();
+    let swapped = 0;
+    await (deps.swapFaces ?? swapOneByOne)({
+      canvas,
+      source,
+      sourceMesh: sourceFace.mesh,
+      targetMeshes: chosen.map((k) => scaleMesh(targetFaces[k].mesh, scale)),
+      options: request.keepBeard ? { ...faceOptions, keepTargetBeard: true } : faceOptions,
+      onSwapped: () => onProgress('swap', ++swapped, chosen.length),
+      signal,
+    });
+    checkCancelled();
 
-  onProgress('encode', 0, 1);
-  const encoded = await deps.encode(canvas, request.outputFormat);
-  onProgress('encode', 1, 1);
-  return {
-    jobId: newJobId(),
-    encoded,
-    outputFormat: request.outputFormat,
-    resolution: `${canvas.width}x${canvas.height}`,
-    width: canvas.width,
-    height: canvas.height,
-    processingTime: Math.round(performance.now() - started),
-    facesDetected: targetFaces.length,
-    facesSwapped: chosen,
-    sourceEnlargement: hundredths(Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale)) / longSide(sourceFace.box)),
-    sourceHairCover: reportedHairCover(source, sourceFace.mesh),
-  };
+    onProgress('encode', 0, 1);
+    const encoded = await deps.encode(canvas, request.outputFormat);
+    onProgress('encode', 1, 1);
+    return {
+      jobId: newJobId(),
+      encoded,
+      outputFormat: request.outputFormat,
+      resolution: `${canvas.width}x${canvas.height}`,
+      width: canvas.width,
+      height: canvas.height,
+      processingTime: Math.round(performance.now() - started),
+      facesDetected: targetFaces.length,
+      facesSwapped: chosen,
+      sourceEnlargement: hundredths(Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale)) / longSide(sourceFace.box)),
+      sourceHairCover: reportedHairCover(source, sourceFace.mesh),
+    };
+  } finally {
+    // Encoded (or failed): nothing reads the canvas any more.
+    if (pixels) deps.outputBuffers!.give(pixels);
+  }
 }
 
 /** A source face's hair cover as a swap from it reports it (`sourceHairCover`); the worker tells it before a swap too. */
@@ -166,8 +178,10 @@ function scaleMesh(mesh: Float32Array, scale: number): Float32Array {
   return mesh.map((v) => v * scale);
 }
 
-function copyRaster(image: Raster): Raster {
-  const copy = createRaster(image.width, image.height);
-  copy.data.set(image.data);
-  return copy;
+/** The target at the output's size (a copy, or resampled for 4k and standard), on `pixels` where given. */
+function outputCanvas(target: Raster, size: { width: number; height: number }, pixels?: Uint8ClampedArray): Raster {
+  if (size.width !== target.width || size.height !== target.height) return resizeRaster(target, size.width, size.height, undefined, pixels);
+  const canvas = pixels ? { ...size, data: pixels } : createRaster(size.width, size.height);
+  canvas.data.set(target.data);
+  return canvas;
 }

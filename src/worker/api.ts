@@ -3,13 +3,14 @@ import { analyzeFaces, type Face } from '../engine/face/analyze.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/formats.ts';
 import { readImageInput, type ImageInput } from '../engine/image/input.ts';
 import type { Raster } from '../engine/image/raster.ts';
+import { BufferPool } from '../engine/image/buffer-pool.ts';
 import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch } from '../engine/scratch.ts';
 import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
-import { bitmapToRaster, decodeBitmap, encodeRaster, thumbnailOf } from './codec.ts';
+import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
@@ -49,6 +50,8 @@ const images = new Map<ImageRole, Raster>();
  */
 const analyses = new Map<`${ImageRole}` | `${ImageRole}:largest`, { faces: Promise<Face[]>; stop: AbortController }>();
 let runtime: Promise<WebRuntime> | null = null;
+/** Output canvases' pixels, kept for the next swap (of the same target, or one of its size). */
+const outputBuffers = new BufferPool((bytes) => new ArrayBuffer(bytes), 1);
 let jobs = new AbortController();
 
 /** The worker's one onnxruntime-web runtime, started on first use. */
@@ -167,7 +170,7 @@ export const workerApi = {
       report('models', 0, 1);
       await (await startRuntime()).preload(SWAP_MODELS);
       report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel }, source, target, request, report, signal).finally(() => releaseWhenIdle(releaseWorkingMemory));
+      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel, outputBuffers }, source, target, request, report, signal).finally(() => releaseWhenIdle(releaseWorkingMemory));
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });
@@ -185,10 +188,12 @@ export const workerApi = {
   },
 };
 
-/** What a swap keeps for the next: its scratch memory and shared copies. */
+/** What a swap keeps for the next: its scratch memory, shared copies, output canvas and encode canvas. */
 function releaseWorkingMemory(): void {
   releaseScratch();
   releaseSharedBuffers();
+  outputBuffers.clear();
+  releaseEncodeCanvas();
 }
 
 async function encodableFormats(): Promise<OutputFormat[]> {

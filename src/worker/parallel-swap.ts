@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { FaceSwapError } from '../engine/errors.ts';
+import { BufferPool } from '../engine/image/buffer-pool.ts';
 import { copyRect, type Raster } from '../engine/image/raster.ts';
 import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
 import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
@@ -67,7 +68,7 @@ function stopFaceSwapHelper(): void {
 /** Drops the shared copies kept for the next batch (an idle page, or pictures too large to share). */
 export function releaseSharedBuffers(): void {
   if (running > 0) return;
-  spareBuffers.buffers.length = 0;
+  spareBuffers.clear();
   latestSource = null;
 }
 
@@ -99,7 +100,7 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
       for (const footprint of footprints) copyRect(shared, canvas, footprint);
     } finally {
       // No face of this batch is under way any more (swapConcurrently waits for them).
-      spareBuffers.keep(shared.data.buffer as SharedArrayBuffer);
+      spareBuffers.give(shared.data.buffer as SharedArrayBuffer);
     }
   } finally {
     running--;
@@ -110,21 +111,11 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
 let running = 0;
 
 /**
- * Shared buffers kept for the next batch, which has pictures of the same sizes: a new one each time piles up in the
- * helper, whose collections are rare (a face's arrays there are scratch), and the page grew by 18 MB a job.
+ * Shared buffers kept for the next batch, which has pictures of the same sizes (a canvas and a source): a new one each
+ * time piles up in the helper, whose collections are rare (a face's arrays there are scratch), and the page grew by
+ * 18 MB a job.
  */
-const spareBuffers = {
-  buffers: [] as SharedArrayBuffer[],
-  take(bytes: number): SharedArrayBuffer {
-    const k = this.buffers.findIndex((buffer) => buffer.byteLength === bytes);
-    return k >= 0 ? this.buffers.splice(k, 1)[0] : new SharedArrayBuffer(bytes);
-  },
-  keep(buffer: SharedArrayBuffer): void {
-    this.buffers.push(buffer);
-    // A canvas and a source.
-    if (this.buffers.length > 2) this.buffers.shift();
-  },
-};
+const spareBuffers = new BufferPool((bytes) => new SharedArrayBuffer(bytes), 2);
 
 /** Resolves after the tasks already queued (a message the helper sent): a zero-delay timeout may wait 4 ms. */
 function nextTask(): Promise<void> {
@@ -155,7 +146,7 @@ let sourceKeys = 0;
 function sharedSource(image: Raster, mesh: Float32Array): HelperSource {
   if (latestSource?.image !== image || latestSource.shared.mesh !== mesh) {
     // The copy before is done with, unless a batch still finishing uses it.
-    if (latestSource && running === 1) spareBuffers.keep(latestSource.shared.image.data.buffer as SharedArrayBuffer);
+    if (latestSource && running === 1) spareBuffers.give(latestSource.shared.image.data.buffer as SharedArrayBuffer);
     latestSource = { image, shared: { key: ++sourceKeys, image: sharedCopy(image, [sourceFootprint(image.width, image.height, mesh)]), mesh } };
   }
   return latestSource.shared;

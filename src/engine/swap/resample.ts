@@ -73,12 +73,13 @@ function computeTaps(inSize: number, outSize: number, lobes: number): Taps {
  * Resizes a raster with a separable Lanczos filter (3 lobes by default), in 14-bit fixed point.
  * Pixel centres are aligned (as in most image tools), borders repeat the edge pixel, and colours are
  * filtered premultiplied by alpha when the picture is not fully opaque (no dark fringes at
- * transparent edges). Returns a new raster.
+ * transparent edges). Returns a new raster, or one on `into` (its pixels, every byte written) when given.
  */
-export function resizeRaster(src: Raster, width: number, height: number, lobes = 3): Raster {
+export function resizeRaster(src: Raster, width: number, height: number, lobes = 3, into?: Uint8ClampedArray): Raster {
   const w = Math.max(1, Math.round(width));
   const h = Math.max(1, Math.round(height));
-  const out = createRaster(w, h);
+  if (into && into.length !== w * h * 4) throw new RangeError(`resizeRaster: ${into.length} bytes for ${w}x${h} pixels`);
+  const out = into ? { width: w, height: h, data: into } : createRaster(w, h);
   if (src.width === 0 || src.height === 0) return out;
   const sdata = src.data;
   const n = src.width * src.height;
