@@ -35,3 +35,22 @@ export function poseDifferenceDegrees(a: Float32Array, b: Float32Array): number 
   const cos = (r[0] + r[4] + r[8] - 1) / 2;
   return (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI;
 }
+
+/**
+ * Where the eyes look: each iris centre (`iris`, 5 points an eye, image-left eye first, as the iris stage gives them)
+ * in its eye's frame, from the middle of the eye's corners, along the line from the image-left corner to the
+ * image-right one (x) and across it (y, down), in eye widths; both eyes averaged. A face looking at the camera reads
+ * about 0, 0 whatever its head's pose; looking to the picture's right, x grows.
+ */
+export function gazeOf(mesh: Float32Array, iris: Float32Array): [number, number] {
+  let gx = 0, gy = 0;
+  for (const [eye, [a, b]] of [[0, [33, 133]], [1, [362, 263]]] as const) {
+    const [ax, ay] = at(mesh, a);
+    const [bx, by] = at(mesh, b);
+    const width2 = (bx - ax) ** 2 + (by - ay) ** 2;
+    const dx = iris[eye * 15] - (ax + bx) / 2, dy = iris[eye * 15 + 1] - (ay + by) / 2;
+    gx += (dx * (bx - ax) + dy * (by - ay)) / width2 / 2;
+    gy += (-dx * (by - ay) + dy * (bx - ax)) / width2 / 2;
+  }
+  return [gx, gy];
+}
