@@ -9,17 +9,36 @@ import { outputSize } from './swap/output-size.ts';
 import { resizeRaster } from './swap/resample.ts';
 
 /**
- * The analysis a swap needs: boxes and meshes, no identity embedding, no iris, and one mesh pass. A second pass
- * (re-cropped from the first) puts landmarks nearer hand labels, but swaps from single-pass meshes measure as well
- * or better in the quality bench (closer to the source on 26 of 26 pairs, 25 with two passes) and cost a model run a face less.
+ * The analysis a swap needs: boxes, meshes and irises (the new face looks where the target looked), no identity
+ * embedding, and one mesh pass. A second pass (re-cropped from the first) puts landmarks nearer hand labels, but
+ * swaps from single-pass meshes measure as well or better in the quality bench (closer to the source on 26 of 26
+ * pairs, 25 with two passes) and cost a model run a face less.
  */
-export const SWAP_ANALYSIS: AnalyzeOptions = { skipEmbedding: true, iris: false, meshRefinements: 0 };
+export const SWAP_ANALYSIS: AnalyzeOptions = { skipEmbedding: true, iris: true, meshRefinements: 0 };
 
 /** What the swap needs of an analysed face. */
 export interface SwappableFace {
   box: { x: number; y: number; width: number; height: number };
   /** x, y, z per mesh point, in its picture's pixels. */
   mesh: Float32Array;
+  /** The iris stage's points (5 an eye, image-left eye first), where analysed. */
+  iris?: Float32Array;
+}
+
+/** Swap meshes by analysed mesh: the same face gives the same array, by which the engine keeps what it found of a source. */
+const swapMeshes = new WeakMap<Float32Array, Float32Array>();
+
+/** The mesh a swap takes of a face: its own points, and its iris points after them (IRIS_POINTS) where it has them. */
+export function swapMesh(face: SwappableFace): Float32Array {
+  if (!face.iris) return face.mesh;
+  let mesh = swapMeshes.get(face.mesh);
+  if (!mesh) {
+    mesh = new Float32Array(face.mesh.length + face.iris.length);
+    mesh.set(face.mesh);
+    mesh.set(face.iris, face.mesh.length);
+    swapMeshes.set(face.mesh, mesh);
+  }
+  return mesh;
 }
 
 /** The platform's parts: face analysis (may be cached), an encoder, and optionally a way to swap faces at once. */
@@ -106,8 +125,8 @@ export async function runSwapJob<Encoded>(
     await (deps.swapFaces ?? swapOneByOne)({
       canvas,
       source,
-      sourceMesh: sourceFace.mesh,
-      targetMeshes: chosen.map((k) => scaleMesh(targetFaces[k].mesh, scale)),
+      sourceMesh: swapMesh(sourceFace),
+      targetMeshes: chosen.map((k) => scaleMesh(swapMesh(targetFaces[k]), scale)),
       options: request.keepBeard ? { ...faceOptions, keepTargetBeard: true } : faceOptions,
       onSwapped: () => onProgress('swap', ++swapped, chosen.length),
       signal,
@@ -128,7 +147,7 @@ export async function runSwapJob<Encoded>(
       facesDetected: targetFaces.length,
       facesSwapped: chosen,
       sourceEnlargement: hundredths(Math.max(...chosen.map((k) => longSide(targetFaces[k].box) * scale)) / longSide(sourceFace.box)),
-      sourceHairCover: reportedHairCover(source, sourceFace.mesh),
+      sourceHairCover: reportedHairCover(source, swapMesh(sourceFace)),
     };
   } finally {
     // Encoded (or failed): nothing reads the canvas any more.

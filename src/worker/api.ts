@@ -8,7 +8,7 @@ import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch } from '../engine/scratch.ts';
-import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS } from '../engine/swap-job.ts';
+import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
@@ -155,7 +155,8 @@ export const workerApi = {
       // whether it wears glasses; a target face's beard, so that the person can choose to keep it.
       const cover = (mesh: Float32Array) =>
         role === 'source' ? { hairCover: reportedHairCover(image, mesh), glasses: sourceWearsGlasses(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) };
-      return faces.map(({ index, box, score, mesh }) => ({ index, box: { ...box }, score, ...cover(mesh) }));
+      // The mesh the swap takes, so that the look at a source face is the one its swap uses.
+      return faces.map((face) => ({ index: face.index, box: { ...face.box }, score: face.score, ...cover(swapMesh(face)) }));
     }, role);
   },
 

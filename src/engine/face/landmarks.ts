@@ -10,6 +10,12 @@
 export const MESH_POINTS = 468;
 
 /**
+ * The optional iris points after a mesh's own (478 in all, as MediaPipe's refined mesh): the iris stage's 5 an eye
+ * (centre, then 4 on the rim), image-left eye first. A swap's meshes carry them.
+ */
+export const IRIS_POINTS = { left: [468, 469, 470, 471, 472], right: [473, 474, 475, 476, 477] } as const;
+
+/**
  * Eye outlines (upper and lower lid, inner and outer corner). `left`/`right` are as seen in the picture of an
  * upright face: the image-left eye is the person's right eye.
  */

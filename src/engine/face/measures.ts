@@ -36,21 +36,27 @@ export function poseDifferenceDegrees(a: Float32Array, b: Float32Array): number 
   return (Math.acos(Math.max(-1, Math.min(1, cos))) * 180) / Math.PI;
 }
 
+/** The eyes' corners, each from the image-left corner to the image-right one (of an upright face). */
+const EYE_AXES = [[33, 133], [362, 263]] as const;
+
 /**
- * Where the eyes look: each iris centre (`iris`, 5 points an eye, image-left eye first, as the iris stage gives them)
- * in its eye's frame, from the middle of the eye's corners, along the line from the image-left corner to the
- * image-right one (x) and across it (y, down), in eye widths; both eyes averaged. A face looking at the camera reads
- * about 0, 0 whatever its head's pose; looking to the picture's right, x grows.
+ * Where one eye's iris centre sits in that eye (0: image-left, 1: image-right; `iris` holds 5 points an eye, image-left
+ * eye first, centre first, as the iris stage gives them): from the middle of its corners, along the line from the
+ * image-left corner to the image-right one (x) and across it (y, down), in eye widths.
  */
-export function gazeOf(mesh: Float32Array, iris: Float32Array): [number, number] {
-  let gx = 0, gy = 0;
-  for (const [eye, [a, b]] of [[0, [33, 133]], [1, [362, 263]]] as const) {
-    const [ax, ay] = at(mesh, a);
-    const [bx, by] = at(mesh, b);
-    const width2 = (bx - ax) ** 2 + (by - ay) ** 2;
-    const dx = iris[eye * 15] - (ax + bx) / 2, dy = iris[eye * 15 + 1] - (ay + by) / 2;
-    gx += (dx * (bx - ax) + dy * (by - ay)) / width2 / 2;
-    gy += (-dx * (by - ay) + dy * (bx - ax)) / width2 / 2;
-  }
-  return [gx, gy];
+export function irisInEye(mesh: Float32Array, iris: ArrayLike<number>, eye: 0 | 1): [number, number] {
+  const [ax, ay] = at(mesh, EYE_AXES[eye][0]);
+  const [bx, by] = at(mesh, EYE_AXES[eye][1]);
+  const width2 = (bx - ax) ** 2 + (by - ay) ** 2;
+  const dx = iris[eye * 15] - (ax + bx) / 2, dy = iris[eye * 15 + 1] - (ay + by) / 2;
+  return [(dx * (bx - ax) + dy * (by - ay)) / width2, (-dx * (by - ay) + dy * (bx - ax)) / width2];
+}
+
+/**
+ * Where the eyes look: {@link irisInEye} of both eyes, averaged. A face looking at the camera reads about 0, 0
+ * whatever its head's pose; looking to the picture's right, x grows.
+ */
+export function gazeOf(mesh: Float32Array, iris: ArrayLike<number>): [number, number] {
+  const [l, r] = [irisInEye(mesh, iris, 0), irisInEye(mesh, iris, 1)];
+  return [(l[0] + r[0]) / 2, (l[1] + r[1]) / 2];
 }

@@ -8,6 +8,7 @@ import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findBeard } from './beard.ts';
 import { findEyewear } from './eyewear.ts';
+import { lookWhereTargetLooks } from './gaze.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, regionMeans, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
@@ -290,6 +291,7 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
   const own = hidden.length ? floatsCopy(face.coverage) : face.coverage;
   // The parts taken from the mirrored side, rendered from their mirror images around the own render, for their detail.
   if (hidden.length) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]), into: face, onlyUncovered: true });
+  lookWhereTargetLooks(face.rgb, rect, geometry, sourceMesh);
   addDetail(rgb, weight, rect.width, f, face.rgb, whole, own);
   if (hidden.length === 0) return;
   // The mirrored parts' detail apart, for the same reason; each part within its bounds (they are small beside the face).
@@ -693,7 +695,10 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   const { seen, hidden, fairHair, mirrorTriangles } = from.visibility;
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
-  if (hidden.length === 0) return face;
+  if (hidden.length === 0) {
+    lookWhereTargetLooks(face.rgb, rect, geometry, sourceMesh);
+    return face;
+  }
   const visible = floatsCopy(face.coverage);
   warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, into: face, onlyUncovered: true });
   // The mirrored render is needed near the hidden parts only.
@@ -724,6 +729,7 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
     held[p] = mix[p] >= 1 && coverage[p] > 0 && mirror.coverage[p] > 0 ? 1 : 0;
   }
   paintOver(rgb, share, held, w, h, mirror.rgb);
+  lookWhereTargetLooks(rgb, rect, geometry, sourceMesh);
   return face;
 }
 

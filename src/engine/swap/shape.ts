@@ -1,4 +1,5 @@
 import { fitSimilarity, applySimilarity } from '../face/rigid.ts';
+import { IRIS_POINTS, MESH_POINTS } from '../face/landmarks.ts';
 import { CHIN, EYE_POLYGON, EYE_RING, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
 
 /**
@@ -19,8 +20,8 @@ const LOWER_LIP = 17;
 /** How far (relative to the mouth's width) the skin around the mouth follows the mouth's new shape, fading out. */
 const MOUTH_REACH = 0.6;
 const EYES = [
-  { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left },
-  { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right },
+  { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left, iris: IRIS_POINTS.left },
+  { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right, iris: IRIS_POINTS.right },
 ];
 
 /** Returns the swap's mesh (x, y, z per point, target image px) for a source face placed on a target face. */
@@ -41,11 +42,13 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
   const lowerLipAfter = point(result, LOWER_LIP);
   for (const i of CHIN) for (let k = 0; k < 3; k++) result[i * 3 + k] += 0.85 * (lowerLipAfter[k] - lowerLipBefore[k]);
 
-  // The eyes keep the target's lids (blinks, squints) on the source's eye size and position.
+  // The eyes keep the target's lids (blinks, squints) on the source's eye size and position, and its gaze where both
+  // meshes carry iris points: the new face's irises are placed there (gaze.ts).
+  const withIris = n >= (MESH_POINTS + IRIS_POINTS.left.length + IRIS_POINTS.right.length) * 3;
   for (const eye of EYES) {
     const from = frame(targetMesh, eye.corners[0], eye.corners[1]);
     const to = frame(result, eye.corners[0], eye.corners[1]);
-    transplant(targetMesh, result, eye.core, from, to, 1);
+    transplant(targetMesh, result, withIris ? [...eye.core, ...eye.iris] : eye.core, from, to, 1);
     transplant(targetMesh, result, eye.ring, from, to, 0.6);
   }
   return result;
