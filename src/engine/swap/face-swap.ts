@@ -1,4 +1,4 @@
-import { TRIANGULATION } from '../face/landmarks.ts';
+import { MESH_POINTS, TRIANGULATION } from '../face/landmarks.ts';
 import { halve } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
@@ -114,7 +114,8 @@ const SCRATCH_BYTES_PER_PIXEL = 190;
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
   const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
   const swap = () => {
-    bendPicture(canvas, targetMesh, plan.geometry, plan.bend);
+    // By the face's own points: iris points (a swap's meshes carry them) move with their eyes, inside the new face.
+    bendPicture(canvas, targetMesh.subarray(0, MESH_POINTS * 3), plan.geometry.subarray(0, MESH_POINTS * 3), plan.bend);
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
@@ -175,6 +176,8 @@ interface SourceFace {
   mesh: Float32Array;
   visibility: Visibility;
   levels: Map<number, { image: Raster; mesh: Float32Array }>;
+  /** Whether it wears glasses, found when first asked. */
+  glasses?: boolean;
 }
 
 /**
@@ -291,7 +294,7 @@ function addSourceDetail(rgb: Float32Array, weight: Float32Array, from: SourceFa
   const own = hidden.length ? floatsCopy(face.coverage) : face.coverage;
   // The parts taken from the mirrored side, rendered from their mirror images around the own render, for their detail.
   if (hidden.length) warpTriangles(source, sourceMesh, geometry, hidden, rect, { ...warp, srcTriangles: hidden.map((i) => MIRROR_POINT[i]), into: face, onlyUncovered: true });
-  lookWhereTargetLooks(face.rgb, rect, geometry, sourceMesh);
+  lookAsTarget(from, face.rgb, rect, geometry, sourceMesh);
   addDetail(rgb, weight, rect.width, f, face.rgb, whole, own);
   if (hidden.length === 0) return;
   // The mirrored parts' detail apart, for the same reason; each part within its bounds (they are small beside the face).
@@ -553,13 +556,23 @@ export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = 
 
 /**
  * Whether a source face wears glasses, which the swap takes off (the skin around its eyes rebuilt): looked at, as
- * there, with the face at most `workSize` px across.
+ * there, with the face at most the default work size across; once a source face (by mesh), as the rest of its look.
  */
-export function sourceWearsGlasses(source: Raster, mesh: Float32Array, workSize = DEFAULT_FACE_SWAP.workSize): boolean {
-  return outsideScratch(() => {
-    const { rgb, rect, mesh: local } = faceAtWorkSize(source, mesh, workSize);
+export function sourceWearsGlasses(source: Raster, mesh: Float32Array): boolean {
+  const face = sourceFace(source, mesh);
+  face.glasses ??= outsideScratch(() => {
+    const { rgb, rect, mesh: local } = faceAtWorkSize(source, mesh, DEFAULT_FACE_SWAP.workSize);
     return findEyewear(rgb, rect, local, Math.max(rect.width, rect.height)).present;
   });
+  return face.glasses;
+}
+
+/**
+ * The render's irises moved to where the target's look (gaze.ts), unless the source wears glasses: its irises are
+ * found less surely behind lenses, and a frame's edge in an eye's opening was drawn across the eye.
+ */
+function lookAsTarget(from: SourceFace, rgb: Float32Array, rect: Rect, geometry: Float32Array, sourceMesh: Float32Array): void {
+  if (!sourceWearsGlasses(from.image, from.mesh)) lookWhereTargetLooks(rgb, rect, geometry, sourceMesh);
 }
 
 /**
@@ -696,7 +709,7 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
   const face = warpTriangles(source, sourceMesh, geometry, seen, rect, warp);
   if (hidden.length === 0) {
-    lookWhereTargetLooks(face.rgb, rect, geometry, sourceMesh);
+    lookAsTarget(from, face.rgb, rect, geometry, sourceMesh);
     return face;
   }
   const visible = floatsCopy(face.coverage);
@@ -729,7 +742,7 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
     held[p] = mix[p] >= 1 && coverage[p] > 0 && mirror.coverage[p] > 0 ? 1 : 0;
   }
   paintOver(rgb, share, held, w, h, mirror.rgb);
-  lookWhereTargetLooks(rgb, rect, geometry, sourceMesh);
+  lookAsTarget(from, rgb, rect, geometry, sourceMesh);
   return face;
 }
 
