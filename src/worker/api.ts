@@ -41,7 +41,7 @@ export interface EngineInfo extends RuntimeInfo {
 const THUMBNAIL_SIDE = 512;
 
 /** The models a swap runs, loaded before the first one so that "loading models" is a stage of its own. */
-const SWAP_MODELS = ['blazeface', 'facemesh'];
+const SWAP_MODELS = ['blazeface', 'facemesh', 'iris'];
 
 const images = new Map<ImageRole, Raster>();
 /**
