@@ -86,6 +86,7 @@ for (const [sp, sf, tp, tf] of pairs) {
   const outFace = outFaces.reduce((a, b) => (overlap(a, target.face, scale) >= overlap(b, target.face, scale) ? a : b));
   const targetMesh = target.face.mesh.map((v) => v * scale);
   const te = expressionOf(targetMesh), oe = expressionOf(outFace.mesh);
+  const targetGaze = gazeOf(target.face.mesh, target.face.iris!);
   const row: Row = {
     source: sf, target: tf,
     idSource: meanCos(outFace.embedding, identities.get(sp)!.filter((f) => f !== sf)),
@@ -93,7 +94,7 @@ for (const [sp, sf, tp, tf] of pairs) {
     pose: poseDifferenceDegrees(targetMesh, outFace.mesh),
     expr: (Math.abs(te.mouthOpen - oe.mouthOpen) + Math.abs(te.eyeOpen - oe.eyeOpen) + Math.abs(te.smile - oe.smile)) / 3,
     // Where the eyes look, against the target's (eye widths).
-    gaze: Math.hypot(...gazeOf(outFace.mesh, outFace.iris!).map((v, k) => v - gazeOf(target.face.mesh, target.face.iris!)[k])),
+    gaze: Math.hypot(...gazeOf(outFace.mesh, outFace.iris!).map((v, k) => v - targetGaze[k])),
     psnr: psnrOutsideFace(scale === 1 ? target.image : null, output, targetMesh),
     ms, output,
     // What of the source photo limits the result (the studio's advice): look at these rows for softness or strands.

@@ -37,7 +37,7 @@ export function poseDifferenceDegrees(a: Float32Array, b: Float32Array): number 
 }
 
 /** The eyes' corners, each from the image-left corner to the image-right one (of an upright face). */
-const EYE_AXES = [[33, 133], [362, 263]] as const;
+export const EYE_AXES = [[33, 133], [362, 263]] as const;
 
 /**
  * Where one eye's iris centre sits in that eye (0: image-left, 1: image-right; `iris` holds 5 points an eye, image-left

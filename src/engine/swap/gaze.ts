@@ -1,10 +1,10 @@
 import { IRIS_POINTS, MESH_POINTS } from '../face/landmarks.ts';
-import { irisInEye } from '../face/measures.ts';
+import { EYE_AXES, irisInEye } from '../face/measures.ts';
 import { EYE_POLYGON } from '../face/regions.ts';
 import { smoothstep } from './face-layout.ts';
 import { gaussianBlur, rasterizePolygon } from './mask.ts';
 import { cropRgb } from './patch.ts';
-import { boundingRect, expandRect, type Rect } from './region.ts';
+import { boundingRect, expandRect, intersectRect, type Rect } from './region.ts';
 
 /**
  * The target's gaze on the new face. The source's eyes carry its identity (iris colour, lids, lashes), but rendered
@@ -31,8 +31,8 @@ const IRIS_RADIUS: [number, number] = [0.15, 0.3];
 /** Below this shift (px) an eye is left as rendered. */
 const MIN_SHIFT_PX = 0.3;
 const EYES = [
-  { polygon: EYE_POLYGON.left, corners: [33, 133], iris: IRIS_POINTS.left, index: 0 },
-  { polygon: EYE_POLYGON.right, corners: [362, 263], iris: IRIS_POINTS.right, index: 1 },
+  { polygon: EYE_POLYGON.left, corners: EYE_AXES[0], iris: IRIS_POINTS.left, index: 0 },
+  { polygon: EYE_POLYGON.right, corners: EYE_AXES[1], iris: IRIS_POINTS.right, index: 1 },
 ] as const;
 
 /**
@@ -133,9 +133,7 @@ function remapEye(rgb: Float32Array, rect: Rect, geometry: Float32Array, eye: (t
   for (let t = -0.5; t <= 0.5; t += 0.05) largest = Math.max(largest, Math.abs(remap(t) - t));
   if (largest * width < MIN_SHIFT_PX) return;
 
-  const box = expandRect(boundingRect(geometry, { stride: 3, indices: eye.polygon, pad: 0, clipWidth: rect.width + rect.x, clipHeight: rect.height + rect.y }), 2);
-  const x0 = Math.max(rect.x, box.x), y0 = Math.max(rect.y, box.y);
-  const window = { x: x0, y: y0, width: Math.min(rect.x + rect.width, box.x + box.width) - x0, height: Math.min(rect.y + rect.height, box.y + box.height) - y0 };
+  const window = intersectRect(expandRect(boundingRect(geometry, { stride: 3, indices: eye.polygon }), 2), rect);
   if (window.width < 2 || window.height < 2) return;
   const opening = rasterizePolygon(geometry, window, { stride: 3, indices: eye.polygon });
   // Fully remapped from about a pixel (or 3 % of the eye's width) inside the lids.
