@@ -52,6 +52,8 @@ const analyses = new Map<`${ImageRole}` | `${ImageRole}:largest`, { faces: Promi
 let runtime: Promise<WebRuntime> | null = null;
 /** Output canvases' pixels, kept for the next swap (of the same target, or one of its size). */
 const outputBuffers = new BufferPool((bytes) => new ArrayBuffer(bytes), 1);
+/** The analyses' pyramids and detector inputs: a source's and a target's at once, a 4K one's included. */
+const analysisBuffers = new BufferPool((bytes) => new ArrayBuffer(bytes), 16);
 let jobs = new AbortController();
 
 /** The worker's one onnxruntime-web runtime, started on first use. */
@@ -67,7 +69,9 @@ function facesOf(role: ImageRole, largestOnly = false): Promise<Face[]> {
   const known = analyses.get(key);
   if (known) return known.faces;
   const stop = new AbortController();
-  const faces = startRuntime().then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal }));
+  const faces = startRuntime()
+    .then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal, buffers: analysisBuffers }))
+    .finally(() => releaseWhenIdle(releaseWorkingMemory));
   // A failure is not kept: the next call tries again (and reports it again).
   faces.catch(() => analyses.get(key)?.faces === faces && analyses.delete(key));
   analyses.set(key, { faces, stop });
@@ -194,6 +198,7 @@ function releaseWorkingMemory(): void {
   releaseScratch();
   releaseSharedBuffers();
   outputBuffers.clear();
+  analysisBuffers.clear();
   releaseEncodeCanvas();
 }
 

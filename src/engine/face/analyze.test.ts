@@ -4,6 +4,7 @@ import fixtures from '../../../test/fixtures/landmarks.json' with { type: 'json'
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { FaceSwapError } from '../errors.ts';
+import { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend } from '../inference.ts';
 import { analyzeFaces, orderFaces, type Face } from './analyze.ts';
 
@@ -124,6 +125,30 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     expect((error as FaceSwapError).message).toBe('No face found in the target image');
     const source = await analyzeFaces(backend, backdrop, 'source').catch((e: FaceSwapError) => e);
     expect((source as FaceSwapError).image).toBe('source');
+  });
+
+  it('analyses as well from kept, dirty buffers, and gives every one back, also when no face is found', async () => {
+    const image = await loadRaster('couple.jpg');
+    const fresh = await analyzeFaces(backend, image, 'target', { skipEmbedding: true });
+    let made = 0;
+    const buffers = new BufferPool((bytes) => {
+      made++;
+      return new Uint8Array(bytes).fill(0xa7).buffer;
+    }, 16);
+    const pooled = await analyzeFaces(backend, image, 'target', { skipEmbedding: true, buffers });
+    expect(made).toBeGreaterThanOrEqual(3); // the pyramid's halvings and the detector's inputs
+    expect(pooled.map((f) => [...f.mesh])).toEqual(fresh.map((f) => [...f.mesh]));
+    expect(pooled.map((f) => [...f.iris!])).toEqual(fresh.map((f) => [...f.iris!]));
+    // Each taken buffer came back: the same analysis again, and one that throws, make none.
+    const once = made;
+    await analyzeFaces(backend, image, 'target', { skipEmbedding: true, buffers });
+    expect(made).toBe(once);
+    const backdrop = await loadRaster(sharp(`${FACES_DIR}/couple.jpg`).extract({ left: 0, top: 0, width: 420, height: 600 }));
+    const failed = () => analyzeFaces(backend, backdrop, 'target', { buffers }).then(() => null, (e: FaceSwapError) => e.code);
+    expect(await failed()).toBe('NO_FACE_DETECTED');
+    const afterFailure = made;
+    expect(await failed()).toBe('NO_FACE_DETECTED');
+    expect(made).toBe(afterFailure);
   });
 
   it('puts the 5 landmarks near the hand-labelled points', async () => {

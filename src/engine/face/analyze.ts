@@ -8,6 +8,7 @@
  */
 import { FaceSwapError, type ImageRole } from '../errors.ts';
 import type { InferenceBackend } from '../inference.ts';
+import type { BufferPool } from '../image/buffer-pool.ts';
 import type { Raster } from '../image/raster.ts';
 import { affineScale } from './affine.ts';
 import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, type Box, type Detection, type DetectOptions } from './detect.ts';
@@ -15,7 +16,7 @@ import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
 import { estimateIris } from './iris.ts';
 import { landmarks5, MESH_POINTS } from './landmarks.ts';
 import { detectorDisagreement, meshForDetection, meshRoll } from './mesh.ts';
-import { buildPyramid, type Pyramid } from './pyramid.ts';
+import { buildPyramid, releasePyramid, type Pyramid } from './pyramid.ts';
 
 /** One analysed face. All coordinates are image pixels. */
 export interface Face {
@@ -66,6 +67,11 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Receives milliseconds spent per stage ('pyramid', 'detect', 'mesh', 'iris', 'embed'). */
   timings?: Record<string, number>;
+  /**
+   * Buffers kept from one analysis to the next for its largest intermediates (the pyramid's halvings, the detector's
+   * inputs), which are otherwise new memory every time (see BufferPool); all are given back by the time it returns.
+   */
+  buffers?: BufferPool<ArrayBuffer>;
 }
 
 /** How much larger than the finer levels' largest a face must be to be surely the largest (meshes outgrow boxes). */
@@ -119,50 +125,54 @@ export async function analyzeFaces(
     return now;
   };
   let t = performance.now();
-  const pyramid = buildPyramid(image);
-  t = lap('pyramid', t);
-  const detectOptions: DetectOptions = { minScore: 0.3, ...options.detect };
-  const minScore = detectOptions.minScore ?? 0.3;
-  const iouThreshold = detectOptions.iouThreshold ?? DEFAULT_IOU;
-  const windows = planWindows(image.width, image.height, detectOptions);
-  const finer = windows.filter((win) => Number.isFinite(win.maxFace));
-  const whole = windows.filter((win) => !finer.includes(win));
-  // The whole picture first: for the largest face only, the finer levels are skipped when it shows a face clearly
-  // larger than any of theirs (they drop larger ones as the whole picture's).
-  const found = await detectInWindows(backend, whole, pyramid, minScore);
-  let faces: Face[] = [];
-  if (options.largestOnly) {
-    const largest = mergeDetections(found, iouThreshold).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
-    const finest = Math.max(0, ...finer.map((win) => win.maxFace / affineScale(win.toInput)));
-    if (largest && side(largest) >= CLEARLY_LARGEST * finest) {
+  const pyramid = buildPyramid(image, undefined, options.buffers);
+  try {
+    t = lap('pyramid', t);
+    const detectOptions: DetectOptions = { minScore: 0.3, ...options.detect };
+    const minScore = detectOptions.minScore ?? 0.3;
+    const iouThreshold = detectOptions.iouThreshold ?? DEFAULT_IOU;
+    const windows = planWindows(image.width, image.height, detectOptions);
+    const finer = windows.filter((win) => Number.isFinite(win.maxFace));
+    const whole = windows.filter((win) => !finer.includes(win));
+    // The whole picture first: for the largest face only, the finer levels are skipped when it shows a face clearly
+    // larger than any of theirs (they drop larger ones as the whole picture's).
+    const found = await detectInWindows(backend, whole, pyramid, minScore, options.buffers);
+    let faces: Face[] = [];
+    if (options.largestOnly) {
+      const largest = mergeDetections(found, iouThreshold).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
+      const finest = Math.max(0, ...finer.map((win) => win.maxFace / affineScale(win.toInput)));
+      if (largest && side(largest) >= CLEARLY_LARGEST * finest) {
+        t = lap('detect', t);
+        faces = await meshFaces(backend, pyramid, [largest], options);
+      }
+    }
+    // Every face, unless the shortcut found the largest (a face it tried that the mesh turned down: still all of them).
+    if (!faces.length) {
+      found.push(...(await detectInWindows(backend, finer, pyramid, minScore, options.buffers)));
       t = lap('detect', t);
-      faces = await meshFaces(backend, pyramid, [largest], options);
+      faces = await meshFaces(backend, pyramid, mergeDetections(found, iouThreshold), options);
     }
-  }
-  // Every face, unless the shortcut found the largest (a face it tried that the mesh turned down: still all of them).
-  if (!faces.length) {
-    found.push(...(await detectInWindows(backend, finer, pyramid, minScore)));
-    t = lap('detect', t);
-    faces = await meshFaces(backend, pyramid, mergeDetections(found, iouThreshold), options);
-  }
-  t = lap('mesh', t);
-  if (!faces.length) {
-    throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
-  }
+    t = lap('mesh', t);
+    if (!faces.length) {
+      throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
+    }
 
-  if (options.iris ?? true) {
-    for (const face of faces) {
-      face.iris = await estimateIris(backend, pyramid, face.mesh);
-      face.landmarks5 = landmarks5(face.mesh, face.iris);
+    if (options.iris ?? true) {
+      for (const face of faces) {
+        face.iris = await estimateIris(backend, pyramid, face.mesh);
+        face.landmarks5 = landmarks5(face.mesh, face.iris);
+      }
+      t = lap('iris', t);
     }
-    t = lap('iris', t);
+    if (!options.skipEmbedding) {
+      const embedder = options.embedder ?? DEFAULT_EMBEDDER;
+      for (const face of faces) face.embedding = await embedFace(backend, pyramid, face.landmarks5, embedder);
+      lap('embed', t);
+    }
+    return orderFaces(faces);
+  } finally {
+    if (options.buffers) releasePyramid(pyramid, options.buffers);
   }
-  if (!options.skipEmbedding) {
-    const embedder = options.embedder ?? DEFAULT_EMBEDDER;
-    for (const face of faces) face.embedding = await embedFace(backend, pyramid, face.landmarks5, embedder);
-    lap('embed', t);
-  }
-  return orderFaces(faces);
 }
 
 /** Meshes detections, keeping those the mesh (and, where the two disagree, a second detector look) confirms. */

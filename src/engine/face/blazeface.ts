@@ -4,6 +4,7 @@
  * the anchor, size) and 6 keypoints, in input pixels (vladmandic/human's decoding, src/face/blazeface.ts and
  * facemeshutil.ts). The converted model is fully convolutional, so one run covers an input of any such size.
  */
+import type { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend, Tensor } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { warpToTensor, type Affine } from './affine.ts';
@@ -123,21 +124,23 @@ const BATCH = 4;
 
 /**
  * Runs the detector on each window (values in [-1, 1], black outside the picture), neighbours of the same size
- * {@link BATCH} at a time, and returns the table of each ({@link blazeFaceTable}).
+ * {@link BATCH} at a time, and returns the table of each ({@link blazeFaceTable}). Inputs are written into buffers from
+ * `buffers` where given (the runtime copies them in, so each goes back once its run is over).
  */
-export async function runBlazeFace(backend: InferenceBackend, windows: readonly DetectorWindow[]): Promise<Float32Array[]> {
+export async function runBlazeFace(backend: InferenceBackend, windows: readonly DetectorWindow[], buffers?: BufferPool<ArrayBuffer>): Promise<Float32Array[]> {
   const tables: Float32Array[] = [];
   for (let start = 0; start < windows.length; ) {
     const { width, height } = windows[start];
     let end = start + 1;
     while (end < windows.length && end - start < BATCH && windows[end].width === width && windows[end].height === height) end++;
     const pixels = width * height * 3;
-    const data = new Float32Array((end - start) * pixels);
+    const buffer = buffers?.take((end - start) * pixels * 4);
+    const data = buffer ? new Float32Array(buffer) : new Float32Array((end - start) * pixels);
     for (let i = start; i < end; i++) {
       const out = data.subarray((i - start) * pixels, (i - start + 1) * pixels);
       warpToTensor(windows[i].image, windows[i].toInput, width, height, { range: [-1, 1], out, samples: 1 });
     }
-    const outputs = await backend.run(DETECTOR_MODEL, { data, dims: [end - start, height, width, 3] });
+    const outputs = await backend.run(DETECTOR_MODEL, { data, dims: [end - start, height, width, 3] }).finally(() => buffer && buffers!.give(buffer));
     for (let i = start; i < end; i++) tables.push(blazeFaceTable(outputs, width, height, i - start));
     start = end;
   }

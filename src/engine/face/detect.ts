@@ -25,6 +25,7 @@
  *  - A detection lying mostly inside a bigger, more confident one (a finer level seeing an eye or a forehead as
  *    a face) is dropped; `analyzeFaces` checks the rest against the mesh.
  */
+import type { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { affineScale, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
@@ -232,13 +233,20 @@ export async function detectFaces(
 export const DEFAULT_IOU = 0.3;
 
 /** The detections of some of {@link planWindows}'s windows on the picture of `pyramid`, in image px, not yet merged. */
-export async function detectInWindows(backend: InferenceBackend, windows: readonly Window[], pyramid: Pyramid, minScore: number): Promise<Detection[]> {
+export async function detectInWindows(
+  backend: InferenceBackend,
+  windows: readonly Window[],
+  pyramid: Pyramid,
+  minScore: number,
+  buffers?: BufferPool<ArrayBuffer>,
+): Promise<Detection[]> {
   const tables = await runBlazeFace(
     backend,
     windows.map((win) => {
       const level = pickLevel(pyramid, win.toInput, affineScale(win.toInput), Math.SQRT2);
       return { image: level.image, toInput: level.toOutput, width: win.width, height: win.height };
     }),
+    buffers,
   );
   const found: Detection[] = [];
   windows.forEach((win, i) => {

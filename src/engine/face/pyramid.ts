@@ -1,3 +1,4 @@
+import type { BufferPool } from '../image/buffer-pool.ts';
 import { createRaster, rasterWords, type Raster } from '../image/raster.ts';
 import { composeAffine, type Affine } from './affine.ts';
 
@@ -9,12 +10,13 @@ export interface Pyramid {
 
 /**
  * Halves a raster by averaging 2×2 blocks (odd last row/column dropped), alpha set opaque. Sums red and blue
- * side by side in one 32-bit word: the same rounding as per byte, in under half the time.
+ * side by side in one 32-bit word: the same rounding as per byte, in under half the time. Written `into` a buffer of
+ * the halving's size where one is given (every byte of it is written).
  */
-export function halve(image: Raster): Raster {
+export function halve(image: Raster, into?: ArrayBuffer): Raster {
   const w = image.width >> 1;
   const h = image.height >> 1;
-  const out = createRaster(w, h);
+  const out = into ? { width: w, height: h, data: new Uint8ClampedArray(into, 0, w * h * 4) } : createRaster(w, h);
   const src = rasterWords(image);
   const dst = rasterWords(out);
   const row = image.width;
@@ -34,15 +36,23 @@ export function halve(image: Raster): Raster {
   return out;
 }
 
-/** Builds halvings of `image` until the smaller side would drop below `minSide` pixels. */
-export function buildPyramid(image: Raster, minSide = 128): Pyramid {
+/**
+ * Builds halvings of `image` until the smaller side would drop below `minSide` pixels, in buffers from `buffers`
+ * where given (give them back with {@link releasePyramid}).
+ */
+export function buildPyramid(image: Raster, minSide = 128, buffers?: BufferPool<ArrayBuffer>): Pyramid {
   const levels = [image];
   let top = image;
   while (Math.min(top.width, top.height) >= 2 * minSide) {
-    top = halve(top);
+    top = halve(top, buffers?.take((top.width >> 1) * (top.height >> 1) * 4));
     levels.push(top);
   }
   return { levels };
+}
+
+/** Gives the halvings of a pyramid built from `buffers` back to them; the pyramid is not to be read after. */
+export function releasePyramid(pyramid: Pyramid, buffers: BufferPool<ArrayBuffer>): void {
+  for (const level of pyramid.levels.slice(1)) buffers.give(level.data.buffer as ArrayBuffer);
 }
 
 /**
