@@ -49,6 +49,8 @@ const MIRROR_REACH = 0.08;
 const MAX_DOWNSCALE = 1.5;
 /** Width of the new face's soft edge, relative to the face's size. */
 const FEATHER = 0.03;
+/** ...and of its edge around what the render left out (where the target's skin shows). */
+const LEFT_OUT_FEATHER = 0.02;
 /**
  * Limits on how far the source's colour spread is scaled to the target's: lightness relative to its mean, and a*
  * and b*. A target's bare skin holds stubble and shading too, so its spread says more than its skin's alone.
@@ -214,10 +216,17 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
+  // What the render leaves out of the face, but for the mouth (skin under hair on both sides of the source's face,
+  // whose mirror image is no better), is the target's own skin, in its own light: painted over from the render around
+  // it, it came out a smooth smudge tinted by the hair there (img3, img54).
+  const leftOut = floats(n);
+  for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh), options.keepTargetBeard ?? false);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
-  for (let p = 0; p < n; p++) mask[p] *= 1 - keep[p];
+  // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
+  const around = gaussianBlur(leftOut, w, h, faceSize * LEFT_OUT_FEATHER);
+  for (let p = 0; p < n; p++) mask[p] *= (1 - keep[p]) * (1 - Math.max(leftOut[p], Math.min(1, 2 * around[p])));
 
   // Colour and light are matched on skin bare in both faces: no beard, brows, lips or hair in the figures.
   const bareCells = floats(grid.width * grid.height);

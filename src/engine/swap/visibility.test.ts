@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from '../face/analyze.ts';
+import { TRIANGULATION } from '../face/landmarks.ts';
 import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import { HAIR_COVER } from '../job.ts';
@@ -47,6 +48,41 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     const { xs, centre } = await underHair('img3.jpg');
     // 29 now; 8 when the hair had to reach the outline through mirrorable triangles.
     expect(xs.filter((x) => x < centre).length).toBeGreaterThan(15);
+  });
+
+  it('takes what lies between hair and the outline too, though as skin-like as fair hair over a tan (img3), and nothing of a bare face (img29)', async () => {
+    // Triangles on the picture's left between the brows and the mouth: those on the outline, how many are rendered from
+    // their own pixels, and how many are not rendered at all (hair on both sides: the target's skin shows there).
+    const leftSide = async (name: string) => {
+      const image = await loadRaster(name);
+      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
+      const mesh = face.mesh;
+      const { seen, hidden } = sourceVisibility(image, mesh);
+      const [seenSet, hiddenSet] = [new Set(triangles(seen)), new Set(triangles(hidden))];
+      const centre = FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
+      const [brow, mouth] = [mesh[105 * 3 + 1], (mesh[61 * 3 + 1] + mesh[291 * 3 + 1]) / 2];
+      const outline = new Set<number>(FACE_OVAL);
+      let onOutline = 0, seenOnOutline = 0, leftOut = 0;
+      for (const key of triangles([...TRIANGULATION])) {
+        const points = key.split(',').map(Number);
+        const [x, y] = [0, 1].map((k) => points.reduce((sum, i) => sum + mesh[i * 3 + k], 0) / 3);
+        if (!(x < centre && y > brow && y < mouth)) continue;
+        if (points.some((i) => outline.has(i))) {
+          onOutline++;
+          if (seenSet.has(key)) seenOnOutline++;
+        }
+        if (!seenSet.has(key) && !hiddenSet.has(key)) leftOut++;
+      }
+      return { onOutline, seenOnOutline, leftOut };
+    };
+    // img3: 3 of the 12 on the outline rendered from their hair, 31 left out (10 of 12, and 12, when only what looked
+    // unlike skin was hair).
+    const hair = await leftSide('img3.jpg');
+    expect(hair.seenOnOutline).toBeLessThanOrEqual(4);
+    expect(hair.leftOut).toBeGreaterThan(24);
+    const bare = await leftSide('img29.jpg');
+    expect(bare.seenOnOutline).toBe(bare.onOutline);
+    expect(bare.leftOut).toBe(0);
   });
 
   it('takes blond strands close to skin in colour from the bare side, by their texture (img55)', async () => {

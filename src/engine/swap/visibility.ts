@@ -51,6 +51,8 @@ const ABOVE_MOUTH = 1;
 const BELOW_MOUTH = 2;
 /** Only triangles this close to the face's outline (relative to its size) can be under hair. */
 const HAIR_REACH = 0.18;
+/** What lies within this (relative to the face's size) of the line from hair to the outline is between them. */
+const BETWEEN = 0.03;
 /** Skin is told from hair by colour; a flush or blush (redder) is still skin. */
 const SKIN = { redder: 0.3 };
 /**
@@ -77,9 +79,9 @@ const EYE_CORNERS = [33, 263] as const;
  * outline that hair covers where the mirrored side is bare (hair falling over one cheek). Hair falls from above and
  * comes in from the outline, through more of itself: a patch unlike its mirror image below the mouth (stubble in
  * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own; below
- * the mouth only strands hanging from hair above count. A triangle to be taken from the mirrored side whose mirror
- * image is not clearly skin either (background past a turned cheek's edge) is left out, for the painter to fill
- * from the skin around.
+ * the mouth only strands hanging from hair above count, and above it what lies between hair and the outline is under
+ * hair too. A triangle to be taken from the mirrored side whose mirror image is not clearly skin either (background
+ * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill.
  */
 export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
   const area = (a: number, b: number, c: number) =>
@@ -112,16 +114,24 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   // Below the mouth, only strands hanging from that hair: stubble, or a beard darker on one side, stays.
   const hanging = joined(Uint8Array.from(strands, (v, k) => (v && (underHair[k] || (hairCanCover[k] === BELOW_MOUTH && mirrorable(k))) ? 1 : 0)), underHair);
   for (let k = 0; k < count; k++) underHair[k] |= hanging[k];
-  // Fair strands whose mirror image is no better (hair on both sides) are not rendered at all: the painter fills them
-  // from the skin around (it finds darker hair by its colour itself; glasses' frames are dark too).
-  const unmirrorable = Uint8Array.from(strands, (v, k) => (v && fair[k] && hairCanCover[k] === ABOVE_MOUTH && hairy[k] && !underHair[k] ? 1 : 0));
+  // Hair comes in from the outline: what lies between hair found and the outline is under it too, however like skin
+  // its colour (fair hair over a tanned cheek). It is taken from the mirrored side where that is bare.
+  const aboveMouth = Uint8Array.from(hairCanCover, (zone) => (zone === ABOVE_MOUTH ? 1 : 0));
+  // Not onto a brow, the face's own hair (its own rule above).
+  const outward = towardsTheOutline(mesh, Uint8Array.from(underHair, (v, k) => v & aboveMouth[k]), Uint8Array.from(aboveMouth, (v, k) => (BY_BROW[k] ? 0 : v)));
+  // Fair strands whose mirror image is no better (hair on both sides), and what lies outward of hair with no bare
+  // mirror image, are not rendered at all: the target's own skin shows there (the painter finds darker hair by its
+  // colour itself; glasses' frames are dark too).
+  const unmirrorable = Uint8Array.from(strands, (v, k) => (((v && fair[k] && aboveMouth[k] && hairy[k]) || (outward[k] && !mirrorable(k))) && !underHair[k] ? 1 : 0));
+  for (let k = 0; k < count; k++) if (outward[k] && mirrorable(k)) underHair[k] = 1;
   const seen: number[] = [];
   const hidden: number[] = [];
   const fairHair: number[] = [];
   let faceArea = 0, hairArea = 0;
   for (let k = 0, t = 0; k < count; k++, t += 3) {
     faceArea += Math.abs(own[k]);
-    if (underHair[k] || unmirrorable[k]) hairArea += Math.abs(own[k]);
+    // The cover counts hair seen, not what lies outward of it (taken on trust).
+    if ((underHair[k] || unmirrorable[k]) && !outward[k]) hairArea += Math.abs(own[k]);
     const shown = own[k] >= MIRROR_WHEN_SMALLER * mirrored[k] || (own[k] > 0 && mirrored[k] <= 0);
     const triangle = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
     if (unmirrorable[k]) continue;
@@ -329,9 +339,7 @@ function whereHairCanCover(mesh: Float32Array): Uint8Array {
   const [ux, uy] = faceUp(mesh);
   const out = new Uint8Array(TRIANGULATION.length / 3);
   for (let t = 0; t < out.length; t++) {
-    const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
-    const x = (mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3;
-    const y = (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3;
+    const [x, y] = centreOf(mesh, t);
     const below = (x - mx) * ux + (y - my) * uy < 0;
     out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? (below ? BELOW_MOUTH : ABOVE_MOUTH) : 0;
   }
@@ -368,6 +376,42 @@ function joined(flags: Uint8Array, seeds: Uint8Array): Uint8Array {
     }
   }
   return out;
+}
+
+/**
+ * Of the triangles in `within`, those between a `seeds` triangle and the outline: their centres nearer the outline
+ * than the seed's, and within BETWEEN of the line from the seed's centre to the outline's nearest point.
+ */
+function towardsTheOutline(mesh: Float32Array, seeds: Uint8Array, within: Uint8Array): Uint8Array {
+  const count = seeds.length;
+  const cx = new Float32Array(count), cy = new Float32Array(count), ox = new Float32Array(count), oy = new Float32Array(count), gap = new Float32Array(count);
+  for (let t = 0; t < count; t++) {
+    [cx[t], cy[t]] = centreOf(mesh, t);
+    gap[t] = Infinity;
+    for (const i of FACE_OVAL) {
+      const d = Math.hypot(mesh[i * 3] - cx[t], mesh[i * 3 + 1] - cy[t]);
+      if (d < gap[t]) [gap[t], ox[t], oy[t]] = [d, mesh[i * 3], mesh[i * 3 + 1]];
+    }
+  }
+  const reach = BETWEEN * faceSize(mesh);
+  const out = new Uint8Array(count);
+  for (let s = 0; s < count; s++) {
+    if (!seeds[s]) continue;
+    const [dx, dy] = [ox[s] - cx[s], oy[s] - cy[s]];
+    const length2 = dx * dx + dy * dy || 1;
+    for (let u = 0; u < count; u++) {
+      if (!within[u] || seeds[u] || out[u] || !(gap[u] < gap[s])) continue;
+      const along = Math.min(1, Math.max(0, ((cx[u] - cx[s]) * dx + (cy[u] - cy[s]) * dy) / length2));
+      if (Math.hypot(cx[u] - cx[s] - along * dx, cy[u] - cy[s] - along * dy) < reach) out[u] = 1;
+    }
+  }
+  return out;
+}
+
+/** The centre of triangle `t` of TRIANGULATION on `mesh`. */
+function centreOf(mesh: Float32Array, t: number): [number, number] {
+  const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
+  return [(mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3, (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3];
 }
 
 /** The points of the face's outline. */
