@@ -218,7 +218,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
   // What the render leaves out of the face, but for the mouth (skin under hair on both sides of the source's face,
   // whose mirror image is no better), is the target's own skin, in its own light: painted over from the render around
-  // it, it came out a smooth smudge tinted by the hair there (img3, img54).
+  // it, it came out a smooth smudge tinted by the hair there (img3, img54). Read before cleanSourceFace fills the gaps.
   const leftOut = floats(n);
   for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);

@@ -100,7 +100,8 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
     own[k] = front * area(TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]);
     mirrored[k] = -front * area(mirrorTriangles[t], mirrorTriangles[t + 1], mirrorTriangles[t + 2]);
   }
-  const hairCanCover = whereHairCanCover(mesh);
+  const nearest = nearestOutlinePoints(mesh);
+  const hairCanCover = whereHairCanCover(mesh, nearest);
   // Hair unlike skin in colour, or blond strands close to it in colour that its mirror image lacks.
   const { strands, mirrorStrands, fair, overBrow } = strandsOverMirror(source, mesh, mirrorTriangles);
   // A mirror image to take a triangle from must be bare: skin in colour (a brow's is the other brow), and no strands in it.
@@ -118,7 +119,7 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   // its colour (fair hair over a tanned cheek). It is taken from the mirrored side where that is bare.
   const aboveMouth = Uint8Array.from(hairCanCover, (zone) => (zone === ABOVE_MOUTH ? 1 : 0));
   // Not onto a brow, the face's own hair (its own rule above).
-  const outward = towardsTheOutline(mesh, Uint8Array.from(underHair, (v, k) => v & aboveMouth[k]), Uint8Array.from(aboveMouth, (v, k) => (BY_BROW[k] ? 0 : v)));
+  const outward = towardsTheOutline(mesh, nearest, Uint8Array.from(underHair, (v, k) => v & aboveMouth[k]), Uint8Array.from(aboveMouth, (v, k) => (BY_BROW[k] ? 0 : v)));
   // Fair strands whose mirror image is no better (hair on both sides), and what lies outward of hair with no bare
   // mirror image, are not rendered at all: the target's own skin shows there (the painter finds darker hair by its
   // colour itself; glasses' frames are dark too).
@@ -333,15 +334,39 @@ function faceUp(mesh: Float32Array): [number, number] {
  * Per triangle: whether hair can cover it, its centre within HAIR_REACH of the face's size from the outline's nearest
  * point: ABOVE_MOUTH or BELOW_MOUTH (the line of the mouth corners), else 0.
  */
-function whereHairCanCover(mesh: Float32Array): Uint8Array {
+function whereHairCanCover(mesh: Float32Array, { x, y, squared }: NearestOutlinePoints): Uint8Array {
   const reach = faceSize(mesh) * HAIR_REACH;
   const [mx, my] = [(mesh[MOUTH_CORNERS[0] * 3] + mesh[MOUTH_CORNERS[1] * 3]) / 2, (mesh[MOUTH_CORNERS[0] * 3 + 1] + mesh[MOUTH_CORNERS[1] * 3 + 1]) / 2];
   const [ux, uy] = faceUp(mesh);
   const out = new Uint8Array(TRIANGULATION.length / 3);
   for (let t = 0; t < out.length; t++) {
-    const [x, y] = centreOf(mesh, t);
-    const below = (x - mx) * ux + (y - my) * uy < 0;
-    out[t] = FACE_OVAL.some((i) => (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2 < reach * reach) ? (below ? BELOW_MOUTH : ABOVE_MOUTH) : 0;
+    const below = (x[t] - mx) * ux + (y[t] - my) * uy < 0;
+    out[t] = squared[t] < reach * reach ? (below ? BELOW_MOUTH : ABOVE_MOUTH) : 0;
+  }
+  return out;
+}
+
+/** Per triangle of TRIANGULATION: its centre, the outline's point nearest to it, and their squared distance. */
+interface NearestOutlinePoints {
+  x: Float64Array;
+  y: Float64Array;
+  outlineX: Float64Array;
+  outlineY: Float64Array;
+  squared: Float64Array;
+}
+
+function nearestOutlinePoints(mesh: Float32Array): NearestOutlinePoints {
+  const count = TRIANGULATION.length / 3;
+  const out = { x: new Float64Array(count), y: new Float64Array(count), outlineX: new Float64Array(count), outlineY: new Float64Array(count), squared: new Float64Array(count).fill(Infinity) };
+  for (let t = 0; t < count; t++) {
+    const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
+    const x = (mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3, y = (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3;
+    out.x[t] = x;
+    out.y[t] = y;
+    for (const i of FACE_OVAL) {
+      const d = (mesh[i * 3] - x) ** 2 + (mesh[i * 3 + 1] - y) ** 2;
+      if (d < out.squared[t]) [out.squared[t], out.outlineX[t], out.outlineY[t]] = [d, mesh[i * 3], mesh[i * 3 + 1]];
+    }
   }
   return out;
 }
@@ -382,36 +407,20 @@ function joined(flags: Uint8Array, seeds: Uint8Array): Uint8Array {
  * Of the triangles in `within`, those between a `seeds` triangle and the outline: their centres nearer the outline
  * than the seed's, and within BETWEEN of the line from the seed's centre to the outline's nearest point.
  */
-function towardsTheOutline(mesh: Float32Array, seeds: Uint8Array, within: Uint8Array): Uint8Array {
-  const count = seeds.length;
-  const cx = new Float32Array(count), cy = new Float32Array(count), ox = new Float32Array(count), oy = new Float32Array(count), gap = new Float32Array(count);
-  for (let t = 0; t < count; t++) {
-    [cx[t], cy[t]] = centreOf(mesh, t);
-    gap[t] = Infinity;
-    for (const i of FACE_OVAL) {
-      const d = Math.hypot(mesh[i * 3] - cx[t], mesh[i * 3 + 1] - cy[t]);
-      if (d < gap[t]) [gap[t], ox[t], oy[t]] = [d, mesh[i * 3], mesh[i * 3 + 1]];
-    }
-  }
+function towardsTheOutline(mesh: Float32Array, { x, y, outlineX, outlineY, squared }: NearestOutlinePoints, seeds: Uint8Array, within: Uint8Array): Uint8Array {
   const reach = BETWEEN * faceSize(mesh);
-  const out = new Uint8Array(count);
-  for (let s = 0; s < count; s++) {
+  const out = new Uint8Array(seeds.length);
+  for (let s = 0; s < seeds.length; s++) {
     if (!seeds[s]) continue;
-    const [dx, dy] = [ox[s] - cx[s], oy[s] - cy[s]];
+    const [dx, dy] = [outlineX[s] - x[s], outlineY[s] - y[s]];
     const length2 = dx * dx + dy * dy || 1;
-    for (let u = 0; u < count; u++) {
-      if (!within[u] || seeds[u] || out[u] || !(gap[u] < gap[s])) continue;
-      const along = Math.min(1, Math.max(0, ((cx[u] - cx[s]) * dx + (cy[u] - cy[s]) * dy) / length2));
-      if (Math.hypot(cx[u] - cx[s] - along * dx, cy[u] - cy[s] - along * dy) < reach) out[u] = 1;
+    for (let u = 0; u < seeds.length; u++) {
+      if (!within[u] || seeds[u] || out[u] || !(squared[u] < squared[s])) continue;
+      const along = Math.min(1, Math.max(0, ((x[u] - x[s]) * dx + (y[u] - y[s]) * dy) / length2));
+      if (Math.hypot(x[u] - x[s] - along * dx, y[u] - y[s] - along * dy) < reach) out[u] = 1;
     }
   }
   return out;
-}
-
-/** The centre of triangle `t` of TRIANGULATION on `mesh`. */
-function centreOf(mesh: Float32Array, t: number): [number, number] {
-  const [a, b, c] = [TRIANGULATION[t * 3], TRIANGULATION[t * 3 + 1], TRIANGULATION[t * 3 + 2]];
-  return [(mesh[a * 3] + mesh[b * 3] + mesh[c * 3]) / 3, (mesh[a * 3 + 1] + mesh[b * 3 + 1] + mesh[c * 3 + 1]) / 3];
 }
 
 /** The points of the face's outline. */
