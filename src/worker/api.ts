@@ -13,6 +13,7 @@ import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
+import { Pictures } from './pictures.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
 /** What the UI learns of a decoded picture; its pixels stay in the worker. */
@@ -43,7 +44,7 @@ const THUMBNAIL_SIDE = 512;
 /** The models a swap runs, loaded before the first one so that "loading models" is a stage of its own. */
 const SWAP_MODELS = ['blazeface', 'facemesh', 'iris'];
 
-const images = new Map<ImageRole, Raster>();
+const pictures = new Pictures();
 /**
  * Analyses of the stored pictures, started as each is stored and dropped (and stopped) when it is replaced: every
  * face (`role`), or the largest only (`role:largest`, what a swap needs of a source with no face picked).
@@ -69,8 +70,8 @@ function facesOf(role: ImageRole, largestOnly = false): Promise<Face[]> {
   const known = analyses.get(key);
   if (known) return known.faces;
   const stop = new AbortController();
-  const faces = startRuntime()
-    .then((backend) => analyzeFaces(backend, image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal, buffers: analysisBuffers }))
+  const faces = pictures
+    .reading([image], async () => analyzeFaces(await startRuntime(), image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal, buffers: analysisBuffers }))
     .finally(() => releaseWhenIdle(releaseWorkingMemory));
   // A failure is not kept: the next call tries again (and reports it again).
   faces.catch(() => analyses.get(key)?.faces === faces && analyses.delete(key));
@@ -93,7 +94,7 @@ function swapFacesOf(role: ImageRole, request: SwapRequest): Promise<Face[]> {
  */
 function storeImage(role: ImageRole, raster: Raster): void {
   forgetImage(role);
-  images.set(role, raster);
+  pictures.store(role, raster);
   facesOf(role, role === 'source').catch(() => {});
 }
 
@@ -102,7 +103,7 @@ function forgetImage(role: ImageRole): void {
     analyses.get(key)?.stop.abort();
     analyses.delete(key);
   }
-  images.delete(role);
+  pictures.forget(role);
 }
 
 function throwIfCancelled(signal: AbortSignal, role?: ImageRole): void {
@@ -110,7 +111,7 @@ function throwIfCancelled(signal: AbortSignal, role?: ImageRole): void {
 }
 
 function storedImage(role: ImageRole): Raster {
-  const raster = images.get(role);
+  const raster = pictures.get(role);
   if (!raster) throw new FaceSwapError('INVALID_FORMAT', `No ${role} image has been given yet.`, role);
   return raster;
 }
@@ -133,11 +134,16 @@ export const workerApi = {
       const bitmap = await decodeBitmap(bytes, role, header.format);
       try {
         throwIfCancelled(signal, role);
-        const raster = await bitmapToRaster(bitmap, header.format);
-        const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
-        throwIfCancelled(signal, role);
-        storeImage(role, raster);
-        return { role, width: raster.width, height: raster.height, format: header.format, byteLength: bytes.byteLength, thumbnail };
+        const raster = await bitmapToRaster(bitmap, header.format, pictures.buffers);
+        try {
+          const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
+          throwIfCancelled(signal, role);
+          storeImage(role, raster);
+          return { role, width: raster.width, height: raster.height, format: header.format, byteLength: bytes.byteLength, thumbnail };
+        } catch (error) {
+          pictures.discard(raster);
+          throw error;
+        }
       } finally {
         bitmap.close();
       }
@@ -146,7 +152,10 @@ export const workerApi = {
 
   /** Encodes a stored picture at full resolution in the given format. */
   encode(role: ImageRole, format: OutputFormat): Promise<Outcome<Blob>> {
-    return outcomeOf(() => encodeRaster(storedImage(role), format), role);
+    return outcomeOf(() => {
+      const image = storedImage(role);
+      return pictures.reading([image], () => encodeRaster(image, format));
+    }, role);
   },
 
   /** The faces of a stored picture, in face_index order, for pickers. NO_FACE_DETECTED when there is none. */
@@ -154,13 +163,15 @@ export const workerApi = {
     return outcomeOf(async () => {
       // The picture the faces are of, even if another replaces it meanwhile.
       const image = storedImage(role);
-      const faces = await facesOf(role);
-      // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it, and
-      // whether it wears glasses; a target face's beard, so that the person can choose to keep it.
-      const cover = (mesh: Float32Array) =>
-        role === 'source' ? { hairCover: reportedHairCover(image, mesh), glasses: sourceWearsGlasses(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) };
-      // The mesh the swap takes, so that the look at a source face is the one its swap uses.
-      return faces.map((face) => ({ index: face.index, box: { ...face.box }, score: face.score, ...cover(swapMesh(face)) }));
+      return pictures.reading([image], async () => {
+        const faces = await facesOf(role);
+        // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it, and
+        // whether it wears glasses; a target face's beard, so that the person can choose to keep it.
+        const cover = (mesh: Float32Array) =>
+          role === 'source' ? { hairCover: reportedHairCover(image, mesh), glasses: sourceWearsGlasses(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) };
+        // The mesh the swap takes, so that the look at a source face is the one its swap uses.
+        return faces.map((face) => ({ index: face.index, box: { ...face.box }, score: face.score, ...cover(swapMesh(face)) }));
+      });
     }, role);
   },
 
@@ -172,10 +183,16 @@ export const workerApi = {
       const started = performance.now();
       const source = storedImage('source');
       const target = storedImage('target');
-      report('models', 0, 1);
-      await (await startRuntime()).preload(SWAP_MODELS);
-      report('models', 1, 1);
-      const result = await runSwapJob({ analyse: (role) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel, outputBuffers }, source, target, request, report, signal).finally(() => releaseWhenIdle(releaseWorkingMemory));
+      // Both keep their pixels until the result is encoded, even if the person replaces one meanwhile.
+      const result = await pictures
+        .reading([source, target], async () => {
+          report('models', 0, 1);
+          await (await startRuntime()).preload(SWAP_MODELS);
+          report('models', 1, 1);
+          const deps = { analyse: (role: ImageRole) => swapFacesOf(role, request), encode: encodeRaster, swapFaces: swapInParallel, outputBuffers };
+          return runSwapJob(deps, source, target, request, report, signal);
+        })
+        .finally(() => releaseWhenIdle(releaseWorkingMemory));
       const { encoded: blob, ...fields } = result;
       return { ...fields, blob, processingTime: Math.round(performance.now() - started) };
     });
@@ -193,12 +210,13 @@ export const workerApi = {
   },
 };
 
-/** What a swap keeps for the next: its scratch memory, shared copies, output canvas and encode canvas. */
+/** What a swap keeps for the next: its scratch memory, shared copies, output canvas, encode canvas and spare picture buffers. */
 function releaseWorkingMemory(): void {
   releaseScratch();
   releaseSharedBuffers();
   outputBuffers.clear();
   analysisBuffers.clear();
+  pictures.releaseBuffers();
   releaseEncodeCanvas();
 }
 

@@ -1,5 +1,6 @@
 import { FaceSwapError, type ImageRole } from '../engine/errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/formats.ts';
+import type { BufferPool } from '../engine/image/buffer-pool.ts';
 import type { Raster } from '../engine/image/raster.ts';
 import { sniffImage, type ImageFormat } from '../engine/image/sniff.ts';
 
@@ -23,14 +24,15 @@ export async function decodeBitmap(bytes: Uint8Array, role: ImageRole, format: I
 
 /**
  * Reads the pixels of a bitmap decoded from `format` into a Raster. An opaque one is copied out through a VideoFrame
- * where the browser can (a third faster than drawing it on a canvas and reading that back); pictures with alpha keep
- * the canvas, whose handling of it is the one the decoder was asked for.
+ * where the browser can (a third faster than drawing it on a canvas and reading that back), into a buffer from
+ * `buffers` (every byte of which it writes); pictures with alpha keep the canvas, whose handling of it is the one the
+ * decoder was asked for.
  */
-export async function bitmapToRaster(bitmap: ImageBitmap, format: ImageFormat): Promise<Raster> {
+export async function bitmapToRaster(bitmap: ImageBitmap, format: ImageFormat, buffers?: BufferPool<ArrayBuffer>): Promise<Raster> {
   const { width, height } = bitmap;
   if (isOpaque(format) && typeof VideoFrame !== 'undefined') {
     // A browser that cannot convert the frame to RGBA falls through to the canvas.
-    const data = await readThroughVideoFrame(bitmap).catch(() => null);
+    const data = await readThroughVideoFrame(bitmap, buffers).catch(() => null);
     if (data) return { data, width, height };
   }
   const ctx = context2d(width, height);
@@ -38,12 +40,17 @@ export async function bitmapToRaster(bitmap: ImageBitmap, format: ImageFormat): 
   return { data: ctx.getImageData(0, 0, width, height).data, width, height };
 }
 
-async function readThroughVideoFrame(bitmap: ImageBitmap): Promise<Uint8ClampedArray> {
+async function readThroughVideoFrame(bitmap: ImageBitmap, buffers?: BufferPool<ArrayBuffer>): Promise<Uint8ClampedArray> {
   const frame = new VideoFrame(bitmap, { timestamp: 0 });
+  const bytes = bitmap.width * bitmap.height * 4;
+  const buffer = buffers ? buffers.take(bytes) : new ArrayBuffer(bytes);
   try {
-    const data = new Uint8ClampedArray(bitmap.width * bitmap.height * 4);
+    const data = new Uint8ClampedArray(buffer);
     await frame.copyTo(data, { format: 'RGBA' });
     return data;
+  } catch (error) {
+    buffers?.give(buffer);
+    throw error;
   } finally {
     frame.close();
   }
