@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytes, clampedBytes, doubles, floats, floatsCopy, int16s, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, uint16s, withScratch } from './scratch.ts';
+import { bytes, clampedBytes, doubles, floats, floatsCopy, int16s, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, setScratchLimit, uint16s, withScratch } from './scratch.ts';
 
 /** Large enough to be scratch (over its 16 KB floor). */
 const LARGE = 100_000;
@@ -55,6 +55,24 @@ describe('scratch memory', () => {
       expect(scratchBytesKept()).toBe(SCRATCH_MAX_BYTES);
       arrays.forEach((array, k) => expect(array[0] === k && array[array.length - 1] === k).toBe(true));
     });
+  });
+
+  it('keeps more where the thread allows it, and its 64 MB again once the limit is back', () => {
+    setScratchLimit(96 << 20);
+    try {
+      withScratch(() => {
+        for (let k = 0; k < 12; k++) floats(2 << 20).fill(k);
+      });
+      expect(scratchBytesKept()).toBe(96 << 20);
+    } finally {
+      setScratchLimit(SCRATCH_MAX_BYTES);
+      releaseScratch();
+    }
+    withScratch(() => {
+      for (let k = 0; k < 12; k++) floats(2 << 20).fill(k);
+    });
+    expect(scratchBytesKept()).toBe(SCRATCH_MAX_BYTES);
+    releaseScratch();
   });
 
   it('gives its memory back when released, but not in the middle of a piece of work', () => {

@@ -13,13 +13,17 @@
 const MIN_BYTES = 16 << 10;
 /** Buffers are this large, or as large as one request that needs more. */
 const CHUNK_BYTES = 8 << 20;
-/** At most this much is kept per thread; a piece of work that needs more gets ordinary arrays past it. */
+/**
+ * At most this much is kept per thread, unless the thread allows more ({@link setScratchLimit}); a piece of work that
+ * needs more gets ordinary arrays past it.
+ */
 export const SCRATCH_MAX_BYTES = 64 << 20;
 /** Every array starts at a multiple of this, the widest element's size. */
 const ALIGN = 8;
 
 const chunks: ArrayBuffer[] = [];
 let keptBytes = 0;
+let limitBytes = SCRATCH_MAX_BYTES;
 /** Nesting depth of `withScratch` (0: scratch is off), and the same of `outsideScratch` inside it. */
 let depth = 0;
 let suspended = 0;
@@ -45,6 +49,16 @@ export function outsideScratch<T>(work: () => T): T {
   } finally {
     suspended--;
   }
+}
+
+/** Lets this thread keep up to `bytes` for scratch work (it gives them back when released, as ever). */
+export function setScratchLimit(bytes: number): void {
+  limitBytes = bytes;
+}
+
+/** The most this thread keeps for scratch work. */
+export function scratchLimit(): number {
+  return limitBytes;
 }
 
 /** Gives the kept buffers back (a thread that has been idle a while); not while scratch work is under way. */
@@ -73,7 +87,7 @@ function place(bytes: number): [ArrayBuffer, number] | null {
   while (next < chunks.length && chunks[next].byteLength < size) next++;
   if (next === chunks.length) {
     const chunkBytes = Math.max(CHUNK_BYTES, size);
-    if (keptBytes + chunkBytes > SCRATCH_MAX_BYTES) return null;
+    if (keptBytes + chunkBytes > limitBytes) return null;
     chunks.push(new ArrayBuffer(chunkBytes));
     keptBytes += chunkBytes;
   }

@@ -7,12 +7,12 @@ import { BufferPool } from '../engine/image/buffer-pool.ts';
 import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
-import { releaseScratch } from '../engine/scratch.ts';
+import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
 import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
-import { releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
+import { LOCAL_SCRATCH_BYTES, releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { Pictures } from './pictures.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
@@ -45,6 +45,8 @@ const THUMBNAIL_SIDE = 512;
 const SWAP_MODELS = ['blazeface', 'facemesh', 'iris'];
 
 const pictures = new Pictures();
+// The faces too large to hand to the helper are swapped on this thread (parallel-swap.ts).
+setScratchLimit(LOCAL_SCRATCH_BYTES);
 /**
  * Analyses of the stored pictures, started as each is stored and dropped (and stopped) when it is replaced: every
  * face (`role`), or the largest only (`role:largest`, what a swap needs of a source with no face picked).

@@ -4,7 +4,8 @@ import { BufferPool } from '../engine/image/buffer-pool.ts';
 import { copyRect, type Raster } from '../engine/image/raster.ts';
 import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
 import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
-import { sourceFootprint, swapFace, swapFootprint } from '../engine/swap/face-swap.ts';
+import { SCRATCH_MAX_BYTES } from '../engine/scratch.ts';
+import { sourceFootprint, swapFace, swapFootprint, swapScratchBytes } from '../engine/swap/face-swap.ts';
 import { intersectRect, isEmptyRect, type Rect } from '../engine/swap/region.ts';
 import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
 
@@ -15,6 +16,15 @@ import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
  * pictures, which only `high` keeps, are swapped one face at a time.
  */
 const MAX_PARALLEL_PIXELS = 3840 * 2160;
+
+/**
+ * The scratch memory this thread keeps (the helper keeps the default, SCRATCH_MAX_BYTES): enough for a face of a 4K
+ * picture, about 150 MB. Such faces are swapped here, one by one, in memory reused from the swap before, and the
+ * helper is stopped meanwhile. On the helper they took new memory each time, every page of it faulted in afresh: the
+ * speed bench's 4K swap stage took 1.1-1.2 s on two threads at once, and takes 0.8-0.9 s one face after the other
+ * here, the page's renderer peaking at 1026 MB (959 before); both threads holding that much would take it further.
+ */
+export const LOCAL_SCRATCH_BYTES = 160 << 20;
 
 interface Helper {
   api: Comlink.Remote<FaceSwapHelperApi>;
@@ -56,8 +66,9 @@ export function startFaceSwapHelper(): Helper | null {
 }
 
 /**
- * Stops the helper, giving back its memory: what its last faces left is only collected when it next works, and on a
- * picture too large to share it would count on top of that picture's swap. The next batch that can share starts it again.
+ * Stops the helper, giving back its memory: what its last faces left (its scratch memory among it) is only collected
+ * when it next works, and on a picture whose faces it does not take it would count on top of that picture's swap. The
+ * next batch that can share starts it again.
  */
 function stopFaceSwapHelper(): void {
   helper?.stop();
@@ -72,10 +83,14 @@ export function releaseSharedBuffers(): void {
   latestSource = null;
 }
 
-/** Swaps a batch's faces, two at a time where the helper is up and the faces lie apart; else one by one. */
+/**
+ * Swaps a batch's faces, two at a time where the helper is up, the faces lie apart and each fits the helper's scratch
+ * memory; else one by one here.
+ */
 export async function swapInParallel(batch: FaceBatch): Promise<void> {
   const { canvas, source, sourceMesh, targetMeshes, options } = batch;
-  if (canvas.width * canvas.height > MAX_PARALLEL_PIXELS) {
+  const tooLarge = (mesh: Float32Array) => swapScratchBytes(canvas.width, canvas.height, mesh, sourceMesh, options) > SCRATCH_MAX_BYTES;
+  if (canvas.width * canvas.height > MAX_PARALLEL_PIXELS || targetMeshes.some(tooLarge)) {
     stopFaceSwapHelper();
     return swapOneByOne(batch);
   }

@@ -8,11 +8,11 @@ import { TRIANGULATION } from '../face/landmarks.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { floats, releaseScratch, scratchBytesKept, withScratch } from '../scratch.ts';
+import { floats, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, scratchLimit, setScratchLimit, withScratch } from '../scratch.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { DEFAULT_FACE_SWAP, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, swapScratchBytes, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
@@ -185,6 +185,35 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(scratchBytesKept()).toBeGreaterThan(0);
     swapFace(copy(large.image), large.face.mesh, source.image, source.face.mesh);
     expect(scratchBytesKept()).toBe(0);
+  });
+
+  it('swaps a 4K face in scratch memory where the thread allows that much, the next one in the same memory, and as in ordinary arrays', async () => {
+    const source = await photo('img1.jpg');
+    // couple.jpg's larger face at 4K: about 1,000 x 1,200 px.
+    const image = await loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 3840 }));
+    const face = largest(await analyzeFaces(backend, image, 'target', MESH_ONLY));
+    const need = swapScratchBytes(image.width, image.height, face.mesh, source.face.mesh);
+    expect(need).toBeGreaterThan(SCRATCH_MAX_BYTES);
+    releaseScratch();
+    const ordinary = copy(image);
+    swapFace(ordinary, face.mesh, source.image, source.face.mesh);
+    expect(scratchBytesKept()).toBe(0);
+    setScratchLimit(160 << 20);
+    try {
+      expect(need).toBeLessThanOrEqual(scratchLimit());
+      const first = copy(image);
+      swapFace(first, face.mesh, source.image, source.face.mesh);
+      const kept = scratchBytesKept();
+      expect(kept).toBeGreaterThan(SCRATCH_MAX_BYTES);
+      expect(kept).toBeLessThanOrEqual(scratchLimit());
+      const second = copy(image);
+      swapFace(second, face.mesh, source.image, source.face.mesh);
+      expect(scratchBytesKept()).toBe(kept);
+      for (const swapped of [first, second]) expect(Buffer.compare(new Uint8Array(swapped.data.buffer), new Uint8Array(ordinary.data.buffer))).toBe(0);
+    } finally {
+      setScratchLimit(SCRATCH_MAX_BYTES);
+      releaseScratch();
+    }
   });
 
   it('works a large face out on a smaller copy without losing the full-size result\'s colour or sharpness', async () => {

@@ -19,7 +19,7 @@ import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
-import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, withScratch } from '../scratch.ts';
+import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, scratchLimit, withScratch } from '../scratch.ts';
 
 /** How one face is swapped. */
 export interface FaceSwapOptions {
@@ -105,8 +105,12 @@ const SURROUNDINGS_REACH = 1.4;
 const SOURCE_MARGIN = 16;
 /** The bend is worked out on a grid this fine, relative to the face's radius. */
 const BEND_CELL = 1 / 40;
-/** A face's swap allocates about this many bytes per pixel of its rectangle (56 MB for a face of 500 x 600 px). */
-const SCRATCH_BYTES_PER_PIXEL = 190;
+/**
+ * A face's swap keeps at most about this much scratch memory: a part that does not grow with the face (its work at
+ * work size) and bytes per pixel of its rectangle (measured: 50 MB for a face of 375 x 435 px, 59 MB for 500 x 595,
+ * 146 MB for 990 x 1180, 202 MB for 1240 x 1510).
+ */
+const SCRATCH_BYTES = { fixed: 34e6, perPixel: 100 };
 
 /**
  * Puts the source face (its pixels and proportions) on one target face of `canvas`, in place.
@@ -126,11 +130,20 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     return plan.footprint;
   };
   // A face's intermediates are scratch, reused by the next face (the source's, kept for it, are not). A face too
-  // large for the scratch memory (at 4K) takes ordinary arrays, which the collector frees as it goes: scratch held
+  // large for this thread's scratch memory takes ordinary arrays, which the collector frees as it goes: scratch held
   // for part of it would stay pinned throughout (100 MB more at the peak of a 4K swap), so it is given back.
-  if (plan.faceRect.width * plan.faceRect.height * SCRATCH_BYTES_PER_PIXEL <= SCRATCH_MAX_BYTES) return withScratch(swap);
+  if (scratchBytesOf(plan.faceRect) <= scratchLimit()) return withScratch(swap);
   releaseScratch();
   return swap();
+}
+
+/** The scratch memory that swapping the face of `targetMesh` into a `width` x `height` canvas takes (bytes). */
+export function swapScratchBytes(width: number, height: number, targetMesh: Float32Array, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): number {
+  return scratchBytesOf(planSwap(width, height, targetMesh, sourceMesh, options).faceRect);
+}
+
+function scratchBytesOf(faceRect: Rect): number {
+  return SCRATCH_BYTES.fixed + SCRATCH_BYTES.perPixel * faceRect.width * faceRect.height;
 }
 
 /**
