@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytes, clampedBytes, doubles, floats, floatsCopy, int16s, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, setScratchLimit, uint16s, withScratch } from './scratch.ts';
+import { bytes, clampedBytes, doubles, floats, floatsCopy, int16s, int32s, outsideScratch, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, scratchStep, setScratchLimit, uint16s, withScratch } from './scratch.ts';
 
 /** Large enough to be scratch (over its 16 KB floor). */
 const LARGE = 100_000;
@@ -73,6 +73,28 @@ describe('scratch memory', () => {
     });
     expect(scratchBytesKept()).toBe(SCRATCH_MAX_BYTES);
     releaseScratch();
+  });
+
+  it('frees a step\'s arrays for the steps after it, and leaves what was made before it alone', () => {
+    withScratch(() => {
+      const before = floats(LARGE).fill(1);
+      let inStep = new Float32Array(0);
+      const result = scratchStep(() => {
+        inStep = floats(LARGE).fill(2);
+        before[0] = 3;
+        return inStep[1];
+      });
+      const after = floats(LARGE);
+      expect(result).toBe(2);
+      expect(after.buffer).toBe(inStep.buffer);
+      expect(after.byteOffset).toBe(inStep.byteOffset);
+      expect(after.every((v) => v === 0)).toBe(true);
+      expect(before[0] === 3 && before.subarray(1).every((v) => v === 1)).toBe(true);
+    });
+    // Outside scratch work a step makes ordinary arrays, as ever.
+    const plain = scratchStep(() => floats(LARGE).fill(4));
+    expect(floats(LARGE).buffer).not.toBe(plain.buffer);
+    expect(plain.every((v) => v === 4)).toBe(true);
   });
 
   it('gives its memory back when released, but not in the middle of a piece of work', () => {

@@ -51,6 +51,20 @@ export function outsideScratch<T>(work: () => T): T {
   }
 }
 
+/**
+ * Runs `work` (inside `withScratch`), whose scratch arrays are free again once it returns, for the steps after it: a
+ * step whose intermediates die with it. Nothing it makes may outlive it; it hands its results on by writing into
+ * arrays made before it.
+ */
+export function scratchStep<T>(work: () => T): T {
+  const [atChunk, atUsed] = [current, used];
+  try {
+    return work();
+  } finally {
+    if (depth > 0 && suspended === 0) [current, used] = [atChunk, atUsed];
+  }
+}
+
 /** Lets this thread keep up to `bytes` for scratch work (it gives them back when released, as ever). */
 export function setScratchLimit(bytes: number): void {
   limitBytes = bytes;

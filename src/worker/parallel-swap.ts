@@ -19,10 +19,10 @@ const MAX_PARALLEL_PIXELS = 3840 * 2160;
 
 /**
  * The scratch memory this thread keeps (the helper keeps the default, SCRATCH_MAX_BYTES): enough for a face of a 4K
- * picture, about 150 MB. Such faces are swapped here, one by one, in memory reused from the swap before, and the
+ * picture, about 115 MB. Such faces are swapped here, one by one, in memory reused from the swap before, and the
  * helper is stopped meanwhile. On the helper they took new memory each time, every page of it faulted in afresh: the
- * speed bench's 4K swap stage took 1.1-1.2 s on two threads at once, and takes 0.8-0.9 s one face after the other
- * here, the page's renderer peaking at 1026 MB (959 before); both threads holding that much would take it further.
+ * speed bench's 4K swap stage took 1.1-1.2 s on two threads at once, and takes about 0.6 s one face after the other
+ * here, the page's renderer peaking at 986 MB (959 before); both threads holding that much would pass 1 GB.
  */
 export const LOCAL_SCRATCH_BYTES = 160 << 20;
 

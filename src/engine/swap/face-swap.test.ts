@@ -80,6 +80,10 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     }
     return entry;
   };
+  let couple4K: Promise<{ image: Raster; face: Face }> | undefined;
+  /** couple.jpg enlarged to 3840 px wide and its larger face (about 1,000 x 1,200 px), analysed once. */
+  const coupleAt4K = () =>
+    (couple4K ??= loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 3840 })).then(async (image) => ({ image, face: largest(await analyzeFaces(backend, image, 'target', MESH_ONLY)) })));
   const swapped = async (sourceName: string, targetName: string, options: FaceSwapOptions = DEFAULT_FACE_SWAP) => {
     const [source, target] = await Promise.all([photo(sourceName), photo(targetName)]);
     const canvas = copy(target.image);
@@ -180,18 +184,16 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   });
 
   it('swaps a face too large for the scratch memory in ordinary arrays, and gives the scratch memory back meanwhile', async () => {
-    const [source, large] = await Promise.all([photo('img1.jpg'), photo('couple.jpg')]);
+    const [source, { image, face }] = await Promise.all([photo('img1.jpg'), coupleAt4K()]);
+    expect(swapScratchBytes(image.width, image.height, face.mesh, source.face.mesh)).toBeGreaterThan(SCRATCH_MAX_BYTES);
     withScratch(() => floats(1 << 20));
     expect(scratchBytesKept()).toBeGreaterThan(0);
-    swapFace(copy(large.image), large.face.mesh, source.image, source.face.mesh);
+    swapFace(copy(image), face.mesh, source.image, source.face.mesh);
     expect(scratchBytesKept()).toBe(0);
   });
 
   it('swaps a 4K face in scratch memory where the thread allows that much, the next one in the same memory, and as in ordinary arrays', async () => {
-    const source = await photo('img1.jpg');
-    // couple.jpg's larger face at 4K: about 1,000 x 1,200 px.
-    const image = await loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 3840 }));
-    const face = largest(await analyzeFaces(backend, image, 'target', MESH_ONLY));
+    const [source, { image, face }] = await Promise.all([photo('img1.jpg'), coupleAt4K()]);
     const need = swapScratchBytes(image.width, image.height, face.mesh, source.face.mesh);
     expect(need).toBeGreaterThan(SCRATCH_MAX_BYTES);
     releaseScratch();

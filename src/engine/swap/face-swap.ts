@@ -19,7 +19,7 @@ import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
-import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, scratchLimit, withScratch } from '../scratch.ts';
+import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, scratchLimit, scratchStep, withScratch } from '../scratch.ts';
 
 /** How one face is swapped. */
 export interface FaceSwapOptions {
@@ -107,10 +107,10 @@ const SOURCE_MARGIN = 16;
 const BEND_CELL = 1 / 40;
 /**
  * A face's swap keeps at most about this much scratch memory: a part that does not grow with the face (its work at
- * work size) and bytes per pixel of its rectangle (measured: 50 MB for a face of 375 x 435 px, 59 MB for 500 x 595,
- * 146 MB for 990 x 1180, 202 MB for 1240 x 1510).
+ * work size) and bytes per pixel of its rectangle (measured: 42 MB for faces of 375 x 435 and 500 x 595 px, 113 MB
+ * for 990 x 1180).
  */
-const SCRATCH_BYTES = { fixed: 34e6, perPixel: 100 };
+const SCRATCH_BYTES = { fixed: 22e6, perPixel: 80 };
 
 /**
  * Puts the source face (its pixels and proportions) on one target face of `canvas`, in place.
@@ -121,7 +121,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
   const swap = () => {
     // By the face's own points: iris points (a swap's meshes carry them) move with their eyes, inside the new face.
-    bendPicture(canvas, targetMesh.subarray(0, MESH_POINTS * 3), plan.geometry.subarray(0, MESH_POINTS * 3), plan.bend);
+    scratchStep(() => bendPicture(canvas, targetMesh.subarray(0, MESH_POINTS * 3), plan.geometry.subarray(0, MESH_POINTS * 3), plan.bend));
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
@@ -264,17 +264,25 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  */
 function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): { rgb: Float32Array; mask: Float32Array } {
   const { width: w, height: h } = faceRect;
-  const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
-  const smallRect = { x: 0, y: 0, width: small.width, height: small.height };
-  const sx = small.width / w, sy = small.height / h;
-  const local = floats(geometry.length);
-  for (let i = 0; i < geometry.length; i += 3) {
-    local[i] = (geometry[i] - faceRect.x) * sx;
-    local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
-    local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
-  }
-  const face = newFace(readRgb(small, smallRect), smallRect, local, source, options);
-  const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, small.width, small.height, w, h);
+  // The size shrunkCopy makes.
+  const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
+  const sx = sw / w, sy = sh / h;
+  // The new face on the copy is all that outlives its step: the scratch memory of its work is the full-size steps'.
+  const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [] };
+  scratchStep(() => {
+    const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
+    const smallRect = { x: 0, y: 0, width: sw, height: sh };
+    const local = floats(geometry.length);
+    for (let i = 0; i < geometry.length; i += 3) {
+      local[i] = (geometry[i] - faceRect.x) * sx;
+      local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
+      local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
+    }
+    const made = newFace(readRgb(small, smallRect), smallRect, local, source, options);
+    for (const plane of ['rgb', 'mask', 'painted', 'textured'] as const) face[plane].set(made[plane]);
+    face.texturedBounds = made.texturedBounds;
+  });
+  const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, sw, sh, w, h);
   const rgb = enlarged(face.rgb, 3);
   // Detail finer than f x f blocks is added back; a copy shrunk by less than 1.5 still loses the 2 px detail (to its
   // enlarging, too).
@@ -282,7 +290,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
   const unpainted = floats(face.painted.length);
   for (let p = 0; p < unpainted.length; p++) unpainted[p] = 1 - Math.min(1, face.painted[p]);
-  addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f);
+  scratchStep(() => addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f));
   if (face.texturedBounds.length) {
     // Each region's bounds on the copy, brought to full size.
     const bounds = face.texturedBounds.map((b) => {
