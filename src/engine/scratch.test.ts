@@ -78,7 +78,7 @@ describe('scratch memory', () => {
   it('frees a step\'s arrays for the steps after it, and leaves what was made before it alone', () => {
     withScratch(() => {
       const before = floats(LARGE).fill(1);
-      let inStep = new Float32Array(0);
+      let inStep: Float32Array = new Float32Array(0);
       const result = scratchStep(() => {
         inStep = floats(LARGE).fill(2);
         before[0] = 3;
