@@ -218,7 +218,7 @@ function releaseWorkingMemory(): void {
   releaseSharedBuffers();
   outputBuffers.clear();
   analysisBuffers.clear();
-  pictures.releaseBuffers();
+  pictures.buffers.clear();
   releaseEncodeCanvas();
 }
 

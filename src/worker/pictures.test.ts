@@ -77,7 +77,7 @@ describe('Pictures', () => {
     const kept = await decode(pictures, 'img1.jpg');
     pictures.store('target', kept);
     pictures.forget('target');
-    pictures.releaseBuffers();
+    pictures.buffers.clear();
     expect(pictures.buffers.take(kept.data.byteLength)).not.toBe(kept.data.buffer);
   });
 });

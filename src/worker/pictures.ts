@@ -34,12 +34,17 @@ export class Pictures {
     if (!raster) return;
     this.stored.delete(role);
     if (this.readers.has(raster)) this.replaced.add(raster);
-    else this.recycle(raster);
+    else this.discard(raster);
   }
 
-  /** Gives the buffer of a decoded picture that was never stored (a decode cancelled or failed after it) back. */
+  /**
+   * Keeps the buffer of a picture nothing reads any more (one replaced, or a decode cancelled or failed before it was
+   * stored) for the next decode of its size.
+   */
   discard(raster: Raster): void {
-    this.recycle(raster);
+    const { buffer, byteOffset, byteLength } = raster.data;
+    // Only a buffer that is the picture's alone: a view into a larger one is not a picture-sized buffer.
+    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) this.buffers.give(buffer);
   }
 
   /** Runs `read`, during which `rasters` keep their pixels even if replaced. */
@@ -55,19 +60,8 @@ export class Pictures {
           continue;
         }
         this.readers.delete(raster);
-        if (this.replaced.delete(raster)) this.recycle(raster);
+        if (this.replaced.delete(raster)) this.discard(raster);
       }
     }
-  }
-
-  /** Lets go of the kept buffers (an idle worker holds no working set); stored pictures stay. */
-  releaseBuffers(): void {
-    this.buffers.clear();
-  }
-
-  private recycle(raster: Raster): void {
-    const { buffer, byteOffset, byteLength } = raster.data;
-    // Only a buffer that is the picture's alone: a view into a larger one is not a picture-sized buffer.
-    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) this.buffers.give(buffer);
   }
 }
