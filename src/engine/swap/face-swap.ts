@@ -81,6 +81,8 @@ const CHIN = 152;
 const EDGE_OBJECT_GROWTH = 0.05;
 /** Unpainted specks among painted parts are painted too up to this size squared (relative to the face's size). */
 const SPECK = 0.03;
+/** A patch of the target unlike its skin, apart from the face's edge, is its own up to this many specks in size (see SPECK). */
+const LOOSE_PATCH = 2;
 /** The source's glasses are painted over this far past their frames (relative to the face's size). */
 const FRAME_GROWTH = 0.012;
 /** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
@@ -527,7 +529,7 @@ function targetParts(
   const targetSkin = likeness(cellsRgb, skinColour, SKIN);
   const hair = floats(cells);
   for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - targetSkin[c]);
-  const kept = cleanRegion(hair, grid.width, grid.height, grid.faceSize);
+  const kept = hairOverFace(cleanRegion(hair, grid.width, grid.height, grid.faceSize), grid, layout);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
   if (keepBeard) {
@@ -582,6 +584,26 @@ export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = 
     }
     return face ? covered / face : 0;
   });
+}
+
+/**
+ * Of the patches unlike the target's skin where its hair may fall (0..1 per grid cell, in place), those that are hair:
+ * hair falls in from the face's edge, and a strand the grid cut off from it is long. A small patch away from the edge
+ * is the face's own (the wing of an eyeliner, img26), which the new face covers.
+ */
+function hairOverFace(patches: Float32Array, grid: WorkGrid, layout: FaceLayout): Float32Array {
+  const regions = seededRegions((c) => patches[c] > 0, () => true, grid.width, grid.height);
+  const { label } = regions;
+  const fromEdge = bytes(regions.sizes.length);
+  const solid = floats(regions.sizes.length);
+  for (let c = 0; c < patches.length; c++) {
+    if (!label[c]) continue;
+    if (layout.toEdge[c] < grid.faceSize * STRAY_REACH) fromEdge[label[c]] = 1;
+    if (patches[c] >= 0.5) solid[label[c]]++;
+  }
+  const small = LOOSE_PATCH * (grid.faceSize * SPECK) ** 2;
+  for (let c = 0; c < patches.length; c++) if (label[c] && !fromEdge[label[c]] && solid[label[c]] < small) patches[c] = 0;
+  return patches;
 }
 
 /**
