@@ -136,4 +136,20 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     const ratioAfter = maskedStats(after, shade).mean[0] / meanAfter;
     expect(Math.abs(ratioAfter - ratioBefore)).toBeLessThan(0.01);
   });
+
+  it('changes the spread of lightness only as much as each pixel asks: the rest keeps its ratio to the mean', () => {
+    // A patch of skin lightness around 60 and an eye's iris at 30, given a target twice as contrasty at the same mean.
+    const grey = (values: number[]) => new Float32Array(values.flatMap((v) => [v, v, v]));
+    const source = grey([50, 70, 50, 70, 30]);
+    const skin = new Float32Array([1, 1, 1, 1, 0]);
+    const target = grey([40, 80, 40, 80]);
+    const options: ColourMatchOptions = { contrastRange: [0.5, 2] };
+    const all = matchColourStats(source, skin, target, new Float32Array(4).fill(1), options);
+    const some = matchColourStats(source, skin, target, new Float32Array(4).fill(1), { ...options, contrastWeight: skin });
+    const lightness = (rgb: Float32Array, p: number) => rgbToLab(rgb.slice(p * 3, p * 3 + 3))[0];
+    // The skin takes the target's spread either way; the iris, far from the mean, darkens with it only when asked.
+    for (const out of [all, some]) expect(lightness(out, 1) - lightness(out, 0)).toBeGreaterThan(1.5 * (lightness(source, 1) - lightness(source, 0)));
+    expect(lightness(all, 4)).toBeLessThan(lightness(source, 4) - 10);
+    expect(lightness(some, 4)).toBeCloseTo(lightness(source, 4) * (lightness(some, 0) + lightness(some, 1)) / (lightness(source, 0) + lightness(source, 1)), 0);
+  });
 });

@@ -141,6 +141,11 @@ export interface ColourMatchOptions {
   gainRange?: [number, number];
   /** Per pixel of `src`, 0..1: how much of the a*, b* change it takes (default all). */
   hueWeight?: Float32Array;
+  /**
+   * Per pixel of `src`, 0..1: how much of the change of the lightness's spread it takes (default all); the rest keeps
+   * its lightness in ratio to the mean.
+   */
+  contrastWeight?: Float32Array;
 }
 
 /**
@@ -177,12 +182,15 @@ export function matchColourStats(
     // x' = (x - ms) * g + ms + strength * (mt - ms)
     offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;
   }
-  const { hueWeight } = options;
+  const { hueWeight, contrastWeight } = options;
+  // Lightness scaled by the ratio of the means alone: x' = x * ratioGain (+ 0, the means then match).
+  const ratioGain = 1 + strength * (scale - 1);
   for (let q = 0; q < lab.length; q += 3) {
     // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
     const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0]))) * (hueWeight ? hueWeight[q / 3] : 1);
-    lab[q] = lab[q] * gain[0] + offset[0];
+    const spread = contrastWeight ? contrastWeight[q / 3] : 1;
+    lab[q] = spread * (lab[q] * gain[0] + offset[0]) + (1 - spread) * lab[q] * ratioGain;
     // Lightness pushed past the knee rolls off towards white instead of reaching it: a highlight brightened onto a
     // lighter face keeps its texture (clipped, it came out a flat pale patch once the light was matched).
     if (lab[q] > HIGHLIGHT_KNEE) lab[q] = HIGHLIGHT_KNEE + (100 - HIGHLIGHT_KNEE) * (1 - Math.exp(-(lab[q] - HIGHLIGHT_KNEE) / (100 - HIGHLIGHT_KNEE)));

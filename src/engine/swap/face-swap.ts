@@ -250,7 +250,10 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let p = 0; p < n; p++) if (!(mask[p] > 0.5)) bare[p] = 0;
   // What is no skin (eyes, brows, lips) takes only part of the skin's change of hue: blue eyes stay blue.
   const hueWeight = toPixels(grid, sourceSkin.map((v) => NON_SKIN_HUE + (1 - NON_SKIN_HUE) * v));
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight });
+  // Their lightness keeps its ratio to the skin's: the spread matched to a target's hard-lit skin turned blue irises
+  // black (img29 -> img34).
+  const contrastWeight = toPixels(grid, sourceSkin);
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
