@@ -62,6 +62,8 @@ const NON_SKIN_HUE = 0.35;
 const LIGHT_SIGMA = 0.12;
 /** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
 const SKIN = { redder: 0.3 };
+/** A bit of a fair lock is less red and yellower than the skin's median by these many spreads (a*, b*), and less skin-like than this. */
+const FAIR_LOCK = { lessRed: 2.5, yellower: 1.5, skinLike: 0.6 };
 /** Stray hair is painted over this far past where it is found, relative to the face's size (its fine ends). */
 const STRAY_GROWTH = 0.015;
 /** Stray hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
@@ -454,6 +456,14 @@ function cleanSourceFace(
   // from below: what lies there stays, and what no longer reaches in from the edge without it is no strand either.
   const apart = seededRegions((c) => region[c] >= 0.5 && (layout.lids[c] < 0.5 || fairHair[c] >= 0.5), reachesIn, grid.width, grid.height);
   for (let c = 0; c < cells; c++) if (!apart.label[c]) region[c] = 0;
+  // Fair hair hanging over a cheek leaves bits that do not reach in from the edge, lower than the stray zone: they
+  // are told by their hue, far yellower and less red than the skin (img3's locks on couple.jpg's man's cheek).
+  const [, redness, yellowness] = model.median;
+  for (let c = 0; c < cells; c++) {
+    if (!(covered[c] > 0.5) || layout.nearFeatures[c] > 0.5 || skin[c] >= FAIR_LOCK.skinLike) continue;
+    const lab = c * 3;
+    if (cellsLab[lab + 1] < redness - FAIR_LOCK.lessRed * model.spread[1] && cellsLab[lab + 2] > yellowness + FAIR_LOCK.yellower * model.spread[2]) region[c] = 1;
+  }
   // Lower along the edge, something that is not skin and stays near the edge (an earring, a collar, background)
   // is not the face either; one that reaches deep inside with clearly darker parts (a beard) is.
   const objects = cleanRegion(notSkin, grid.width, grid.height, grid.faceSize);
