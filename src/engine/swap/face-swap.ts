@@ -9,6 +9,7 @@ import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } 
 import { findBeard } from './beard.ts';
 import { findEyewear } from './eyewear.ts';
 import { lookWhereTargetLooks } from './gaze.ts';
+import { addGrain } from './grain.ts';
 import { cleanRegion, faceLayout, gridRect, grow, regionBounds, regionMeans, seededRegions, smoothstep, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
@@ -92,6 +93,8 @@ const TEXTURE_SCALE = 0.01;
 /** ...and faded in over this far (relative to the face's size), from where it is at least this. */
 const TEXTURE_FADE = 0.02;
 const TEXTURE_MIN = 0.02;
+/** ...and painted parts take a grain from where they are at least this. */
+const GRAIN_FROM = 0.02;
 /** How far past the mesh's mouth opening (relative to the face's size) the target's teeth are looked for within the lip line. */
 const MOUTH_SEARCH = 0.03;
 /**
@@ -297,16 +300,25 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   // The source's detail everywhere but where its render was painted over; the target's texture where that was hair.
   const unpainted = floats(face.painted.length);
   for (let p = 0; p < unpainted.length; p++) unpainted[p] = 1 - Math.min(1, face.painted[p]);
-  scratchStep(() => addSourceDetail(rgb, enlarged(unpainted), source, geometry, faceRect, f));
-  if (face.texturedBounds.length) {
-    // Each region's bounds on the copy, brought to full size.
-    const bounds = face.texturedBounds.map((b) => {
-      const x = Math.floor(b.x / sx), y = Math.floor(b.y / sy);
-      return { x, y, width: Math.ceil((b.x + b.width) / sx) - x, height: Math.ceil((b.y + b.height) / sy) - y };
-    });
-    addTargetTexture(rgb, enlarged(face.textured), w, f, bounds, (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
+  const detailWeight = enlarged(unpainted);
+  scratchStep(() => addSourceDetail(rgb, detailWeight, source, geometry, faceRect, f));
+  // A region's bounds on the copy, brought to full size.
+  const fullSize = (b: Rect) => {
+    const x = Math.floor(b.x / sx), y = Math.floor(b.y / sy);
+    return { x, y, width: Math.ceil((b.x + b.width) / sx) - x, height: Math.ceil((b.y + b.height) / sy) - y };
+  };
+  const textured = face.texturedBounds.length ? enlarged(face.textured) : null;
+  if (textured) {
+    addTargetTexture(rgb, textured, w, f, face.texturedBounds.map(fullSize), (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
   }
-  return { rgb, mask: enlarged(face.mask) };
+  const mask = enlarged(face.mask);
+  // What was painted over, but for what took the target's texture, is smoother than the skin around: it takes a grain
+  // as fine (the skin around the eyes rebuilt where glasses were, img24).
+  const toGrain = face.painted.map((v, p) => Math.min(1, v) - face.textured[p]);
+  const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
+  const grainWeight = (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0);
+  scratchStep(() => addGrain(rgb, w, h, regions, grainWeight, (p) => detailWeight[p] >= 1 && mask[p] > 0.5));
+  return { rgb, mask };
 }
 
 /** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */

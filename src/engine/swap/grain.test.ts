@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadRaster } from '../../../test/load-raster.ts';
+import { addGrain } from './grain.ts';
+import { gaussianBlur } from './mask.ts';
+import { lumaOf, readRgb } from './patch.ts';
+
+/** The median size of each pixel's difference from the mean of its 4 neighbours, over `rect` of a w-wide luma plane. */
+const fineDetail = (luma: Float32Array, w: number, rect: { x: number; y: number; width: number; height: number }) => {
+  const ds: number[] = [];
+  for (let y = rect.y; y < rect.y + rect.height; y++) {
+    for (let x = rect.x; x < rect.x + rect.width; x++) {
+      const p = y * w + x;
+      ds.push(Math.abs(luma[p] - (luma[p - 1] + luma[p + 1] + luma[p - w] + luma[p + w]) / 4));
+    }
+  }
+  return ds.sort((a, b) => a - b)[ds.length >> 1];
+};
+
+describe('addGrain', () => {
+  it("gives a smoothed patch of real skin a grain as fine as the skin's around it, and leaves the rest alone", async () => {
+    // img26's cheek (powdered, fine pores), its middle smoothed as a fill leaves it.
+    const image = await loadRaster('img26.jpg');
+    const rect = { x: 470, y: 700, width: 160, height: 160 };
+    const rgb = readRgb(image, rect);
+    const original = rgb.slice();
+    const { width: w, height: h } = rect;
+    const patch = { x: 50, y: 50, width: 60, height: 60 };
+    const smooth = [0, 1, 2].map((c) => gaussianBlur(rgb.filter((_, k) => k % 3 === c), w, h, 4));
+    const weight = new Float32Array(w * h);
+    const reference = new Float32Array(w * h).fill(1);
+    for (let y = patch.y; y < patch.y + patch.height; y++) {
+      for (let x = patch.x; x < patch.x + patch.width; x++) {
+        const p = y * w + x;
+        for (let c = 0; c < 3; c++) rgb[p * 3 + c] = smooth[c][p];
+        weight[p] = 1;
+        reference[p] = 0;
+      }
+    }
+    const inner = { x: patch.x + 2, y: patch.y + 2, width: patch.width - 4, height: patch.height - 4 };
+    const skin = fineDetail(lumaOf(original), w, inner);
+    expect(fineDetail(lumaOf(rgb), w, inner)).toBeLessThan(skin * 0.3);
+    const before = rgb.slice();
+    addGrain(rgb, w, h, [{ x: patch.x - 2, y: patch.y - 2, width: patch.width + 4, height: patch.height + 4 }], (p) => weight[p], (p) => reference[p] === 1);
+    const grained = fineDetail(lumaOf(rgb), w, inner);
+    expect(grained).toBeGreaterThan(skin * 0.7);
+    expect(grained).toBeLessThan(skin * 1.4);
+    // Luminance only, and nothing where no weight asks.
+    for (let p = 0; p < w * h; p++) {
+      const [dr, dg, db] = [0, 1, 2].map((c) => rgb[p * 3 + c] - before[p * 3 + c]);
+      if (weight[p] === 0) expect(dr === 0 && dg === 0 && db === 0).toBe(true);
+      else expect(Math.abs(dr - dg) + Math.abs(dg - db)).toBeLessThan(1e-3);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import type { Rect } from './region.ts';
+import { floats } from '../scratch.ts';
+
+/** Regions smaller than this (px) take no grain: no one sees that a speck is smooth. */
+const MIN_REGION = 16 * 16;
+/** The skin's own fine detail is measured on every this many rows and columns: a median needs no more. */
+const REFERENCE_STEP = 5;
+
+/**
+ * Adds a fine luminance grain to `rgb` (interleaved, `w` x `h`) within `regions`, where `weight` asks for it (0..1),
+ * as strong as the fine detail of the pixels `reference` picks less what is there already: skin painted over is
+ * smoother than the skin around it, which gives it away. The grain is a fixed pattern (a hash of the position, the
+ * same every run), lightly blurred: pores are a pixel or two across.
+ */
+export function addGrain(rgb: Float32Array, w: number, h: number, regions: readonly Rect[], weight: (p: number) => number, reference: (p: number) => boolean): void {
+  const seen = regions.filter((r) => r.width * r.height >= MIN_REGION);
+  if (!seen.length) return;
+  const wanted = fineDetail(rgb, w, h, reference, { x: 0, y: 0, width: w, height: h }, REFERENCE_STEP);
+  for (const region of seen) {
+    const there = fineDetail(rgb, w, h, (p) => weight(p) >= 0.5, region, 1);
+    if (!(wanted > there)) continue;
+    const k = Math.sqrt(wanted * wanted - there * there) / patternDetail();
+    const noise = grainPattern(region);
+    for (let y = 0; y < region.height; y++) {
+      for (let x = 0, p = (region.y + y) * w + region.x; x < region.width; x++, p++) {
+        const v = k * Math.max(0, Math.min(1, weight(p))) * noise[y * region.width + x];
+        rgb[p * 3] += v;
+        rgb[p * 3 + 1] += v;
+        rgb[p * 3 + 2] += v;
+      }
+    }
+  }
+}
+
+/** Differences are binned this finely (0..255 luma) for their median, up to the last bin's. */
+const BIN = 0.02;
+const HISTOGRAM_BINS = 2000;
+
+/**
+ * The median size of each pixel's luma less the mean of its 4 neighbours', over the pixels of `bounds` that `counts`
+ * picks, on every `step`-th row and column of interleaved RGB (or, with `channels` 1, of a luma plane): the skin's
+ * pores and grain, not its wrinkles and edges, which a mean would weigh in.
+ */
+function fineDetail(plane: Float32Array, w: number, h: number, counts: (p: number) => boolean, bounds: Rect, step: number, channels: 1 | 3 = 3): number {
+  const histogram = new Uint32Array(HISTOGRAM_BINS);
+  let n = 0;
+  for (let y = Math.max(1, bounds.y); y < Math.min(h - 1, bounds.y + bounds.height); y += step) {
+    for (let x = Math.max(1, bounds.x), p = y * w + x; x < Math.min(w - 1, bounds.x + bounds.width); x += step, p += step) {
+      if (!counts(p)) continue;
+      // The same weighted sum for each channel as luma takes of them (a plane of luma has one).
+      let d = 0;
+      for (let c = 0; c < channels; c++) {
+        const o = p * channels + c;
+        const wc = channels === 1 ? 1 : LUMA[c];
+        d += wc * (plane[o] - (plane[o - channels] + plane[o + channels] + plane[o - w * channels] + plane[o + w * channels]) / 4);
+      }
+      histogram[Math.min(HISTOGRAM_BINS - 1, Math.floor(Math.abs(d) / BIN))]++;
+      n++;
+    }
+  }
+  for (let b = 0, seen = 0; b < HISTOGRAM_BINS; b++) {
+    seen += histogram[b];
+    if (seen * 2 >= n && n > 0) return (b + 0.5) * BIN;
+  }
+  return 0;
+}
+
+const LUMA = [0.299, 0.587, 0.114];
+
+/** The pattern's own fine detail (it does not depend on where it is taken), measured once. */
+let patternFineDetail = 0;
+function patternDetail(): number {
+  const side = 128;
+  const square = { x: 0, y: 0, width: side, height: side };
+  patternFineDetail ||= fineDetail(grainPattern(square), side, side, () => true, square, 1, 1);
+  return patternFineDetail;
+}
+
+/** Uniform noise in -1..1 from a hash of each position of `rect`, blurred by a [1 2 1] / 4 kernel each way; `rect`'s size. */
+function grainPattern(rect: Rect): Float32Array {
+  const { x: x0, y: y0, width: bw, height: bh } = rect;
+  const raw = floats(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      let s = Math.imul(x0 + x, 374761393) + Math.imul(y0 + y, 668265263);
+      s = Math.imul(s ^ (s >>> 13), 1274126177);
+      s ^= s >>> 16;
+      raw[y * bw + x] = (s & 0xffff) / 32767.5 - 1;
+    }
+  }
+  const across = floats(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = y * bw + x;
+      across[p] = (raw[x > 0 ? p - 1 : p] + 2 * raw[p] + raw[x < bw - 1 ? p + 1 : p]) / 4;
+    }
+  }
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = y * bw + x;
+      raw[p] = (across[y > 0 ? p - bw : p] + 2 * across[p] + across[y < bh - 1 ? p + bw : p]) / 4;
+    }
+  }
+  return raw;
+}
