@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { FACES_DIR, loadRaster } from '../../../test/load-raster.ts';
-import { labToRgb, linearToSrgb, maskedStats, matchColourStats, rgbToLab, srgbToLinear, type ColourMatchOptions } from './colour.ts';
+import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
+import { analyzeFaces } from '../face/analyze.ts';
+import { FACE_OVAL } from '../face/regions.ts';
+import type { Raster } from '../image/raster.ts';
+import { createNodeBackend } from '../../node/ort-node-backend.ts';
+import { giveTint, labToRgb, linearToSrgb, maskedStats, matchColourStats, monochromeTint, rgbToLab, srgbToLinear, type ColourMatchOptions } from './colour.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
-import type { Rect } from './region.ts';
+import { boundingRect, type Rect } from './region.ts';
 import { ellipse } from '../../../test/shapes.ts';
 
 describe('colour spaces', () => {
@@ -151,5 +156,57 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     for (const out of [all, some]) expect(lightness(out, 1) - lightness(out, 0)).toBeGreaterThan(1.5 * (lightness(source, 1) - lightness(source, 0)));
     expect(lightness(all, 4)).toBeLessThan(lightness(source, 4) - 10);
     expect(lightness(some, 4)).toBeCloseTo(lightness(source, 4) * (lightness(some, 0) + lightness(some, 1)) / (lightness(source, 0) + lightness(source, 1)), 0);
+  });
+});
+
+describe.skipIf(!hasModels('blazeface', 'facemesh'))('monochromeTint', () => {
+  const version = async (name: string, how: 'colour' | 'grey' | 'sepia') => {
+    let pipeline = sharp(`${FACES_DIR}/${name}`);
+    if (how === 'grey') pipeline = pipeline.grayscale().toColourspace('srgb');
+    if (how === 'sepia') pipeline = pipeline.tint({ r: 180, g: 140, b: 100 });
+    return loadRaster(sharp(await pipeline.jpeg({ quality: 85 }).toBuffer()));
+  };
+  /** The rectangle a swap onto the photo's largest face works in (its mesh's outline, 4 px out). */
+  const faceRect = async (image: Raster) => {
+    const faces = await analyzeFaces(createNodeBackend(), image, 'target', { skipEmbedding: true, iris: false });
+    const face = faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
+    return boundingRect(face.mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
+  };
+
+  it('tells black-and-white and sepia faces from colour ones', async () => {
+    for (const name of ['img3.jpg', 'img20.jpg', 'img24.jpg', 'img38.jpg']) {
+      const colour = await version(name, 'colour');
+      const rect = await faceRect(colour);
+      expect(monochromeTint(colour, rect)).toBeNull();
+      const grey = monochromeTint(await version(name, 'grey'), rect);
+      expect(grey).not.toBeNull();
+      for (const v of grey!) expect(Math.abs(v)).toBeLessThan(1);
+      const sepia = monochromeTint(await version(name, 'sepia'), rect);
+      expect(sepia).not.toBeNull();
+      // Warm (b* above 0) wherever the photo is neither black nor white.
+      for (let band = 4; band < 18; band++) expect(sepia![band * 2 + 1]).toBeGreaterThan(3);
+    }
+  });
+
+  it('gives pixels the tint of their lightness, and keeps their lightness', async () => {
+    const colour = await version('img24.jpg', 'colour');
+    const rect = await faceRect(colour);
+    const tint = monochromeTint(await version('img24.jpg', 'sepia'), rect)!;
+    const rgb = readRgb(colour, rect);
+    const lightness = rgbToLab(rgb).filter((_, k) => k % 3 === 0);
+    giveTint(rgb, tint);
+    const lab = rgbToLab(rgb);
+    let worstL = 0, worstTint = 0;
+    for (let p = 0, q = 0; p < lightness.length; p++, q += 3) {
+      worstL = Math.max(worstL, Math.abs(lab[q] - lightness[p]));
+      // Between the two bands' tints around its lightness.
+      const at = Math.min(20, Math.max(0, lab[q] / 5 - 0.5));
+      const band = Math.min(19, Math.floor(at)), f = at - band;
+      const [a, b] = [0, 1].map((k) => tint[band * 2 + k] + f * (tint[band * 2 + 2 + k] - tint[band * 2 + k]));
+      worstTint = Math.max(worstTint, Math.hypot(lab[q + 1] - a, lab[q + 2] - b));
+    }
+    // (Within what sRGB holds: the tint of the lightest pixels lies just outside it.)
+    expect(worstL).toBeLessThan(1.5);
+    expect(worstTint).toBeLessThan(3);
   });
 });

@@ -10,7 +10,7 @@ import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { floats, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, scratchLimit, setScratchLimit, withScratch } from '../scratch.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
-import { rgbToLab } from './colour.ts';
+import { monochromeTint, rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
 import { DEFAULT_FACE_SWAP, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, swapScratchBytes, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
@@ -554,6 +554,19 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
         }
       }
       expect(sum / count).toBeGreaterThan(20);
+    }
+  });
+
+  it('puts a grey face on a black-and-white photo, and a sepia one on a sepia photo (img18 -> img20)', async () => {
+    // The colour match keeps part of the source's colours (its lips and eyes more): a pink-lipped face on a grey photo.
+    const [source, target] = await Promise.all([photo('img18.jpg'), photo('img20.jpg')]);
+    for (const how of ['grey', 'sepia'] as const) {
+      const tinted = sharp(`${FACES_DIR}/img20.jpg`);
+      const image = await loadRaster(sharp(await (how === 'grey' ? tinted.grayscale().toColourspace('srgb') : tinted.tint({ r: 180, g: 140, b: 100 })).jpeg({ quality: 90 }).toBuffer()));
+      const rect = swapFace(image, target.face.mesh, source.image, source.face.mesh);
+      // The changed rectangle is of one tint as the photo is: before, on the grey photo, its colours lay up to 16 from
+      // the photo's own at their lightness (the 99th percentile; monochromeTint's limit is 8).
+      expect(monochromeTint(image, rect)).not.toBeNull();
     }
   });
 

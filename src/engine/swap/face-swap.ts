@@ -5,7 +5,7 @@ import { MIRROR_POINT } from '../face/symmetry.ts';
 import { cropRaster, type Raster } from '../image/raster.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
-import { enlarge, matchColourStats, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
+import { enlarge, giveTint, matchColourStats, monochromeTint, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findBeard } from './beard.ts';
 import { findEyewear } from './eyewear.ts';
 import { lookWhereTargetLooks } from './gaze.ts';
@@ -133,6 +133,10 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
     const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    // The colour match keeps some of the source's colours (its eyes and lips more): on a black-and-white or sepia
+    // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
+    const tint = monochromeTint(canvas, faceRect);
+    if (tint) giveTint(rgb, tint);
     compositeInto(canvas, faceRect, rgb, mask);
     return plan.footprint;
   };
