@@ -196,17 +196,20 @@ describe.skipIf(!hasModels('blazeface', 'facemesh'))('monochromeTint', () => {
     const lightness = rgbToLab(rgb).filter((_, k) => k % 3 === 0);
     giveTint(rgb, tint);
     const lab = rgbToLab(rgb);
-    let worstL = 0, worstTint = 0;
+    let worstL = 0;
+    const offTint: number[] = [];
     for (let p = 0, q = 0; p < lightness.length; p++, q += 3) {
       worstL = Math.max(worstL, Math.abs(lab[q] - lightness[p]));
       // Between the two bands' tints around its lightness.
       const at = Math.min(20, Math.max(0, lab[q] / 5 - 0.5));
       const band = Math.min(19, Math.floor(at)), f = at - band;
       const [a, b] = [0, 1].map((k) => tint[band * 2 + k] + f * (tint[band * 2 + 2 + k] - tint[band * 2 + k]));
-      worstTint = Math.max(worstTint, Math.hypot(lab[q + 1] - a, lab[q + 2] - b));
+      offTint.push(Math.hypot(lab[q + 1] - a, lab[q + 2] - b));
     }
-    // (Within what sRGB holds: the tint of the lightest pixels lies just outside it.)
+    offTint.sort((a, b) => a - b);
     expect(worstL).toBeLessThan(1.5);
-    expect(worstTint).toBeLessThan(3);
+    // Within 2 of it but for 1 in 100 (1.6 at the 99th percentile): the lightest and darkest pixels' tint lies just
+    // outside what sRGB holds.
+    expect(offTint[Math.floor(offTint.length * 0.99)]).toBeLessThan(2);
   });
 });
