@@ -142,7 +142,7 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     expect(error).toBeInstanceOf(FaceSwapError);
     expect((error as FaceSwapError).code).toBe('NO_FACE_DETECTED');
     expect((error as FaceSwapError).image).toBe('target');
-    expect((error as FaceSwapError).message).toBe('No face found in the target image');
+    expect((error as FaceSwapError).message).toBe('No face found in the target image. If the photo is turned, turn it upright first.');
     const source = await analyzeFaces(backend, backdrop, 'source').catch((e: FaceSwapError) => e);
     expect((source as FaceSwapError).image).toBe('source');
   });

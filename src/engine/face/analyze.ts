@@ -154,7 +154,9 @@ export async function analyzeFaces(
     }
     t = lap('mesh', t);
     if (!faces.length) {
-      throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image`, role);
+      // Faces are found upright, tilted or on their side (at 90 degrees); at 270 one often is not, and one upside down
+      // is taken as upright (a wrong swap, not this error).
+      throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image. If the photo is turned, turn it upright first.`, role);
     }
 
     if (options.iris ?? true) {
