@@ -135,13 +135,13 @@ export async function estimateMesh(backend: InferenceBackend, pyramid: Pyramid, 
  * turns 0.7 degrees from its crop (the median), 4 at the 95th percentile.
  */
 const LEVEL_TOLERANCE = (5 * Math.PI) / 180;
-/** At most this many passes in all: each turns the crop about 10 degrees (58, 68, 78, 87 for a face at 90). */
+/** At most this many passes after the first: each turns the crop about 10 degrees (58, 68, 78, 88 for a face at 90). */
 const LEVELLING_PASSES = 4;
 
 /**
- * The mesh for a detection: a first pass from the detector's box and eye line, then `refinements` passes
- * (default 1) from the previous mesh, and more (up to {@link LEVELLING_PASSES} in all) while the face turns far from
- * its crop. Stops early when a pass's face flag drops below the previous one's, or when the first is below
+ * The mesh for a detection: a first pass from the detector's box and eye line, then `refinements` passes (default 1)
+ * from the previous mesh; when the first turns far from its crop, up to {@link LEVELLING_PASSES} of those, while the
+ * face still does. Stops early when a pass's face flag drops below the previous one's, or when the first is below
  * `minFaceScore` (the caller will drop the face anyway).
  */
 export async function meshForDetection(
@@ -154,7 +154,9 @@ export async function meshForDetection(
   let best = await estimateMesh(backend, pyramid, regionFromDetection(detection));
   if (best.faceScore < minFaceScore) return best;
   const turned = (m: MeshResult) => Math.abs(angleBetween(meshRoll(m.mesh), m.region.angle)) > LEVEL_TOLERANCE;
-  for (let i = 0; i < Math.max(refinements, turned(best) ? LEVELLING_PASSES : 0); i++) {
+  const passes = turned(best) ? Math.max(refinements, LEVELLING_PASSES) : refinements;
+  for (let i = 0; i < passes; i++) {
+    // Past the refinements asked for, only while the face still turns from its crop.
     if (i >= refinements && !turned(best)) break;
     const next = await estimateMesh(backend, pyramid, regionFromMesh(best.mesh));
     if (next.faceScore < best.faceScore - 0.05) break;

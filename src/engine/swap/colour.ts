@@ -255,8 +255,8 @@ export function monochromeTint(image: Raster, rect: Rect): Tint | null {
   }
   const tint = new Float32Array(TINT_BANDS * 2);
   for (let b = 0; b < TINT_BANDS; b++) {
-    const count = sums[b * 3 + 2];
-    if (count > 0) [tint[b * 2], tint[b * 2 + 1]] = [sums[b * 3] / count, sums[b * 3 + 1] / count];
+    const inBand = sums[b * 3 + 2];
+    if (inBand > 0) [tint[b * 2], tint[b * 2 + 1]] = [sums[b * 3] / inBand, sums[b * 3 + 1] / inBand];
   }
   const distances = new Float32Array(n);
   for (let p = 0, q = 0; p < n; p++, q += 3) distances[p] = Math.hypot(lab[q + 1] - tint[band(q) * 2], lab[q + 2] - tint[band(q) * 2 + 1]);
