@@ -11,7 +11,7 @@ import type { InferenceBackend } from '../inference.ts';
 import type { BufferPool } from '../image/buffer-pool.ts';
 import type { Raster } from '../image/raster.ts';
 import { affineScale } from './affine.ts';
-import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, type Box, type Detection, type DetectOptions } from './detect.ts';
+import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, UPRIGHT_SURE, upsideDownWindow, type Box, type Detection, type DetectOptions } from './detect.ts';
 import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
 import { estimateIris } from './iris.ts';
 import { landmarks5, MESH_POINTS } from './landmarks.ts';
@@ -137,6 +137,10 @@ export async function analyzeFaces(
     // The whole picture first: for the largest face only, the finer levels are skipped when it shows a face clearly
     // larger than any of theirs (they drop larger ones as the whole picture's).
     const found = await detectInWindows(backend, whole, pyramid, minScore, options.buffers);
+    // No face sure to be the way up it is read: it may be upside down.
+    if (!found.some((d) => d.score >= UPRIGHT_SURE)) {
+      found.push(...(await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, minScore, options.buffers)));
+    }
     let faces: Face[] = [];
     if (options.largestOnly) {
       const largest = mergeDetections(found, iouThreshold).reduce<Detection | null>((best, d) => (!best || side(d) > side(best) ? d : best), null);
@@ -154,8 +158,8 @@ export async function analyzeFaces(
     }
     t = lap('mesh', t);
     if (!faces.length) {
-      // Faces are found upright, tilted or on their side (at 90 degrees); at 270 one often is not, and one upside down
-      // is taken as upright (a wrong swap, not this error).
+      // Faces are found at any roll on the test photos, but a small face upside down is read as upright only, and
+      // the mesh turns that reading down.
       throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image. If the photo is turned, turn it upright first.`, role);
     }
 

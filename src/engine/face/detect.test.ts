@@ -116,4 +116,17 @@ describe('merging', () => {
     expect(merged[0].box.x).toBeCloseTo(101, 9);
     expect(merged[1].box.x).toBe(400);
   });
+
+  it('keeps readings of one place at rolls far apart for the mesh to tell, and only the surer one of opposite rolls', () => {
+    const turned = (d: Detection, degrees: number): Detection => ({ ...d, angle: (degrees * Math.PI) / 180 });
+    // A face at 270 degrees, seen so by the whole picture and as upright by a finer level: averaged, they gave -40.
+    const onItsSide = mergeDetections([turned(det(100, 100, 50, 0.88), -20), turned(det(104, 96, 52, 0.79), -95)], 0.3);
+    expect(onItsSide.map((d) => Math.round((d.angle * 180) / Math.PI))).toEqual([-20, -95]);
+    // A face upside down, seen upright less surely than upside down.
+    const upsideDown = mergeDetections([turned(det(100, 100, 50, 0.61), -8), turned(det(100, 110, 50, 0.82), 177)], 0.3);
+    expect(upsideDown.length).toBe(1);
+    expect(Math.round((upsideDown[0].angle * 180) / Math.PI)).toBe(177);
+    // A small face inside a big box read the other way up is another face.
+    expect(mergeDetections([turned(det(0, 0, 400, 0.7), 180), det(100, 100, 40, 0.5)], 0.3).length).toBe(2);
+  });
 });
