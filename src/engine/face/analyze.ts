@@ -11,7 +11,7 @@ import type { InferenceBackend } from '../inference.ts';
 import type { BufferPool } from '../image/buffer-pool.ts';
 import type { Raster } from '../image/raster.ts';
 import { affineScale } from './affine.ts';
-import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, UPRIGHT_SURE, upsideDownWindow, type Box, type Detection, type DetectOptions } from './detect.ts';
+import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, UPRIGHT_SURE, UPSIDE_DOWN_SURE, upsideDownWindow, type Box, type Detection, type DetectOptions } from './detect.ts';
 import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
 import { estimateIris } from './iris.ts';
 import { landmarks5, MESH_POINTS } from './landmarks.ts';
@@ -139,7 +139,7 @@ export async function analyzeFaces(
     const found = await detectInWindows(backend, whole, pyramid, minScore, options.buffers);
     // No face sure to be the way up it is read: it may be upside down.
     if (!found.some((d) => d.score >= UPRIGHT_SURE)) {
-      found.push(...(await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, minScore, options.buffers)));
+      found.push(...(await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, Math.max(minScore, UPSIDE_DOWN_SURE), options.buffers)));
     }
     let faces: Face[] = [];
     if (options.largestOnly) {

@@ -126,6 +126,8 @@ describe('merging', () => {
     const upsideDown = mergeDetections([turned(det(100, 100, 50, 0.61), -8), turned(det(100, 110, 50, 0.82), 177)], 0.3);
     expect(upsideDown.length).toBe(1);
     expect(Math.round((upsideDown[0].angle * 180) / Math.PI)).toBe(177);
+    // Read upright by a finer level and on its side by the whole picture (img19 at 90 degrees): not opposite, both kept.
+    expect(mergeDetections([turned(det(100, 100, 50, 0.85), -9), turned(det(100, 110, 50, 0.8), 95)], 0.3).length).toBe(2);
     // A small face inside a big box read the other way up is another face.
     expect(mergeDetections([turned(det(0, 0, 400, 0.7), 180), det(100, 100, 40, 0.5)], 0.3).length).toBe(2);
   });
