@@ -123,7 +123,7 @@ try {
   const start = await page.evaluate(() => window.bench!.start());
   console.log(`runtime ${start.backend}, ${start.threads} threads, faces swapped on ${start.swapThreads}; cold start (wasm compile + 4 sessions) ${start.ms.toFixed(0)} ms`);
   // At the input sizes the app runs; a first round warms the runtime up (its first runs are several times slower).
-  const shapes = [['blazeface', [1, 256, 256, 3]], ['blazeface', [1, 320, 544, 3]], ['blazeface', [1, 608, 1056, 3]], ['facemesh', [1, 192, 192, 3]], ['iris', [1, 64, 64, 3]], ['faceres', [1, 224, 224, 3]]] as const;
+  const shapes = [['blazeface', [1, 128, 128, 3]], ['blazeface', [1, 256, 256, 3]], ['blazeface', [1, 320, 544, 3]], ['blazeface', [1, 608, 1056, 3]], ['facemesh', [1, 192, 192, 3]], ['iris', [1, 64, 64, 3]], ['faceres', [1, 224, 224, 3]]] as const;
   const perModel: string[] = [];
   for (const round of [0, 1]) {
     for (const [name, dims] of shapes) {
