@@ -140,6 +140,9 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
       distance += Math.hypot(faces[0].mesh[i * 3] - x, faces[0].mesh[i * 3 + 1] - y) / 468;
     }
     expect(distance / reference.box.width).toBeLessThan(0.04);
+    // As a source (its largest face only), the same way up.
+    const [largest] = await analyzeFaces(backend, turnedPicture, 'source', { ...SWAP_ANALYSIS, largestOnly: true });
+    expect(Math.abs(((largest.rollDegrees - degrees + 540) % 360) - 180)).toBeLessThan(5);
   });
 
   it('reports NO_FACE_DETECTED with the image role for a picture without a face', async () => {
