@@ -7,6 +7,7 @@ import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, giveTint, matchColourStats, monochromeTint, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
 import { findBeard } from './beard.ts';
+import { evenLight, evenLightStrength } from './even-light.ts';
 import { findEyewear } from './eyewear.ts';
 import { lookWhereTargetLooks } from './gaze.ts';
 import { addGrain } from './grain.ts';
@@ -61,6 +62,8 @@ const COLOUR_MATCH = { contrastRange: [0.75, 1.6], gainRange: [0.75, 1.33] } sat
 const NON_SKIN_HUE = 0.35;
 /** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
 const LIGHT_SIGMA = 0.12;
+/** Reach of a side-lit source's evening out, relative to the face's size: the shadow's edge is sharper than LIGHT_SIGMA. */
+const EVEN_LIGHT_SIGMA = 0.06;
 /** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
 const SKIN = { redder: 0.3 };
 /** A bit of a fair lock is less red and yellower than the skin's median by these many spreads (a*, b*), and less skin-like than this. */
@@ -204,6 +207,8 @@ interface SourceFace {
   levels: Map<number, { image: Raster; mesh: Float32Array }>;
   /** Whether it wears glasses, found when first asked. */
   glasses?: boolean;
+  /** How much its light is evened out (see even-light.ts), found when first asked. */
+  evening?: number;
 }
 
 /**
@@ -246,6 +251,8 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const leftOut = floats(n);
   for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
+  source.evening ??= evenLightStrength(source.image, source.mesh);
+  if (source.evening > 0) evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh), options.keepTargetBeard ?? false);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
@@ -777,6 +784,9 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
   }
 }
 
+/** The source drawn on a face's geometry; `mirrored` (0..1 per pixel), where present, is what was taken from its other side. */
+type SourceRender = WarpResult & { mirrored?: Float32Array };
+
 /**
  * Renders the source face's pixels onto the new geometry. Parts the source turns away from the camera (or shows
  * nearly edge-on) are taken from the mirrored side of the source face instead of being smeared: the two renders
@@ -784,7 +794,7 @@ function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array,
  * render around it), so no seam shows where they meet. A source face much larger than its new place is sampled from
  * a halved copy (no aliasing).
  */
-function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): WarpResult {
+function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, faceSize: number): SourceRender {
   const { image: source, mesh: sourceMesh } = sourceLevel(from, faceSize);
   const { seen, hidden, fairHair, mirrorTriangles } = from.visibility;
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false };
@@ -824,7 +834,25 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
   }
   paintOver(rgb, share, held, w, h, mirror.rgb);
   lookAsTarget(from, rgb, rect, geometry, sourceMesh);
-  return face;
+  return { ...face, mirrored: share };
+}
+
+/**
+ * Evens out the light of the source rendered as `face` (cleaned, its skin likeness `sourceSkin` per cell of `grid`)
+ * against the source drawn on the same geometry from its other side, over skin bare on both sides.
+ */
+function evenSourceLight(face: SourceRender, source: SourceFace, geometry: Float32Array, grid: WorkGrid, layout: FaceLayout, sourceSkin: Float32Array): void {
+  const { rect } = grid;
+  const { image, mesh } = sourceLevel(source, Math.max(rect.width, rect.height));
+  const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false, srcTriangles: source.visibility.mirrorTriangles };
+  const mirror = warpTriangles(image, mesh, geometry, TRIANGULATION, rect, warp);
+  const mirroredSkin = likeness(toGrid(grid, mirror.rgb), skinModel(toGrid(grid, face.rgb), gridRect(grid), grid.mesh, grid.faceSize), SKIN);
+  const covered = shrink(mirror.coverage, rect.width, rect.height, grid.factor);
+  // What the render took from the other side already is no measure of the light (it follows the light around it).
+  const own = face.mirrored ? shrink(face.mirrored, rect.width, rect.height, grid.factor) : null;
+  const bare = floats(grid.width * grid.height);
+  for (let c = 0; c < bare.length; c++) bare[c] = covered[c] > 0.9 && !(own && own[c] > 0) ? sourceSkin[c] * mirroredSkin[c] * (1 - layout.features[c]) : 0;
+  evenLight(face.rgb, face.coverage, mirror.rgb, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, source.evening ?? 0);
 }
 
 /** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */
