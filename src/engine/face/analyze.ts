@@ -9,7 +9,7 @@
 import { FaceSwapError, type ImageRole } from '../errors.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { BufferPool } from '../image/buffer-pool.ts';
-import type { Raster } from '../image/raster.ts';
+import { rasterWords, type Raster } from '../image/raster.ts';
 import { affineScale } from './affine.ts';
 import { confirmDetection, containment, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, UPRIGHT_SURE, UPSIDE_DOWN_SURE, upsideDownWindow, type Box, type Detection, type DetectOptions } from './detect.ts';
 import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
@@ -117,6 +117,11 @@ export async function analyzeFaces(
   role: ImageRole,
   options: AnalyzeOptions = {},
 ): Promise<Face[]> {
+  return analyse(backend, image, role, options, true);
+}
+
+/** {@link analyzeFaces}; `mayBeTurned`: whether the picture may be upside down (not when it was just turned back). */
+async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole, options: AnalyzeOptions, mayBeTurned: boolean): Promise<Face[]> {
   const timings = options.timings ?? {};
   const lap = (stage: string, since: number) => {
     if (options.signal?.aborted) throw new FaceSwapError('CANCELLED', 'The analysis was cancelled.', role);
@@ -138,8 +143,13 @@ export async function analyzeFaces(
     // larger than any of theirs (they drop larger ones as the whole picture's).
     const found = await detectInWindows(backend, whole, pyramid, minScore, options.buffers);
     // No face sure to be the way up it is read: it may be upside down.
-    if (!found.some((d) => d.score >= UPRIGHT_SURE)) {
-      found.push(...(await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, Math.max(minScore, UPSIDE_DOWN_SURE), options.buffers)));
+    if (mayBeTurned && !found.some((d) => d.score >= UPRIGHT_SURE)) {
+      const turned = await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, Math.max(minScore, UPSIDE_DOWN_SURE), options.buffers);
+      // Surer turned over than as it is: the whole picture is upside down (a phone held so), its small faces too, which
+      // the finer levels would read upright. It is analysed turned back.
+      const best = (detections: Detection[]) => Math.max(0, ...detections.map((d) => d.score));
+      if (best(turned) > best(found)) return turnedOver(await analyse(backend, turnedOver(image), role, options, false), image);
+      found.push(...turned);
     }
     let faces: Face[] = [];
     if (options.largestOnly) {
@@ -158,8 +168,8 @@ export async function analyzeFaces(
     }
     t = lap('mesh', t);
     if (!faces.length) {
-      // Faces are found at any roll on the test photos, but a small face upside down is read as upright only, and
-      // the mesh turns that reading down.
+      // Faces are found at any roll on the test photos, but a small face upside down in a picture the right way up is
+      // read as upright only, and the mesh turns that reading down.
       throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image. If the photo is turned, turn it upright first.`, role);
     }
 
@@ -179,6 +189,36 @@ export async function analyzeFaces(
   } finally {
     if (options.buffers) releasePyramid(pyramid, options.buffers);
   }
+}
+
+/** `image` turned upside down (a new raster). */
+function turnedOver(image: Raster): Raster;
+/** Faces found on a picture turned upside down, in the picture as it is (`image`), in THE face order. */
+function turnedOver(faces: Face[], image: Raster): Face[];
+function turnedOver(what: Raster | Face[], image?: Raster): Raster | Face[] {
+  if (!Array.isArray(what)) {
+    const pixels = new Uint32Array(what.width * what.height);
+    pixels.set(rasterWords(what));
+    pixels.reverse();
+    return { width: what.width, height: what.height, data: new Uint8ClampedArray(pixels.buffer) };
+  }
+  const { width, height } = image!;
+  // A point's place turned: (x, y) -> (W - x, H - y) in continuous pixel coordinates; depth stays.
+  const turnPoints = (points: Float32Array) => {
+    const out = points.slice();
+    for (let i = 0; i < out.length; i += 3) {
+      out[i] = width - out[i];
+      out[i + 1] = height - out[i + 1];
+    }
+    return out;
+  };
+  return orderFaces(
+    what.map((face) => {
+      const mesh = turnPoints(face.mesh);
+      const iris = face.iris && turnPoints(face.iris);
+      return { ...face, mesh, iris, box: meshBounds(mesh), landmarks5: landmarks5(mesh, iris), rollDegrees: (meshRoll(mesh) * 180) / Math.PI };
+    }),
+  );
 }
 
 /** Meshes detections, keeping those the mesh (and, where the two disagree, a second detector look) confirms. */

@@ -24,7 +24,8 @@
  *    `rotations` remain available but are off by default. Detections of one place are merged only when their
  *    rolls agree, so a face on its side seen upright by a finer level stays apart for the mesh to turn down. A face
  *    upside down is read as upright: `analyzeFaces` looks at the whole picture upside down too when no face is
- *    sure ({@link UPRIGHT_SURE}), and of two opposite readings of one place the surer one stays.
+ *    sure ({@link UPRIGHT_SURE}); surer so than as it is, the picture is analysed turned back, and otherwise, of
+ *    two opposite readings of one place the surer one stays.
  *  - A detection lying mostly inside a bigger, more confident one (a finer level seeing an eye or a forehead as
  *    a face) is dropped; `analyzeFaces` checks the rest against the mesh.
  */
