@@ -148,7 +148,7 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
       // Surer turned over than as it is: the whole picture is upside down (a phone held so), its small faces too, which
       // the finer levels would read upright. It is analysed turned back.
       const best = (detections: Detection[]) => Math.max(0, ...detections.map((d) => d.score));
-      if (best(turned) > best(found)) return turnedOver(await analyse(backend, turnedOver(image), role, options, false), image);
+      if (best(turned) > best(found)) return turnedBack(await analyse(backend, upsideDown(image), role, options, false), image);
       found.push(...turned);
     }
     let faces: Face[] = [];
@@ -191,18 +191,17 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
   }
 }
 
-/** `image` turned upside down (a new raster). */
-function turnedOver(image: Raster): Raster;
-/** Faces found on a picture turned upside down, in the picture as it is (`image`), in THE face order. */
-function turnedOver(faces: Face[], image: Raster): Face[];
-function turnedOver(what: Raster | Face[], image?: Raster): Raster | Face[] {
-  if (!Array.isArray(what)) {
-    const pixels = new Uint32Array(what.width * what.height);
-    pixels.set(rasterWords(what));
-    pixels.reverse();
-    return { width: what.width, height: what.height, data: new Uint8ClampedArray(pixels.buffer) };
-  }
-  const { width, height } = image!;
+/** `image` turned upside down: a new raster. */
+function upsideDown(image: Raster): Raster {
+  const pixels = new Uint32Array(image.width * image.height);
+  pixels.set(rasterWords(image));
+  pixels.reverse();
+  return { width: image.width, height: image.height, data: new Uint8ClampedArray(pixels.buffer) };
+}
+
+/** Faces found on `image` turned upside down, placed in `image` as it is, in THE face order. */
+function turnedBack(faces: Face[], image: Raster): Face[] {
+  const { width, height } = image;
   // A point's place turned: (x, y) -> (W - x, H - y) in continuous pixel coordinates; depth stays.
   const turnPoints = (points: Float32Array) => {
     const out = points.slice();
@@ -213,7 +212,7 @@ function turnedOver(what: Raster | Face[], image?: Raster): Raster | Face[] {
     return out;
   };
   return orderFaces(
-    what.map((face) => {
+    faces.map((face) => {
       const mesh = turnPoints(face.mesh);
       const iris = face.iris && turnPoints(face.iris);
       return { ...face, mesh, iris, box: meshBounds(mesh), landmarks5: landmarks5(mesh, iris), rollDegrees: (meshRoll(mesh) * 180) / Math.PI };
