@@ -33,6 +33,11 @@ export function applyAffine(m: Affine, x: number, y: number): [number, number] {
   return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
 }
 
+/** a - b as an angle in -pi..pi. */
+export function angleBetween(a: number, b: number): number {
+  return Math.atan2(Math.sin(a - b), Math.cos(a - b));
+}
+
 /** The linear scale of a map (geometric mean of its axes' stretch). */
 export function affineScale(m: Affine): number {
   return Math.sqrt(Math.abs(m[0] * m[4] - m[1] * m[3]));

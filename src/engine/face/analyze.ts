@@ -191,6 +191,9 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
   }
 }
 
+/** A face's roll from its mesh's eye line, in degrees ({@link Face.rollDegrees}). */
+const rollDegrees = (mesh: Float32Array) => (meshRoll(mesh) * 180) / Math.PI;
+
 /** `image` turned upside down: a new raster. */
 function upsideDown(image: Raster): Raster {
   const pixels = new Uint32Array(image.width * image.height);
@@ -215,7 +218,7 @@ function turnedBack(faces: Face[], image: Raster): Face[] {
     faces.map((face) => {
       const mesh = turnPoints(face.mesh);
       const iris = face.iris && turnPoints(face.iris);
-      return { ...face, mesh, iris, box: meshBounds(mesh), landmarks5: landmarks5(mesh, iris), rollDegrees: (meshRoll(mesh) * 180) / Math.PI };
+      return { ...face, mesh, iris, box: meshBounds(mesh), landmarks5: landmarks5(mesh, iris), rollDegrees: rollDegrees(mesh) };
     }),
   );
 }
@@ -247,7 +250,7 @@ async function meshFaces(backend: InferenceBackend, pyramid: Pyramid, detections
       mesh: m.mesh,
       landmarks5: landmarks5(m.mesh),
       embedding: new Float32Array(0),
-      rollDegrees: (meshRoll(m.mesh) * 180) / Math.PI,
+      rollDegrees: rollDegrees(m.mesh),
     });
   }
   return faces;

@@ -32,7 +32,7 @@
 import type { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { affineScale, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
+import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
 import { decodeBlazeFace, DETECTOR_SIZE, DETECTOR_STEP, KEYPOINTS, runBlazeFace, type Candidate } from './blazeface.ts';
 import { buildPyramid, pickLevel, type Pyramid } from './pyramid.ts';
 
@@ -211,7 +211,7 @@ export function mergeDetections(detections: Detection[], threshold: number): Det
  */
 const SAME_ROLL = Math.PI / 4;
 
-const rollBetween = (a: Detection, b: Detection) => Math.abs(Math.atan2(Math.sin(a.angle - b.angle), Math.cos(a.angle - b.angle)));
+const rollBetween = (a: Detection, b: Detection) => Math.abs(angleBetween(a.angle, b.angle));
 const alike = (a: Detection, b: Detection) => rollBetween(a, b) <= SAME_ROLL;
 const opposite = (a: Detection, b: Detection) => rollBetween(a, b) > Math.PI - SAME_ROLL;
 

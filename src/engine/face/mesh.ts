@@ -7,7 +7,7 @@
  * better than the detector's box and keypoints can.
  */
 import type { InferenceBackend } from '../inference.ts';
-import { affineScale, applyAffine, cropAffine, invertAffine, warpToTensor } from './affine.ts';
+import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, warpToTensor } from './affine.ts';
 import type { Detection } from './detect.ts';
 import { EYE_OUTLINE, MESH_POINTS } from './landmarks.ts';
 import { pickLevel, type Pyramid } from './pyramid.ts';
@@ -163,9 +163,4 @@ export async function meshForDetection(
     best = next;
   }
   return best;
-}
-
-/** a - b as an angle in -pi..pi. */
-function angleBetween(a: number, b: number): number {
-  return Math.atan2(Math.sin(a - b), Math.cos(a - b));
 }

@@ -2,7 +2,7 @@ import { BROWS, EYE_POLYGON, LIPS_OUTER } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
 import type { Raster } from '../image/raster.ts';
 import { linearToSrgb, srgbToLinear } from './colour.ts';
-import { toGrid, toPixels, type WorkGrid } from './face-layout.ts';
+import { toPixels, type WorkGrid } from './face-layout.ts';
 import { gaussianBlur } from './mask.ts';
 import { floats } from '../scratch.ts';
 
@@ -48,7 +48,7 @@ export function lightAsymmetry(image: Raster, mesh: Float32Array): number {
         const x = Math.round(cx + dx), y = Math.round(cy + dy);
         if (dx * dx + dy * dy > reach * reach || x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
         const o = (y * image.width + x) * 4;
-        sum += 0.2126 * srgbToLinear(image.data[o]) + 0.7152 * srgbToLinear(image.data[o + 1]) + 0.0722 * srgbToLinear(image.data[o + 2]);
+        sum += linearLuminance(image.data[o], image.data[o + 1], image.data[o + 2]);
         count++;
       }
     }
@@ -73,20 +73,18 @@ const MIN_MASS = 0.05;
 const MAX_DIFFERENCE = 1;
 
 /**
- * Evens out the light of `rgb` (interleaved sRGB over the grid's rectangle, drawn where `coverage` > 0) against
- * `mirrored`, the same face drawn from its other side: their log-luminance ratio over the grid's cells where
- * `weight` (0..1 per cell) says both show bare skin, smoothed over `sigma` cells, moves each pixel by `strength` times
- * half of it, so that both sides meet at their geometric mean.
+ * Evens out the light of `rgb` (interleaved sRGB over the grid's rectangle, drawn where `coverage` > 0): `own` and
+ * `mirrored` are its cells' mean colours and those of the same face drawn from its other side. Their log-luminance
+ * ratio over the cells where `weight` (0..1 per cell) says both show bare skin, smoothed over `sigma` cells, moves each
+ * pixel by `strength` times half of it, so that both sides meet at their geometric mean.
  */
-export function evenLight(rgb: Float32Array, coverage: Float32Array, mirrored: Float32Array, weight: Float32Array, grid: WorkGrid, sigma: number, strength: number): void {
+export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float32Array, mirrored: Float32Array, weight: Float32Array, grid: WorkGrid, sigma: number, strength: number): void {
   const cells = grid.width * grid.height;
-  const own = toGrid(grid, rgb);
-  const other = toGrid(grid, mirrored);
-  const luminance = (from: Float32Array, c: number) => 0.2126 * srgbToLinear(from[c * 3]) + 0.7152 * srgbToLinear(from[c * 3 + 1]) + 0.0722 * srgbToLinear(from[c * 3 + 2]);
+  const luminance = (from: Float32Array, c: number) => linearLuminance(from[c * 3], from[c * 3 + 1], from[c * 3 + 2]);
   const weighted = floats(cells);
   const mass = floats(cells);
   for (let c = 0; c < cells; c++) {
-    const a = luminance(own, c), b = luminance(other, c);
+    const a = luminance(own, c), b = luminance(mirrored, c);
     if (!(weight[c] > 0) || a < 1e-3 || b < 1e-3) continue;
     mass[c] = weight[c];
     weighted[c] = weight[c] * Math.log(b / a);
@@ -103,4 +101,9 @@ export function evenLight(rgb: Float32Array, coverage: Float32Array, mirrored: F
     if (!(coverage[p] > 0)) continue;
     for (let q = p * 3; q < p * 3 + 3; q++) rgb[q] = linearToSrgb(srgbToLinear(rgb[q]) * gain[p]);
   }
+}
+
+/** Luminance in linear light of an sRGB colour (0..255 a channel). */
+function linearLuminance(r: number, g: number, b: number): number {
+  return 0.2126 * srgbToLinear(r) + 0.7152 * srgbToLinear(g) + 0.0722 * srgbToLinear(b);
 }

@@ -846,13 +846,14 @@ function evenSourceLight(face: SourceRender, source: SourceFace, geometry: Float
   const { image, mesh } = sourceLevel(source, Math.max(rect.width, rect.height));
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false, srcTriangles: source.visibility.mirrorTriangles };
   const mirror = warpTriangles(image, mesh, geometry, TRIANGULATION, rect, warp);
-  const mirroredSkin = likeness(toGrid(grid, mirror.rgb), skinModel(toGrid(grid, face.rgb), gridRect(grid), grid.mesh, grid.faceSize), SKIN);
+  const [ownCells, mirroredCells] = [toGrid(grid, face.rgb), toGrid(grid, mirror.rgb)];
+  const mirroredSkin = likeness(mirroredCells, skinModel(ownCells, gridRect(grid), grid.mesh, grid.faceSize), SKIN);
   const covered = shrink(mirror.coverage, rect.width, rect.height, grid.factor);
   // What the render took from the other side already is no measure of the light (it follows the light around it).
   const own = face.mirrored ? shrink(face.mirrored, rect.width, rect.height, grid.factor) : null;
   const bare = floats(grid.width * grid.height);
   for (let c = 0; c < bare.length; c++) bare[c] = covered[c] > 0.9 && !(own && own[c] > 0) ? sourceSkin[c] * mirroredSkin[c] * (1 - layout.features[c]) : 0;
-  evenLight(face.rgb, face.coverage, mirror.rgb, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, source.evening ?? 0);
+  evenLight(face.rgb, face.coverage, ownCells, mirroredCells, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, source.evening ?? 0);
 }
 
 /** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */
