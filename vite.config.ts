@@ -18,7 +18,7 @@ export const contentSecurityPolicy = [
   "default-src 'self'",
   // onnxruntime-web compiles its wasm: WebAssembly needs 'wasm-unsafe-eval' (it allows no JS eval).
   "script-src 'self' 'wasm-unsafe-eval'",
-  // The engine worker, its face swap helper, ORT's WASM threads (the engine worker's own script again) and the service worker.
+  // The engine worker, its face swap helper, ORT's WASM threads (ORT's own module, one of the app's scripts) and the service worker.
   "worker-src 'self'",
   "style-src 'self'",
   // Previews are blob: URLs made in the page.
@@ -71,7 +71,8 @@ export default defineConfig({
         // The app shell, ORT's wasm and the face models (public/models/, written by tools/convert-models.ts):
         // everything the app needs offline is downloaded once, when the service worker installs.
         globPatterns: ['**/*.{js,css,html,svg,png,wasm}', 'models/*.{onnx,json}'],
-        // ORT's wasm is about 27 MB; a model over this limit fails the build rather than silently going uncached.
+        // Both of ORT's wasm builds (src/worker/runtime.ts), so that either backend works offline: the asyncify one
+        // is about 27 MB. A file over this limit fails the build rather than silently going uncached.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

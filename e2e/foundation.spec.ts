@@ -12,6 +12,21 @@ test('the app loads cross-origin isolated, shows its engine, and logs no errors'
   expect(consoleErrors).toEqual([]);
 });
 
+test('the engine loads the onnxruntime-web build its backend runs: on WASM the plain one, not the asyncify one WebGPU needs', async ({ page }) => {
+  const wasmFiles: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) wasmFiles.push(new URL(request.url()).pathname);
+  });
+  await openApp(page);
+  const backend = await page.getByRole('status', { name: 'Engine' }).getAttribute('data-backend');
+  // Analysing a face creates the sessions, hence the runtime's wasm.
+  const faces = await page.evaluate((base64) => window.faceSwap!.createFaceSwap().analyze(`data:image/jpeg;base64,${base64}`), faceBase64('img1.jpg'));
+  expect(faces).toHaveLength(1);
+  expect(wasmFiles).toHaveLength(1);
+  // The plain build is several times faster on the CPU (README, "Browser support").
+  expect(wasmFiles[0]).toMatch(backend === 'webgpu' ? /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/ : /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/);
+});
+
 test('source and target chosen through the file inputs are decoded in the worker', async ({ page, consoleErrors }) => {
   await openApp(page);
   await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img1.jpg'));
