@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRaster, type Raster } from '../image/raster.ts';
+import { createRaster, cropRaster, type Raster } from '../image/raster.ts';
+import { loadRaster } from '../../../test/load-raster.ts';
 import {
   applyAffine,
   composeAffine,
@@ -9,7 +10,7 @@ import {
   warpToTensor,
   type Affine,
 } from './affine.ts';
-import { buildPyramid, halve, pickLevel } from './pyramid.ts';
+import { buildPyramid, halve, halvedCrop, pickLevel } from './pyramid.ts';
 
 function gradient(width: number, height: number): Raster {
   const r = createRaster(width, height);
@@ -136,6 +137,18 @@ describe('pyramid', () => {
         const at = (dx: number, dy: number) => bytes[(dy * width + 2 * x + dx) * 4 + c];
         expect(half.data[x * 4 + c]).toBe(c === 3 ? 255 : (at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) >> 2);
       }
+    }
+  });
+
+  it('halves a crop of a photo as halving the cropped copy does, an odd corner and odd sizes included', async () => {
+    const photo = await loadRaster('img1.jpg');
+    const area = { x: 301, y: 457, width: 611, height: 743 };
+    for (const halvings of [0, 1, 3]) {
+      let expected = cropRaster(photo, area);
+      for (let k = 0; k < halvings; k++) expected = halve(expected);
+      const got = halvedCrop(photo, area, halvings);
+      expect([got.width, got.height]).toEqual([expected.width, expected.height]);
+      expect(Buffer.from(got.data).equals(Buffer.from(expected.data))).toBe(true);
     }
   });
 });

@@ -1,8 +1,8 @@
 import { MESH_POINTS, TRIANGULATION } from '../face/landmarks.ts';
-import { halve } from '../face/pyramid.ts';
+import { halvedCrop } from '../face/pyramid.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
-import { cropRaster, type Raster } from '../image/raster.ts';
+import type { Raster } from '../image/raster.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend, poissonBlend } from './blend.ts';
 import { enlarge, giveTint, matchColourStats, monochromeTint, rgbToLab, shrink, type ColourMatchOptions } from './colour.ts';
@@ -334,9 +334,9 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
 
 /** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
 function shrunkCopy(canvas: Raster, rect: Rect, width: number, height: number): Raster {
-  let copy = cropRaster(canvas, rect);
-  while (copy.width >= 2 * width && copy.height >= 2 * height) copy = halve(copy);
-  return resizeRaster(copy, width, height);
+  let halvings = 0;
+  while (rect.width >> halvings >= 2 * width && rect.height >> halvings >= 2 * height) halvings++;
+  return resizeRaster(halvedCrop(canvas, rect, halvings), width, height);
 }
 
 /**
@@ -897,8 +897,7 @@ function sourceLevel(from: SourceFace, faceSize: number): { image: Raster; mesh:
   if (!level) {
     // Kept for the faces that follow: not scratch.
     level = outsideScratch(() => {
-      let image = cropRaster(source, box);
-      for (let k = 0; k < halvings; k++) image = halve(image);
+      const image = halvedCrop(source, box, halvings);
       const f = 2 ** halvings;
       const moved = mesh.slice();
       for (let i = 0; i < moved.length; i += 3) {

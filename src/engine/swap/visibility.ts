@@ -1,8 +1,8 @@
 import { TRIANGULATION } from '../face/landmarks.ts';
 import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
-import { halve } from '../face/pyramid.ts';
-import { cropRaster, type Raster } from '../image/raster.ts';
+import { halvedCrop } from '../face/pyramid.ts';
+import type { Raster } from '../image/raster.ts';
 import { boundingRect } from './region.ts';
 import { colourModel, likeness } from './skin.ts';
 
@@ -195,12 +195,10 @@ function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<
 function strandsOverMirror(source: Raster, mesh: Float32Array, mirrorTriangles: ArrayLike<number>): { strands: Uint8Array; mirrorStrands: Uint8Array; fair: Uint8Array; overBrow: Uint8Array } {
   // The face's part of the source, halved until the face is at most STRAND_FACE_SIZE px across.
   const box = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: source.width, clipHeight: source.height });
-  let image = cropRaster(source, box);
-  let scale = 1;
-  while (faceSize(mesh) * scale > STRAND_FACE_SIZE && image.width >= 32 && image.height >= 32) {
-    image = halve(image);
-    scale /= 2;
-  }
+  let halvings = 0;
+  while (faceSize(mesh) / 2 ** halvings > STRAND_FACE_SIZE && box.width >> halvings >= 32 && box.height >> halvings >= 32) halvings++;
+  const image = halvedCrop(source, box, halvings);
+  const scale = 1 / 2 ** halvings;
   const field = textureField(image);
   const points = new Float32Array(mesh.length);
   for (let i = 0; i < mesh.length; i += 3) {
