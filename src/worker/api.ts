@@ -123,7 +123,11 @@ export const workerApi = {
   /** Starts onnxruntime-web and reports the backend it chose and the formats it can write. */
   async init(): Promise<EngineInfo> {
     const swapThreads = startFaceSwapHelper() ? 2 : 1;
-    return { ...(await startRuntime()).info, outputFormats: await encodableFormats(), swapThreads };
+    const runtime = await startRuntime();
+    // The models' sessions (ORT's wasm compiled under them) are made now, while the person chooses pictures: made for
+    // the first picture, they held up its faces by seconds. One that fails is made again when a picture needs it.
+    runtime.preload(SWAP_MODELS).catch(() => {});
+    return { ...runtime.info, outputFormats: await encodableFormats(), swapThreads };
   },
 
   /** Reads, validates and decodes a picture, keeping its pixels here for the later stages. A failure keeps the previous picture. */
