@@ -170,7 +170,8 @@ function hundredths(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function pickSourceFace(faces: SwappableFace[], index: number | null | undefined): SwappableFace {
+/** The source face a swap takes: the one at `index`, or else the largest. */
+export function pickSourceFace(faces: SwappableFace[], index?: number | null): SwappableFace {
   if (index !== null && index !== undefined) {
     if (!Number.isInteger(index) || index < 0 || index >= faces.length) {
       throw new FaceSwapError('FACE_INDEX_OUT_OF_RANGE', `The source image has ${faces.length} face${faces.length === 1 ? '' : 's'}; there is no face ${index}.`, 'source');

@@ -8,11 +8,11 @@ import type { ImageFormat } from '../engine/image/sniff.ts';
 import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
-import { reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
+import { pickSourceFace, reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
-import { LOCAL_SCRATCH_BYTES, releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
+import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
 import { Pictures } from './pictures.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 
@@ -97,7 +97,17 @@ function swapFacesOf(role: ImageRole, request: SwapRequest): Promise<Face[]> {
 function storeImage(role: ImageRole, raster: Raster): void {
   forgetImage(role);
   pictures.store(role, raster);
-  facesOf(role, role === 'source').catch(() => {});
+  const faces = facesOf(role, role === 'source');
+  faces.catch(() => {});
+  // The face a swap takes of a source is looked at by the helper meanwhile (this thread analyses the target).
+  if (role === 'source') {
+    faces
+      .then((found) => {
+        if (pictures.get('source') === raster) return lookAtSourceInHelper(raster, swapMesh(pickSourceFace(found)));
+      })
+      .catch(() => {})
+      .finally(() => releaseWhenIdle(releaseWorkingMemory));
+  }
 }
 
 function forgetImage(role: ImageRole): void {

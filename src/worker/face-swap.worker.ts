@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { Raster } from '../engine/image/raster.ts';
 import { releaseScratch } from '../engine/scratch.ts';
-import { swapFace, type FaceSwapOptions } from '../engine/swap/face-swap.ts';
+import { lookAtSource, swapFace, type FaceSwapOptions, type SourceLook } from '../engine/swap/face-swap.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 
 /** A job's source as the helper gets it: its pixels (shared, not copied) and face mesh, under a key per job's source. */
@@ -23,11 +23,23 @@ let latest: HelperSource | null = null;
  */
 const helperApi = {
   swap(canvas: Raster, targetMesh: Float32Array, source: HelperSource, options: FaceSwapOptions): void {
-    if (latest?.key !== source.key) latest = source;
-    swapFace(canvas, targetMesh, latest.image, latest.mesh, options);
+    const { image, mesh } = keep(source);
+    swapFace(canvas, targetMesh, image, mesh, options);
     releaseWhenIdle(releaseScratch);
   },
+
+  /** Looks at a source face before its swap (see lookAtSource), for both threads. */
+  lookAtSource(source: HelperSource): SourceLook {
+    const { image, mesh } = keep(source);
+    return lookAtSource(image, mesh);
+  },
 };
+
+/** The objects of the source under `source.key`, the first received: what is worked out of them is kept by them. */
+function keep(source: HelperSource): HelperSource {
+  if (latest?.key !== source.key) latest = source;
+  return latest;
+}
 
 export type FaceSwapHelperApi = typeof helperApi;
 Comlink.expose(helperApi);

@@ -5,7 +5,7 @@ import { copyRect, type Raster } from '../engine/image/raster.ts';
 import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
 import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
 import { SCRATCH_MAX_BYTES } from '../engine/scratch.ts';
-import { sourceFootprint, swapFace, swapFootprint, swapScratchBytes } from '../engine/swap/face-swap.ts';
+import { adoptSourceLook, sourceFootprint, swapFace, swapFootprint, swapScratchBytes } from '../engine/swap/face-swap.ts';
 import { intersectRect, isEmptyRect, type Rect } from '../engine/swap/region.ts';
 import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
 
@@ -122,7 +122,24 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
   }
 }
 
-/** Batches under way (a cancelled one may still be finishing its faces when the next starts). */
+/**
+ * Has the helper look at a source face (see lookAtSource) while this thread works on other things, the target's
+ * analysis: both threads' swaps from that face then start with it done. Only where the helper would take faces of a
+ * swap from a source of that size.
+ */
+export async function lookAtSourceInHelper(source: Raster, sourceMesh: Float32Array): Promise<void> {
+  const help = source.width * source.height <= MAX_PARALLEL_PIXELS ? startFaceSwapHelper() : null;
+  if (!help) return;
+  running++;
+  try {
+    const look = await Promise.race([help.api.lookAtSource(sharedSource(source, sourceMesh)), help.failed]);
+    adoptSourceLook(source, sourceMesh, look);
+  } finally {
+    running--;
+  }
+}
+
+/** Batches (and looks at a source) under way: a cancelled batch may still be finishing its faces when the next starts. */
 let running = 0;
 
 /**

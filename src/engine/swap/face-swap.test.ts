@@ -12,7 +12,7 @@ import { floats, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, scratchLim
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { monochromeTint, rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { DEFAULT_FACE_SWAP, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, swapScratchBytes, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
+import { adoptSourceLook, DEFAULT_FACE_SWAP, lookAtSource, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, swapScratchBytes, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';
@@ -162,6 +162,26 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     for (let i = 0; i < output.data.length; i++) if (output.data[i] !== plain.data[i]) differing++;
     expect(footprint.width * footprint.height).toBeLessThan(source.image.width * source.image.height * 0.5);
     expect(differing).toBe(0);
+  });
+
+  it('swaps from a look at the source worked out on another thread as from its own (img34 side-lit, img24 in glasses)', async () => {
+    const target = await photo('img29.jpg');
+    for (const name of ['img34.jpg', 'img24.jpg']) {
+      const source = await photo(name);
+      // The helper's look: its own copy of the source, its own mesh object, cloned back as a message would be.
+      const look = structuredClone(lookAtSource(copy(source.image), source.face.mesh.slice()));
+      expect(look.glasses).toBe(name === 'img24.jpg');
+      expect(look.evening > 0).toBe(name === 'img34.jpg');
+      const adoptedMesh = source.face.mesh.slice();
+      adoptSourceLook(source.image, adoptedMesh, look);
+      const adopted = copy(target.image);
+      swapFace(adopted, target.face.mesh, source.image, adoptedMesh);
+      const own = copy(target.image);
+      swapFace(own, target.face.mesh, source.image, source.face.mesh.slice());
+      let differing = 0;
+      for (let i = 0; i < own.data.length; i++) if (own.data[i] !== adopted.data[i]) differing++;
+      expect(differing).toBe(0);
+    }
   });
 
   it('swaps a face the same however many faces went before: what it keeps of a source outlives the reused memory', async () => {

@@ -223,6 +223,27 @@ export function sourceHairCover(source: Raster, sourceMesh: Float32Array): numbe
 /** Source faces by mesh: one source goes on every face of a target, and is looked at once. */
 const sourceFaces = new WeakMap<Float32Array, SourceFace>();
 
+/** What a swap works out of a source face whatever the target: worked out once, by whichever thread has time. */
+export interface SourceLook {
+  visibility: Visibility;
+  glasses: boolean;
+  evening: number;
+}
+
+/** Works out the {@link SourceLook} of a source face now, kept for the swaps from it, and returns it. */
+export function lookAtSource(source: Raster, sourceMesh: Float32Array): SourceLook {
+  const glasses = sourceWearsGlasses(source, sourceMesh);
+  const face = sourceFace(source, sourceMesh);
+  face.evening ??= evenLightStrength(source, sourceMesh);
+  return { visibility: face.visibility, glasses, evening: face.evening };
+}
+
+/** Keeps the look at a source face that another thread worked out, unless this thread has looked at it already. */
+export function adoptSourceLook(source: Raster, sourceMesh: Float32Array, look: SourceLook): void {
+  if (sourceFaces.get(sourceMesh)?.image === source) return;
+  sourceFaces.set(sourceMesh, { image: source, mesh: sourceMesh, ...look, levels: new Map() });
+}
+
 function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
   let face = sourceFaces.get(mesh);
   if (face?.image !== image) {
