@@ -23,7 +23,7 @@ test('the engine loads the onnxruntime-web build its backend runs: on WASM the p
   const faces = await page.evaluate((base64) => window.faceSwap!.createFaceSwap().analyze(`data:image/jpeg;base64,${base64}`), faceBase64('img1.jpg'));
   expect(faces).toHaveLength(1);
   expect(wasmFiles).toHaveLength(1);
-  // The plain build is several times faster on the CPU (README, "Browser support").
+  // The plain build starts in half the time and runs faster on the CPU (README, "Browser support").
   expect(wasmFiles[0]).toMatch(backend === 'webgpu' ? /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/ : /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/);
 });
 
