@@ -27,15 +27,6 @@ test('the engine loads the onnxruntime-web build its backend runs: on WASM the p
   expect(wasmFiles[0]).toMatch(backend === 'webgpu' ? /\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/ : /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/);
 });
 
-test('the engine makes its models\' sessions as soon as it starts, before any picture is given', async ({ page }) => {
-  const fetched: string[] = [];
-  page.on('requestfinished', (request) => fetched.push(new URL(request.url()).pathname));
-  await openApp(page);
-  // While the person chooses pictures: made for the first picture, they held up its faces by seconds.
-  await expect.poll(() => fetched.filter((path) => /\/models\/(blazeface|facemesh|iris)\.onnx$/.test(path)).sort()).toEqual(['/models/blazeface.onnx', '/models/facemesh.onnx', '/models/iris.onnx']);
-  expect(fetched.some((path) => path.endsWith('.wasm'))).toBe(true);
-});
-
 test('source and target chosen through the file inputs are decoded in the worker', async ({ page, consoleErrors }) => {
   await openApp(page);
   await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img1.jpg'));

@@ -127,6 +127,22 @@ test('the wasm and the models are downloaded once: the precache fetches them, th
   for (const url of heavy) expect(server.log.filter((line) => line === `GET /${url}`), url).toHaveLength(1);
 });
 
+test('once installed, the engine makes its models\' sessions from the precache as soon as it starts, before any picture is given', async ({ page, server }) => {
+  await page.goto(server.origin);
+  await serviceWorkerActivated(page);
+  // The first visit made none: the precache was still downloading the models (four), and the engine would have
+  // downloaded them again.
+  const downloads = () => server.log.filter((line) => line.endsWith('.onnx') || line.endsWith('.wasm'));
+  expect(downloads()).toHaveLength(4 + 2);
+  const fetched: string[] = [];
+  page.on('requestfinished', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'Engine' })).toHaveAttribute('data-backend', /^(webgpu|wasm)$/);
+  // While the person chooses pictures: made for the first picture, they held up its faces by seconds.
+  await expect.poll(() => fetched.filter((path) => /\/models\/(blazeface|facemesh|iris)\.onnx$/.test(path)).sort()).toEqual(['/models/blazeface.onnx', '/models/facemesh.onnx', '/models/iris.onnx']);
+  expect(downloads()).toHaveLength(4 + 2);
+});
+
 test('once installed, the app works with the network gone: it loads, starts its engine, decodes photos, swaps and downloads', async ({ page, context, server, consoleErrors }) => {
   await page.goto(server.origin);
   await expect(page.getByRole('status', { name: 'Engine' })).toHaveAttribute('data-backend', /^(webgpu|wasm)$/);

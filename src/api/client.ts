@@ -146,7 +146,8 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
     },
 
     info() {
-      return engine().init();
+      // Controlled by the service worker, the page's requests for the models are answered from its precache.
+      return engine().init({ preloadModels: Boolean(globalThis.navigator?.serviceWorker?.controller) });
     },
 
     cancel,

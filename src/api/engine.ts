@@ -3,11 +3,11 @@ import type { ImageRole, Outcome } from '../engine/errors.ts';
 import type { OutputFormat } from '../engine/formats.ts';
 import type { ImageInput } from '../engine/image/input.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
-import type { DecodeOptions, EngineInfo, ImageSummary } from '../worker/api.ts';
+import type { DecodeOptions, EngineInfo, ImageSummary, InitOptions } from '../worker/api.ts';
 
 /** The worker calls the API relies on (the worker contract), as the page sees them. */
 export interface Engine {
-  init(): Promise<EngineInfo>;
+  init(options?: InitOptions): Promise<EngineInfo>;
   decode(role: ImageRole, input: ImageInput, options?: DecodeOptions): Promise<Outcome<ImageSummary>>;
   encode(role: ImageRole, format: OutputFormat): Promise<Outcome<Blob>>;
   analyse(role: ImageRole): Promise<Outcome<FaceSummary[]>>;

@@ -128,15 +128,24 @@ function storedImage(role: ImageRole): Raster {
   return raster;
 }
 
+export interface InitOptions {
+  /**
+   * Make the models' sessions now rather than for the first picture. Only where the service worker's precache answers
+   * this page's requests: on a first visit the precache is still downloading the models, and the engine would
+   * download them a second time.
+   */
+  preloadModels?: boolean;
+}
+
 /** The worker's whole interface, exposed through Comlink. Every call resolves; failures come back as coded values. */
 export const workerApi = {
   /** Starts onnxruntime-web and reports the backend it chose and the formats it can write. */
-  async init(): Promise<EngineInfo> {
+  async init({ preloadModels = false }: InitOptions = {}): Promise<EngineInfo> {
     const swapThreads = startFaceSwapHelper() ? 2 : 1;
     const runtime = await startRuntime();
     // The models' sessions (ORT's wasm compiled under them) are made now, while the person chooses pictures: made for
     // the first picture, they held up its faces by seconds. One that fails is made again when a picture needs it.
-    runtime.preload(SWAP_MODELS).catch(() => {});
+    if (preloadModels) runtime.preload(SWAP_MODELS).catch(() => {});
     return { ...runtime.info, outputFormats: await encodableFormats(), swapThreads };
   },
 
