@@ -131,6 +131,11 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
   };
   let t = performance.now();
   const pyramid = buildPyramid(image, undefined, options.buffers);
+  let released = false;
+  const releasePyramidOnce = () => {
+    if (options.buffers && !released) releasePyramid(pyramid, options.buffers);
+    released = true;
+  };
   try {
     t = lap('pyramid', t);
     const detectOptions: DetectOptions = { minScore: 0.3, ...options.detect };
@@ -148,7 +153,11 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
       // Surer turned over than as it is: the whole picture is upside down (a phone held so), its small faces too, which
       // the finer levels would read upright. It is analysed turned back.
       const best = (detections: Detection[]) => Math.max(0, ...detections.map((d) => d.score));
-      if (best(turned) > best(found)) return turnedBack(await analyse(backend, upsideDown(image), role, options, false), image);
+      if (best(turned) > best(found)) {
+        // The picture's own pyramid goes back first: the turned copy's takes its buffers, rather than two at once.
+        releasePyramidOnce();
+        return turnedBack(await analyse(backend, upsideDown(image), role, options, false), image);
+      }
       found.push(...turned);
     }
     let faces: Face[] = [];
@@ -187,7 +196,7 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
     }
     return orderFaces(faces);
   } finally {
-    if (options.buffers) releasePyramid(pyramid, options.buffers);
+    releasePyramidOnce();
   }
 }
 
