@@ -232,10 +232,14 @@ export interface SourceLook {
 
 /** Works out the {@link SourceLook} of a source face now, kept for the swaps from it, and returns it. */
 export function lookAtSource(source: Raster, sourceMesh: Float32Array): SourceLook {
-  const glasses = sourceWearsGlasses(source, sourceMesh);
   const face = sourceFace(source, sourceMesh);
-  face.evening ??= evenLightStrength(source, sourceMesh);
-  return { visibility: face.visibility, glasses, evening: face.evening };
+  return { visibility: face.visibility, glasses: sourceWearsGlasses(source, sourceMesh), evening: eveningOf(face) };
+}
+
+/** How much a source face's light is evened out (see even-light.ts): measured once, as the rest of its look. */
+function eveningOf(face: SourceFace): number {
+  face.evening ??= evenLightStrength(face.image, face.mesh);
+  return face.evening;
 }
 
 /** Keeps the look at a source face that another thread worked out, unless this thread has looked at it already. */
@@ -272,8 +276,8 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const leftOut = floats(n);
   for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
-  source.evening ??= evenLightStrength(source.image, source.mesh);
-  if (source.evening > 0) evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
+  const evening = eveningOf(source);
+  if (evening > 0) evenSourceLight(face, source, evening, geometry, grid, layout, sourceSkin);
   const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh), options.keepTargetBeard ?? false);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
@@ -860,9 +864,9 @@ function renderSourceFace(from: SourceFace, geometry: Float32Array, rect: Rect, 
 
 /**
  * Evens out the light of the source rendered as `face` (cleaned, its skin likeness `sourceSkin` per cell of `grid`)
- * against the source drawn on the same geometry from its other side, over skin bare on both sides.
+ * against the source drawn on the same geometry from its other side, over skin bare on both sides, by `strength` (0..1).
  */
-function evenSourceLight(face: SourceRender, source: SourceFace, geometry: Float32Array, grid: WorkGrid, layout: FaceLayout, sourceSkin: Float32Array): void {
+function evenSourceLight(face: SourceRender, source: SourceFace, strength: number, geometry: Float32Array, grid: WorkGrid, layout: FaceLayout, sourceSkin: Float32Array): void {
   const { rect } = grid;
   const { image, mesh } = sourceLevel(source, Math.max(rect.width, rect.height));
   const warp = { srcStride: 3, dstStride: 3, depthTest: true, cullSource: false, srcTriangles: source.visibility.mirrorTriangles };
@@ -874,7 +878,7 @@ function evenSourceLight(face: SourceRender, source: SourceFace, geometry: Float
   const own = face.mirrored ? shrink(face.mirrored, rect.width, rect.height, grid.factor) : null;
   const bare = floats(grid.width * grid.height);
   for (let c = 0; c < bare.length; c++) bare[c] = covered[c] > 0.9 && !(own && own[c] > 0) ? sourceSkin[c] * mirroredSkin[c] * (1 - layout.features[c]) : 0;
-  evenLight(face.rgb, face.coverage, ownCells, mirroredCells, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, source.evening ?? 0);
+  evenLight(face.rgb, face.coverage, ownCells, mirroredCells, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, strength);
 }
 
 /** Offsets into TRIANGULATION of the triangles whose centres lie within `reach` of the centre of one of `triangles` (on `mesh`). */
