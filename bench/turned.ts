@@ -11,6 +11,7 @@ import type { InferenceBackend } from '../src/engine/inference.ts';
 import { SWAP_ANALYSIS } from '../src/engine/swap-job.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
 import { FACES_DIR, loadRaster } from '../test/load-raster.ts';
+import { degreesApart } from '../test/shapes.ts';
 
 const backend = createNodeBackend();
 const runs: Record<string, number> = {};
@@ -28,7 +29,7 @@ for (const turn of [0, 90, 180, 270]) {
       continue;
     }
     const largest = faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
-    const off = Math.abs(((largest.rollDegrees - turn + 540) % 360) - 180);
+    const off = degreesApart(largest.rollDegrees, turn);
     if (off < 30) tally.right++;
     else tally.wrong.push(`${file} (roll ${largest.rollDegrees.toFixed(0)})`);
   }

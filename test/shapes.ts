@@ -7,3 +7,8 @@ export function ellipse(cx: number, cy: number, rx: number, ry: number, n = 128)
   }
   return pts;
 }
+
+/** How far apart two angles are, in degrees (0..180), for rolls in tests and benches. */
+export function degreesApart(a: number, b: number): number {
+  return Math.abs(((a - b + 540) % 360) - 180);
+}

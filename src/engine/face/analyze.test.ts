@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixtures from '../../../test/fixtures/landmarks.json' with { type: 'json' };
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
+import { degreesApart } from '../../../test/shapes.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { FaceSwapError } from '../errors.ts';
 import { BufferPool } from '../image/buffer-pool.ts';
@@ -130,7 +131,7 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     const faces = await analyzeFaces(backend, turnedPicture, 'target', SWAP_ANALYSIS);
     expect(faces.length).toBe(1);
     // How far (degrees) a face's roll is from the picture's turn.
-    const rollOff = (face: Face) => Math.abs(((face.rollDegrees - degrees + 540) % 360) - 180);
+    const rollOff = (face: Face) => degreesApart(face.rollDegrees, degrees);
     expect(rollOff(faces[0])).toBeLessThan(5);
     // Turned clockwise by a quarter: (x, y) -> (H - y, x); by half: (W - x, H - y); by three: (y, W - x).
     const { width: W, height: H } = upright;
@@ -161,7 +162,7 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
       const [x, y] = centre(face);
       const match = faces.find((f) => Math.hypot(centre(f)[0] - (turned.width - x), centre(f)[1] - (turned.height - y)) < face.box.width * 0.1);
       expect(match, `the face at ${Math.round(x)}, ${Math.round(y)}`).toBeDefined();
-      expect(Math.abs(((match!.rollDegrees - face.rollDegrees - 180 + 540) % 360) - 180)).toBeLessThan(5);
+      expect(degreesApart(match!.rollDegrees, face.rollDegrees + 180)).toBeLessThan(5);
     }
     const xs = faces.map((f) => centre(f)[0]);
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
