@@ -124,8 +124,9 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
 
 /**
  * Has the helper look at a source face (see lookAtSource) while this thread works on other things, the target's
- * analysis: both threads' swaps from that face then start with it done. Only where the helper would take faces of a
- * swap from a source of that size.
+ * analysis: both threads' swaps from that face then start with it done. Not for a source larger than 4K: the look
+ * copies the source (its size) into shared memory before any swap says it will use the helper (a one-face target does
+ * not), and there that copy costs more memory than the look saves time; each thread then looks for itself.
  */
 export async function lookAtSourceInHelper(source: Raster, sourceMesh: Float32Array): Promise<void> {
   const help = source.width * source.height <= MAX_PARALLEL_PIXELS ? startFaceSwapHelper() : null;
