@@ -389,6 +389,27 @@ test.describe('on a 375×812 phone screen', () => {
   });
 });
 
+test('while the person chooses a target, the engine warms up on the source face, six passes and no more, then swaps', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img1.jpg'));
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  // Each pass is marked in the engine worker once both threads have run theirs.
+  const passes = async () => {
+    const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
+    return engine ? engine.evaluate(() => performance.getEntriesByName('faceswap:warm-up').length) : -1;
+  };
+  await expect.poll(passes, { timeout: 120_000 }).toBe(6);
+  await page.getByLabel('Target image', { exact: true }).setInputFiles(face('img2.jpg'));
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  await swap(page, 'jpg');
+  await expect(page.getByTestId('result-faces-detected')).toHaveText('1');
+  // Another source: the thread's passes are spent.
+  await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img13.jpg'));
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  await page.waitForTimeout(3000);
+  expect(await passes()).toBe(6);
+});
+
 test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
   await openApp(page);
   const source = faceBase64('img1.jpg');

@@ -10,11 +10,13 @@ import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../
 import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
 import { pickSourceFace, reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
+import { warmUpSwap } from '../engine/swap/warm-up.ts';
 import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
-import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel } from './parallel-swap.ts';
+import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel, warmUpHelper } from './parallel-swap.ts';
 import { Pictures } from './pictures.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
+import { IdleWarmUp } from './warm-up.ts';
 
 /** What the UI learns of a decoded picture; its pixels stay in the worker. */
 export interface ImageSummary {
@@ -58,6 +60,38 @@ const outputBuffers = new BufferPool((bytes) => new ArrayBuffer(bytes), 1);
 /** The analyses' pyramids and detector inputs: a source's and a target's at once, a 4K one's included. */
 const analysisBuffers = new BufferPool((bytes) => new ArrayBuffer(bytes), 16);
 let jobs = new AbortController();
+/** The calls under way and the analyses they started, and when the last of them settled. */
+let busy = 0;
+let idleSince = 0;
+/** Swaps asked for so far: warm-up passes are for the first swap from a source, not after it has started. */
+let swapsStarted = 0;
+/**
+ * How long the thread must have been idle before a warm-up pass: a person quick to swap (or a programmatic swap) asks
+ * for the swap within moments of the target's faces, and a pass started between would hold the swap up.
+ */
+const QUIET_MS = 1000;
+/**
+ * Warm-up swaps from a source face, on both threads, while the person chooses a target (see IdleWarmUp): six in a
+ * page's life, the first about 1-4 s of CPU a thread on the speed bench's machine, the later ones well under a second.
+ * With 8 s to choose, the first swap of a one-face 1080p target takes 0.8 s instead of 2.0, of a two-face one 1.8 s
+ * instead of 3.2 (npm run bench:first).
+ */
+const warmUp = new IdleWarmUp(6, () => busy === 0 && performance.now() - idleSince >= QUIET_MS);
+/** Whether warm-up passes run (init's `warmUp`). */
+let warmUpOn = true;
+
+/** Counts `work` as keeping the thread busy until it settles. */
+function busyWith<T>(work: Promise<T>): Promise<T> {
+  busy++;
+  return work.finally(() => {
+    if (--busy === 0) idleSince = performance.now();
+  });
+}
+
+/** A call's outcome (see outcomeOf), the thread busy until it is known. */
+function busyOutcome<T>(work: () => Promise<T>, role?: ImageRole): Promise<Outcome<T>> {
+  return busyWith(outcomeOf(work, role));
+}
 
 /** The worker's one onnxruntime-web runtime, started on first use. */
 export function startRuntime(): Promise<WebRuntime> {
@@ -72,9 +106,9 @@ function facesOf(role: ImageRole, largestOnly = false): Promise<Face[]> {
   const known = analyses.get(key);
   if (known) return known.faces;
   const stop = new AbortController();
-  const faces = pictures
-    .reading([image], async () => analyzeFaces(await startRuntime(), image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal, buffers: analysisBuffers }))
-    .finally(() => releaseWhenIdle(releaseWorkingMemory));
+  const faces = busyWith(
+    pictures.reading([image], async () => analyzeFaces(await startRuntime(), image, role, { ...SWAP_ANALYSIS, largestOnly, signal: stop.signal, buffers: analysisBuffers })),
+  ).finally(() => releaseWhenIdle(releaseWorkingMemory));
   // A failure is not kept: the next call tries again (and reports it again).
   faces.catch(() => analyses.get(key)?.faces === faces && analyses.delete(key));
   analyses.set(key, { faces, stop });
@@ -99,15 +133,32 @@ function storeImage(role: ImageRole, raster: Raster): void {
   pictures.store(role, raster);
   const faces = facesOf(role, role === 'source');
   faces.catch(() => {});
-  // The face a swap takes of a source is looked at by the helper meanwhile (this thread analyses the target).
+  // The face a swap takes of a source is looked at by the helper meanwhile (this thread analyses the target); then
+  // both threads warm up on it while nothing else is asked of them.
   if (role === 'source') {
+    const swapsBefore = swapsStarted;
     faces
-      .then((found) => {
-        if (pictures.get('source') === raster) return lookAtSourceInHelper(raster, swapMesh(pickSourceFace(found)));
+      .then(async (found) => {
+        if (pictures.get('source') !== raster) return;
+        const mesh = swapMesh(pickSourceFace(found));
+        await lookAtSourceInHelper(raster, mesh);
+        const wanted = () => warmUpOn && pictures.get('source') === raster && swapsStarted === swapsBefore;
+        await warmUp.start(() => warmUpPass(raster, mesh), wanted);
       })
       .catch(() => {})
       .finally(() => releaseWhenIdle(releaseWorkingMemory));
   }
+}
+
+/** One warm-up swap from a source's face on each thread. */
+async function warmUpPass(raster: Raster, mesh: Float32Array): Promise<void> {
+  await pictures.reading([raster], async () => {
+    // The helper's is asked for first: both run at once.
+    const helped = warmUpHelper(raster, mesh);
+    warmUpSwap(raster, mesh);
+    await helped;
+  });
+  performance.mark('faceswap:warm-up');
 }
 
 function forgetImage(role: ImageRole): void {
@@ -135,12 +186,15 @@ export interface InitOptions {
    * download them a second time.
    */
   preloadModels?: boolean;
+  /** Warm-up swaps from a source face while the person chooses a target (see `warmUp`); on unless turned off. */
+  warmUp?: boolean;
 }
 
 /** The worker's whole interface, exposed through Comlink. Every call resolves; failures come back as coded values. */
 export const workerApi = {
   /** Starts onnxruntime-web and reports the backend it chose and the formats it can write. */
-  async init({ preloadModels = false }: InitOptions = {}): Promise<EngineInfo> {
+  async init({ preloadModels = false, warmUp: warm = true }: InitOptions = {}): Promise<EngineInfo> {
+    warmUpOn = warm;
     const swapThreads = startFaceSwapHelper() ? 2 : 1;
     const runtime = await startRuntime();
     // The models' sessions (ORT's wasm compiled under them) are made now, while the person chooses pictures: made for
@@ -152,7 +206,7 @@ export const workerApi = {
   /** Reads, validates and decodes a picture, keeping its pixels here for the later stages. A failure keeps the previous picture. */
   decode(role: ImageRole, input: ImageInput, { preview = true }: DecodeOptions = {}): Promise<Outcome<ImageSummary>> {
     const { signal } = jobs;
-    return outcomeOf(async () => {
+    return busyOutcome(async () => {
       const bytes = await readImageInput(input, role, fetch, signal);
       const header = validateImageBytes(bytes, role);
       throwIfCancelled(signal, role);
@@ -177,7 +231,7 @@ export const workerApi = {
 
   /** Encodes a stored picture at full resolution in the given format. */
   encode(role: ImageRole, format: OutputFormat): Promise<Outcome<Blob>> {
-    return outcomeOf(() => {
+    return busyOutcome(() => {
       const image = storedImage(role);
       return pictures.reading([image], () => encodeRaster(image, format));
     }, role);
@@ -185,7 +239,7 @@ export const workerApi = {
 
   /** The faces of a stored picture, in face_index order, for pickers. NO_FACE_DETECTED when there is none. */
   analyse(role: ImageRole): Promise<Outcome<FaceSummary[]>> {
-    return outcomeOf(async () => {
+    return busyOutcome(async () => {
       // The picture the faces are of, even if another replaces it meanwhile.
       const image = storedImage(role);
       return pictures.reading([image], async () => {
@@ -204,7 +258,8 @@ export const workerApi = {
   swap(request: SwapRequest, onProgress?: ProgressListener): Promise<Outcome<SwapResult>> {
     const { signal } = jobs;
     const report: ProgressListener = (phase, done, total) => void onProgress?.(phase, done, total);
-    return outcomeOf(async () => {
+    return busyOutcome(async () => {
+      swapsStarted++;
       const started = performance.now();
       const source = storedImage('source');
       const target = storedImage('target');

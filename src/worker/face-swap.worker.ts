@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { Raster } from '../engine/image/raster.ts';
 import { releaseScratch } from '../engine/scratch.ts';
 import { lookAtSource, swapFace, type FaceSwapOptions, type SourceLook } from '../engine/swap/face-swap.ts';
+import { warmUpSwap } from '../engine/swap/warm-up.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 
 /** A job's source as the helper gets it: its pixels (shared, not copied) and face mesh, under a key per job's source. */
@@ -32,6 +33,13 @@ const helperApi = {
   lookAtSource(source: HelperSource): SourceLook {
     const { image, mesh } = keep(source);
     return lookAtSource(image, mesh);
+  },
+
+  /** Runs a warm-up swap from a source face (see warmUpSwap): this thread's first real swaps then wait less. */
+  warmUp(source: HelperSource): void {
+    const { image, mesh } = keep(source);
+    warmUpSwap(image, mesh);
+    releaseWhenIdle(releaseScratch);
   },
 };
 

@@ -124,23 +124,35 @@ export async function swapInParallel(batch: FaceBatch): Promise<void> {
 
 /**
  * Has the helper look at a source face (see lookAtSource) while this thread works on other things, the target's
- * analysis: both threads' swaps from that face then start with it done. Not for a source larger than 4K: the look
- * copies the source (its size) into shared memory before any swap says it will use the helper (a one-face target does
- * not), and there that copy costs more memory than the look saves time; each thread then looks for itself.
+ * analysis: both threads' swaps from that face then start with it done.
  */
 export async function lookAtSourceInHelper(source: Raster, sourceMesh: Float32Array): Promise<void> {
+  const look = await inHelperOnSource(source, sourceMesh, (api, shared) => api.lookAtSource(shared));
+  if (look) adoptSourceLook(source, sourceMesh, look);
+}
+
+/** Has the helper run a warm-up swap from a source face (see warmUpSwap); resolves at once where there is no helper. */
+export async function warmUpHelper(source: Raster, sourceMesh: Float32Array): Promise<void> {
+  await inHelperOnSource(source, sourceMesh, (api, shared) => api.warmUp(shared));
+}
+
+/**
+ * Runs `call` in the helper on a source face in shared memory; undefined where there is no helper. Not for a source
+ * larger than 4K: the source's copy (its size) is made before any swap says it will use the helper (a one-face target
+ * does not), and there that copy costs more memory than the helper's work saves time.
+ */
+async function inHelperOnSource<T>(source: Raster, sourceMesh: Float32Array, call: (api: Helper['api'], shared: HelperSource) => Promise<T>): Promise<T | undefined> {
   const help = source.width * source.height <= MAX_PARALLEL_PIXELS ? startFaceSwapHelper() : null;
-  if (!help) return;
+  if (!help) return undefined;
   running++;
   try {
-    const look = await Promise.race([help.api.lookAtSource(sharedSource(source, sourceMesh)), help.failed]);
-    adoptSourceLook(source, sourceMesh, look);
+    return await Promise.race([call(help.api, sharedSource(source, sourceMesh)), help.failed]);
   } finally {
     running--;
   }
 }
 
-/** Batches (and looks at a source) under way: a cancelled batch may still be finishing its faces when the next starts. */
+/** Batches (and helper work on a source) under way: a cancelled batch may still be finishing its faces when the next starts. */
 let running = 0;
 
 /**

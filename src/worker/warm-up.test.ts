@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { IdleWarmUp } from './warm-up.ts';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('IdleWarmUp', () => {
+  it('runs its passes one after the other while the thread is idle, and no more in its life', async () => {
+    const warmUp = new IdleWarmUp(3, () => true, 1);
+    let running = 0;
+    let most = 0;
+    const pass = async () => {
+      most = Math.max(most, ++running);
+      await tick(2);
+      running--;
+    };
+    expect(await warmUp.start(pass)).toBe(3);
+    expect(most).toBe(1);
+    expect(await warmUp.start(pass)).toBe(0);
+  });
+
+  it('waits for the thread to be idle before each pass', async () => {
+    let busy = true;
+    const warmUp = new IdleWarmUp(2, () => !busy, 1);
+    const passes: number[] = [];
+    const started = performance.now();
+    const done = warmUp.start(async () => void passes.push(performance.now() - started));
+    await tick(30);
+    expect(passes).toEqual([]);
+    busy = false;
+    expect(await done).toBe(2);
+    expect(passes[0]).toBeGreaterThanOrEqual(29);
+  });
+
+  it('ends once its passes are no longer wanted, keeping those left for a later start, which also takes over from an earlier one', async () => {
+    const warmUp = new IdleWarmUp(4, () => true, 1);
+    let ran = 0;
+    const first = warmUp.start(
+      async () => void ran++,
+      () => ran < 1,
+    );
+    expect(await first).toBe(1);
+    const second = warmUp.start(async () => void ran++);
+    const third = warmUp.start(async () => void ran++);
+    expect(await second).toBe(0);
+    expect(await third).toBe(3);
+    expect(ran).toBe(4);
+  });
+
+  it('stops for good after a pass that fails', async () => {
+    const warmUp = new IdleWarmUp(3, () => true, 1);
+    expect(await warmUp.start(() => Promise.reject(new Error('no')))).toBe(1);
+    expect(await warmUp.start(async () => {})).toBe(0);
+  });
+});
