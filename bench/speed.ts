@@ -9,32 +9,18 @@
  * renderer process hosting the page and its workers, sampled every 50 ms.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import sharp from 'sharp';
-import { createServer } from 'vite';
 import { analyzeFaces } from '../src/engine/face/analyze.ts';
 import { runSwapJob, SWAP_ANALYSIS } from '../src/engine/swap-job.ts';
 import { decodeImage, encodeImage } from '../src/node/codec.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
-import { facesDir } from '../test/faces.ts';
+import { benchUrl as url, median, SPEED_SOURCE as source, startBenchBrowser, writeSpeedInputs } from './harness.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(2, Number(values.runs));
 
-const source = new Uint8Array(readFileSync(`${facesDir}img1.jpg`));
-const frame = (file: string, width: number, height: number) =>
-  sharp(`${facesDir}${file}`).resize(width, height, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: 92 }).toBuffer().then((b) => new Uint8Array(b));
-// The couple photo (two faces) at 1080p and 4K, and a one-face 1080p picture (img38, already about 16:9).
-const targets = { '1080p': await frame('couple.jpg', 1920, 1080), '1080p-1face': await frame('img38.jpg', 1920, 1080), '4K': await frame('couple.jpg', 3840, 2160) };
-// The page fetches its inputs from the dev server: no multi-megabyte arguments through the DevTools protocol.
-await mkdir('bench/out', { recursive: true });
-await writeFile('bench/out/speed-source.jpg', source);
-for (const [name, bytes] of Object.entries(targets)) await writeFile(`bench/out/speed-target-${name}.jpg`, bytes);
-const url = (file: string) => `/bench/out/${file}`;
+const targets = await writeSpeedInputs();
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function summarise(label: string, samples: Record<string, number>[]): void {
   const warm = samples.slice(1);
   const keys = Object.keys(samples[0]);
@@ -104,22 +90,9 @@ async function peakRendererMemory<T>(work: () => Promise<T>): Promise<[T, { page
 }
 
 console.log('# Chromium (headless, WASM)');
-// Crawl the bench page up front, so the dev server does not reload the page mid-run to add a dependency.
-// No file watching either: an edit elsewhere in the tree must not reload the page mid-run.
-const server = await createServer({
-  server: { port: 5199, strictPort: true, hmr: false, watch: { ignored: ['**/*'] } },
-  logLevel: 'error',
-  optimizeDeps: { entries: ['bench/browser/index.html'] },
-});
-await server.listen();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
+const bench = await startBenchBrowser();
 try {
-  const page = await browser.newPage();
-  await page.goto('http://localhost:5199/bench/browser/index.html');
-  await page.waitForFunction(() => window.bench !== undefined);
+  const page = await bench.openBenchPage();
   const start = await page.evaluate(() => window.bench!.start());
   console.log(`runtime ${start.backend}, ${start.threads} threads, faces swapped on ${start.swapThreads}; cold start (wasm compile + 4 sessions) ${start.ms.toFixed(0)} ms`);
   // The swap's JavaScript takes about 15 runs to be fully compiled, in the engine worker and in its helper (which
@@ -171,8 +144,7 @@ try {
     console.log(`${`encode ${name} output`.padEnd(34)} ${Object.entries(ms).map(([format, t]) => `${format}=${t.toFixed(0)}`).join('  ')}`);
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await bench.close();
 }
 
 console.log('# Node (onnxruntime-node CPU, sharp codec)');

@@ -11,6 +11,9 @@ import { startFaceSwapHelper } from '../../src/worker/parallel-swap.ts';
 /** The median of some timings. */
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[times.length >> 1];
 
+/** Resolves after `ms`. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Raster> {
@@ -99,6 +102,32 @@ const api = {
     marks.faces = outcome.value.facesDetected;
     marks.outputMegapixels = (outcome.value.width * outcome.value.height) / 1e6;
     return marks;
+  },
+
+  /**
+   * A person's first swap on a page just opened, through the worker's interface as the app's UI drives it: the source
+   * given and its faces found, `pauseMs` to choose a target, the target given and its faces found, `pauseMs` again,
+   * then the swap. Milliseconds of the target's step (given to faces found) and of the swap.
+   */
+  async firstSwap(sourceUrl: string, targetUrl: string, pauseMs: number, warmUp: boolean): Promise<{ target: number; swap: number }> {
+    await workerApi.init({ preloadModels: true, warmUp });
+    const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
+    const step = async (role: 'source' | 'target', bytes: Uint8Array) => {
+      const decoded = await workerApi.decode(role, bytes);
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      const faces = await workerApi.analyse(role);
+      if (!faces.ok) throw new Error(faces.error.message);
+    };
+    await step('source', sourceBytes);
+    await pause(pauseMs);
+    let t = performance.now();
+    await step('target', targetBytes);
+    const target = performance.now() - t;
+    await pause(pauseMs);
+    t = performance.now();
+    const outcome = await workerApi.swap({ quality: 'high', outputFormat: 'jpg' });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    return { target, swap: performance.now() - t };
   },
 };
 
