@@ -389,15 +389,17 @@ test.describe('on a 375×812 phone screen', () => {
   });
 });
 
+/** The warm-up passes the engine worker has run (each marked once both threads have run theirs); -1 before it starts. */
+async function warmUpPasses(page: Page): Promise<number> {
+  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
+  return engine ? engine.evaluate(() => performance.getEntriesByName('faceswap:warm-up').length) : -1;
+}
+
 test('while the person chooses a target, the engine warms up on the source face, six passes and no more, then swaps', async ({ page }) => {
   await openApp(page);
   await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img1.jpg'));
   await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
-  // Each pass is marked in the engine worker once both threads have run theirs.
-  const passes = async () => {
-    const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
-    return engine ? engine.evaluate(() => performance.getEntriesByName('faceswap:warm-up').length) : -1;
-  };
+  const passes = () => warmUpPasses(page);
   await expect.poll(passes, { timeout: 120_000 }).toBe(6);
   await page.getByLabel('Target image', { exact: true }).setInputFiles(face('img2.jpg'));
   await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
@@ -408,6 +410,18 @@ test('while the person chooses a target, the engine warms up on the source face,
   await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
   await page.waitForTimeout(3000);
   expect(await passes()).toBe(6);
+});
+
+test('a programmatic swap given both pictures at once runs no warm-up pass, before or after', async ({ page }) => {
+  await openApp(page);
+  const swapped = await page.evaluate(
+    async ({ source, target }) => (await window.faceSwap!.createFaceSwap().imageSwap({ sourceImage: source, targetImage: target, outputFormat: 'jpg' })).success,
+    { source: faceBase64('img1.jpg'), target: faceBase64('img2.jpg') },
+  );
+  expect(swapped).toBe(true);
+  // Time for a pass, were one started once the swap is done (the thread idle for a second, then 1-4 s).
+  await page.waitForTimeout(8000);
+  expect(await warmUpPasses(page)).toBe(0);
 });
 
 test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
