@@ -1,8 +1,8 @@
 /**
  * Warm-up passes (see warmUpSwap) run while a thread has nothing else to do, a few in its life: enough for the
  * JavaScript engine to compile a swap's code before the first real one, not so many that an idle page keeps a core
- * busy. A pass under way is not interrupted: work that arrives meanwhile waits for it (about a second), the rest of the
- * passes for the thread to be idle again.
+ * busy. A pass under way is not interrupted: work that arrives meanwhile waits for it (the first pass takes seconds of
+ * CPU, the later ones well under one), and the passes left wait for the thread to be idle again.
  */
 export class IdleWarmUp {
   private left: number;
