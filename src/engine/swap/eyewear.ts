@@ -30,6 +30,12 @@ const RIM_UNDER_BROW = 0.02;
 const FRAME_EDGE = [0.002, 0.008] as const;
 
 /**
+ * A thick lens's edge, seen through the lens, is a dark band inside its frame: it is looked for within `depth` of the
+ * frame (relative to the face's size), as pixels darker than `darker` times the skin's median luma around the eyes.
+ */
+const LENS_EDGE = { depth: 0.06, darker: 0.85 } as const;
+
+/**
  * Looks for the frames of glasses on the face whose mesh (x, y, z per point, px of the same picture) lies over `rgb`
  * (interleaved RGB over `rect`): a thin dark line, darker than the skin around it, wherever a frame runs across the
  * nose bridge and under each eye. Works at any resolution; `faceSize` is the face's larger side in its pixels.
@@ -37,8 +43,9 @@ const FRAME_EDGE = [0.002, 0.008] as const;
  * The brows' zone cuts a rim that passes under a brow's end (where the mesh often puts the brow's end on the rim);
  * `rimsUnderBrows` follows the rim there too: for glasses to take off, where painting a few of the brow's hairs over
  * matters less than a dash of rim left, not for glasses kept (the target's brow hairs would be kept with them).
+ * `lensEdges`, also for glasses to take off, adds a thick lens's dark edge inside its frame (see {@link findLensEdge}).
  */
-export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number, { rimsUnderBrows = false } = {}): Eyewear {
+export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number, { rimsUnderBrows = false, lensEdges = false } = {}): Eyewear {
   const { width: w, height: h } = rect;
   const n = w * h;
   const luma = lumaOf(rgb);
@@ -141,8 +148,56 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
     const away = distanceInside(elsewhere, w, h);
     const [near, far] = [faceSize * FRAME_EDGE[0], faceSize * FRAME_EDGE[1]];
     for (let p = 0; p < n; p++) frames[p] = 1 - smoothstep(near, far, away[p]);
+    if (lensEdges) {
+      // The skin around the eyes: the zone but for the frames and the eyes' and brows' own lines.
+      const skin: number[] = [];
+      for (let p = 0; p < n; p++) if (zone[p] && frames[p] < 0.5 && toOwn[p] > margin) skin.push(luma[p]);
+      const dark = LENS_EDGE.darker * skin.sort((a, b) => a - b)[skin.length >> 1];
+      // Not the eyes' own lines, nor a thin line as dark as a frame's (a lid's crease, img24): the lens's edge is wide.
+      const lensEdge = (p: number) => luma[p] < dark && toOwn[p] > margin * 0.5 && line[p] <= LINE_CONTRAST * 0.75;
+      const edges = bytes(n);
+      for (const [x, y] of [[lx, ly], [rx, ry]]) findLensEdge(edges, frames, w, h, x, y, span, faceSize * LENS_EDGE.depth, lensEdge);
+      for (let p = 0; p < n; p++) if (edges[p]) frames[p] = 1;
+    }
   }
   return { score, present, frames };
+}
+
+/** Rays cast from an eye's centre to find its lens's frame. */
+const LENS_RAYS = 360;
+
+/**
+ * Marks in `edges` (per pixel, w x h) the pixels of the lens around the eye centred at (`cx`, `cy`) that lie within
+ * `depth` px of its frame (`frames`) and are its dark edge (`isEdge`): a thick lens's edge, seen through the lens as a
+ * dark band along the rim, to be painted over with the frame (img25: a dark blot by each eye's inner corner, a grey
+ * band under the brows). Inside the lens means on the eye's side of the frame, along the ray from the eye's centre; a
+ * ray that meets no frame within 0.8 eye distances (`span`) has no lens there.
+ */
+function findLensEdge(edges: Uint8Array, frames: Float32Array, w: number, h: number, cx: number, cy: number, span: number, depth: number, isEdge: (p: number) => boolean): void {
+  const maxR = span * 0.8;
+  const toFrame = floats(LENS_RAYS).fill(Infinity);
+  for (let a = 0; a < LENS_RAYS; a++) {
+    const [dx, dy] = [Math.cos((a / LENS_RAYS) * 2 * Math.PI), Math.sin((a / LENS_RAYS) * 2 * Math.PI)];
+    for (let r = span * 0.1; r < maxR; r += 0.5) {
+      const x = Math.round(cx + r * dx - 0.5), y = Math.round(cy + r * dy - 0.5);
+      if (x < 0 || y < 0 || x >= w || y >= h) break;
+      if (frames[y * w + x] >= 0.5) {
+        toFrame[a] = r;
+        break;
+      }
+    }
+  }
+  const [x0, x1] = [Math.max(0, Math.floor(cx - maxR)), Math.min(w - 1, Math.ceil(cx + maxR))];
+  const [y0, y1] = [Math.max(0, Math.floor(cy - maxR)), Math.min(h - 1, Math.ceil(cy + maxR))];
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const [dx, dy] = [x + 0.5 - cx, y + 0.5 - cy];
+      const r = Math.hypot(dx, dy);
+      const ray = toFrame[(Math.round((Math.atan2(dy, dx) / (2 * Math.PI)) * LENS_RAYS) + LENS_RAYS) % LENS_RAYS];
+      const p = y * w + x;
+      if (r < ray && ray - r < depth && isEdge(p)) edges[p] = 1;
+    }
+  }
 }
 
 /** The upper half of a brow as a polygon (x, y pairs): its upper edge, then back along the middle of the brow. */

@@ -540,7 +540,7 @@ function cleanSourceFace(
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
   const strays = floats(cells);
   for (let c = 0; c < cells; c++) strays[c] = Math.max(paint[c] * layout.hairZone[c], aroundObjects[c]);
-  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { rimsUnderBrows: true });
+  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { rimsUnderBrows: true, lensEdges: true });
   if (glasses.present) {
     // Grown past the dark frame: a rim's highlight runs along it (as a pale line over the brows once painted), also
     // where it passes under a brow's end (as a grey dash there).
