@@ -1,7 +1,7 @@
 import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import { enlarge } from './colour.ts';
 import { distanceInside, gaussianBlur, rasterizePolygon } from './mask.ts';
-import type { Rect } from './region.ts';
+import { pointsInCrop, type Rect } from './region.ts';
 import { floats, floatsCopy, int32s } from '../scratch.ts';
 
 /**
@@ -26,12 +26,7 @@ const WORK_SIZE = 160;
 /** The grid for a face of `faceSize` px over `rect`, with its mesh (x, y, z per point, picture px) moved onto it. */
 export function workGrid(rect: Rect, mesh: Float32Array, faceSize: number): WorkGrid {
   const factor = Math.max(1, Math.round(faceSize / WORK_SIZE));
-  const local = floats(mesh.length);
-  for (let i = 0; i < mesh.length; i += 3) {
-    local[i] = (mesh[i] - rect.x) / factor;
-    local[i + 1] = (mesh[i + 1] - rect.y) / factor;
-    local[i + 2] = mesh[i + 2] / factor;
-  }
+  const local = pointsInCrop(mesh, rect, factor, floats(mesh.length));
   return { rect, factor, width: Math.ceil(rect.width / factor), height: Math.ceil(rect.height / factor), mesh: local, faceSize: faceSize / factor };
 }
 

@@ -16,7 +16,7 @@ import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { cropPlane, cropRgb, lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, forEachEnlargedRow, resizeRaster } from './resample.ts';
-import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, unionRect, type Rect } from './region.ts';
+import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, pointsInCrop, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
 import { sourceVisibility, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
@@ -923,14 +923,7 @@ function sourceLevel(from: SourceFace, faceSize: number): { image: Raster; mesh:
     // Kept for the faces that follow: not scratch.
     level = outsideScratch(() => {
       const image = halvedCrop(source, box, halvings);
-      const f = 2 ** halvings;
-      const moved = mesh.slice();
-      for (let i = 0; i < moved.length; i += 3) {
-        moved[i] = (moved[i] - box.x) / f;
-        moved[i + 1] = (moved[i + 1] - box.y) / f;
-        moved[i + 2] /= f;
-      }
-      return { image, mesh: moved };
+      return { image, mesh: pointsInCrop(mesh, box, 2 ** halvings, new Float32Array(mesh.length)) };
     });
     from.levels.set(halvings, level);
   }

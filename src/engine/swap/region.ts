@@ -94,6 +94,19 @@ export function boundingRect(points: ArrayLike<number>, options: BoundsOptions =
   return r;
 }
 
+/**
+ * Points (x, y, z each) moved into the pixels of a crop whose corner is at `corner` and shrunk `shrink` times (z
+ * shrunk too): a face's mesh on a smaller copy of its part of the picture. Written `into` an array of their length.
+ */
+export function pointsInCrop(points: ArrayLike<number>, corner: { x: number; y: number }, shrink: number, into: Float32Array): Float32Array {
+  for (let i = 0; i < points.length; i += 3) {
+    into[i] = (points[i] - corner.x) / shrink;
+    into[i + 1] = (points[i + 1] - corner.y) / shrink;
+    into[i + 2] = points[i + 2] / shrink;
+  }
+  return into;
+}
+
 /** The rectangle of a w x h plane's values above `threshold`, padded by `pad` px and clipped to the plane; null when none is. */
 export function planeBounds(plane: ArrayLike<number>, w: number, h: number, threshold: number, pad = 0): Rect | null {
   let x0 = w, y0 = h, x1 = -1, y1 = -1;

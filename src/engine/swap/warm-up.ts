@@ -1,6 +1,7 @@
 import { halvedCrop } from '../face/pyramid.ts';
 import type { Raster } from '../image/raster.ts';
 import { sourceFootprint, swapFace } from './face-swap.ts';
+import { pointsInCrop } from './region.ts';
 
 /** The warm-up's picture is the source face's surroundings halved until its long side is at most this (px). */
 const WARM_UP_SIDE = 384;
@@ -18,13 +19,6 @@ export function warmUpSwap(source: Raster, sourceMesh: Float32Array): Raster {
   let halvings = 0;
   while (Math.max(area.width, area.height) >> halvings > WARM_UP_SIDE) halvings++;
   const canvas = halvedCrop(source, area, halvings);
-  const scale = 2 ** -halvings;
-  const mesh = new Float32Array(sourceMesh.length);
-  for (let i = 0; i < mesh.length; i += 3) {
-    mesh[i] = (sourceMesh[i] - area.x) * scale;
-    mesh[i + 1] = (sourceMesh[i + 1] - area.y) * scale;
-    mesh[i + 2] = sourceMesh[i + 2] * scale;
-  }
-  swapFace(canvas, mesh, source, sourceMesh);
+  swapFace(canvas, pointsInCrop(sourceMesh, area, 2 ** halvings, new Float32Array(sourceMesh.length)), source, sourceMesh);
   return canvas;
 }
