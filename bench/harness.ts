@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { createServer, type ViteDevServer } from 'vite';
 import { facesDir } from '../test/faces.ts';
@@ -35,7 +35,6 @@ export const benchUrl = (file: string) => `/bench/out/${file}`;
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export interface BenchBrowser {
-  browser: Browser;
   /** A new page (in a context of its own: nothing compiled or cached before) on the bench page, its worker ready. */
   openBenchPage(): Promise<Page>;
   close(): Promise<void>;
@@ -55,7 +54,6 @@ export async function startBenchBrowser(): Promise<BenchBrowser> {
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   return {
-    browser,
     async openBenchPage() {
       const page = await (await browser.newContext()).newPage();
       await page.goto('http://localhost:5199/bench/browser/index.html');
