@@ -52,36 +52,57 @@ test('EXIF orientation is applied when decoding', async ({ page }, testInfo) => 
   await expect(page.getByTestId('target-size')).toHaveText(`${height}×${width}`);
 });
 
-test('decoded pixels are the picture\'s own, for an opaque JPEG and a PNG with transparency', async ({ page }) => {
-  // JPEGs are read out through a VideoFrame, other formats through a canvas: both must give the same RGBA layout.
-  const crop = sharp(face('img1.jpg')).extract({ left: 500, top: 600, width: 240, height: 180 });
-  const jpeg = await crop.clone().jpeg({ quality: 95 }).toBuffer();
-  const alpha = Buffer.alloc(240 * 180, 255);
-  for (let y = 0; y < 180; y++) for (let x = 0; x < 60; x++) alpha[y * 240 + x] = x * 4;
-  const png = await crop.clone().ensureAlpha().joinChannel(alpha, { raw: { width: 240, height: 180, channels: 1 } }).png().toBuffer();
+test('decoded pixels are the picture\'s own, for JPEGs of every layout and a PNG with transparency', async ({ page }) => {
+  // Upright JPEGs are read out of WebCodecs' decoder, in the planes it decoded them to (4:2:0, 4:4:4, grey, CMYK),
+  // other pictures through a canvas: all must give the same RGBA layout. Odd sizes: the planes are padded to even ones.
+  const crop = sharp(face('img1.jpg')).extract({ left: 500, top: 600, width: 241, height: 181 });
+  const jpegs = await Promise.all([
+    crop.clone().jpeg({ quality: 95 }).toBuffer(),
+    crop.clone().jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer(),
+    crop.clone().grayscale().jpeg({ quality: 95 }).toBuffer(),
+  ]);
+  const cmyk = await crop.clone().toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+  const alpha = Buffer.alloc(241 * 181, 255);
+  for (let y = 0; y < 181; y++) for (let x = 0; x < 60; x++) alpha[y * 241 + x] = x * 4;
+  const png = await crop.clone().ensureAlpha().joinChannel(alpha, { raw: { width: 241, height: 181, channels: 1 } }).png().toBuffer();
   await openApp(page);
+  const inputs = [...jpegs, cmyk].map((b) => [b.toString('base64'), 'image/jpeg']).concat([[png.toString('base64'), 'image/png']]);
   const decoded = await page.evaluate(async (inputs) => {
     const client = window.faceSwap!.createFaceSwap();
-    const out: string[] = [];
+    const out: { stored: string; browser: string }[] = [];
+    const base64Of = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
     for (const [base64, type] of inputs) {
-      await client.setImage('target', new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
-      const bytes = new Uint8Array(await (await client.encode('target', 'png')).arrayBuffer());
-      out.push(btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join('')));
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type });
+      await client.setImage('target', blob);
+      const stored = new Uint8Array(await (await client.encode('target', 'png')).arrayBuffer());
+      // The page's own decode, drawn on a canvas, as the browser shows the picture.
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      const browser = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      out.push({ stored: base64Of(stored), browser: base64Of(browser) });
     }
     return out;
-  }, [[jpeg.toString('base64'), 'image/jpeg'], [png.toString('base64'), 'image/png']]);
-  const rgba = (input: Buffer) => sharp(input).ensureAlpha().raw().toBuffer();
-  const [jpegOut, pngOut] = await Promise.all(decoded.map((b) => rgba(Buffer.from(b, 'base64'))));
-  const [jpegRef, pngRef] = await Promise.all([rgba(jpeg), rgba(png)]);
-  // Two JPEG decoders may round differently; a swapped channel or a flipped picture is off by far more.
-  let jpegDifference = 0;
-  for (let i = 0; i < jpegRef.length; i++) jpegDifference += Math.abs(jpegOut[i] - jpegRef[i]);
-  expect(jpegDifference / jpegRef.length).toBeLessThan(1.5);
+  }, inputs);
+  const rgba = (input: Buffer) => sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const meanDifference = async (picture: Buffer, reference: Buffer) => {
+    const [out, ref] = await Promise.all([rgba(picture), rgba(reference)]);
+    expect([out.info.width, out.info.height]).toEqual([ref.info.width, ref.info.height]);
+    let sum = 0;
+    for (let i = 0; i < ref.data.length; i++) sum += Math.abs(out.data[i] - ref.data[i]);
+    return sum / ref.data.length;
+  };
+  // Two JPEG decoders (or chroma upsamplings) may round differently; a swapped channel, a shifted row or a flipped
+  // picture is off by far more.
+  for (const [i, jpeg] of jpegs.entries()) expect(await meanDifference(Buffer.from(decoded[i].stored, 'base64'), jpeg)).toBeLessThan(1.5);
+  // CMYK has no one conversion to RGB: the stored pixels are the browser's own.
+  expect(await meanDifference(Buffer.from(decoded[3].stored, 'base64'), Buffer.from(decoded[3].browser, 'base64'))).toBeLessThan(1);
   // The PNG: alpha kept everywhere, opaque pixels exact.
+  const [pngOut, pngRef] = await Promise.all([rgba(Buffer.from(decoded[4].stored, 'base64')), rgba(png)]);
   let alphaWrong = 0, colourWrong = 0;
-  for (let p = 0; p < pngRef.length; p += 4) {
-    if (pngOut[p + 3] !== pngRef[p + 3]) alphaWrong++;
-    if (pngRef[p + 3] === 255 && (pngOut[p] !== pngRef[p] || pngOut[p + 1] !== pngRef[p + 1] || pngOut[p + 2] !== pngRef[p + 2])) colourWrong++;
+  for (let p = 0; p < pngRef.data.length; p += 4) {
+    if (pngOut.data[p + 3] !== pngRef.data[p + 3]) alphaWrong++;
+    if (pngRef.data[p + 3] === 255 && (pngOut.data[p] !== pngRef.data[p] || pngOut.data[p + 1] !== pngRef.data[p + 1] || pngOut.data[p + 2] !== pngRef.data[p + 2])) colourWrong++;
   }
   expect({ alphaWrong, colourWrong }).toEqual({ alphaWrong: 0, colourWrong: 0 });
 });

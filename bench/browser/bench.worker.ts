@@ -5,7 +5,7 @@ import type { Quality } from '../../src/engine/job.ts';
 import { validateImageBytes } from '../../src/engine/image/validate.ts';
 import type { Raster } from '../../src/engine/image/raster.ts';
 import { startRuntime, workerApi } from '../../src/worker/api.ts';
-import { bitmapToRaster, decodeBitmap } from '../../src/worker/codec.ts';
+import { decodePicture, pictureToRaster } from '../../src/worker/codec.ts';
 import { startFaceSwapHelper } from '../../src/worker/parallel-swap.ts';
 
 /** The median of some timings. */
@@ -17,10 +17,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Raster> {
-  const { format } = validateImageBytes(bytes, role);
-  const bitmap = await decodeBitmap(bytes, role, format);
-  const raster = await bitmapToRaster(bitmap, format);
-  bitmap.close();
+  const header = validateImageBytes(bytes, role);
+  const picture = await decodePicture(bytes, role, header);
+  const raster = await pictureToRaster(picture, header.format);
+  picture.close();
   return raster;
 }
 

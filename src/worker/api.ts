@@ -11,7 +11,7 @@ import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
 import { pickSourceFace, reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { warmUpSwap } from '../engine/swap/warm-up.ts';
-import { bitmapToRaster, decodeBitmap, encodeRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
+import { decodePicture, encodeRaster, pictureToRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel, warmUpHelper } from './parallel-swap.ts';
 import { Pictures } from './pictures.ts';
@@ -210,12 +210,12 @@ export const workerApi = {
       const bytes = await readImageInput(input, role, fetch, signal);
       const header = validateImageBytes(bytes, role);
       throwIfCancelled(signal, role);
-      const bitmap = await decodeBitmap(bytes, role, header.format);
+      const picture = await decodePicture(bytes, role, header);
       try {
         throwIfCancelled(signal, role);
-        const raster = await bitmapToRaster(bitmap, header.format, pictures.buffers);
+        const raster = await pictureToRaster(picture, header.format, pictures.buffers);
         try {
-          const thumbnail = preview ? await thumbnailOf(bitmap, THUMBNAIL_SIDE) : null;
+          const thumbnail = preview ? await thumbnailOf(picture, THUMBNAIL_SIDE) : null;
           throwIfCancelled(signal, role);
           storeImage(role, raster);
           return { role, width: raster.width, height: raster.height, format: header.format, byteLength: bytes.byteLength, thumbnail };
@@ -224,7 +224,7 @@ export const workerApi = {
           throw error;
         }
       } finally {
-        bitmap.close();
+        picture.close();
       }
     }, role);
   },

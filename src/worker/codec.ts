@@ -2,19 +2,32 @@ import { FaceSwapError, type ImageRole } from '../engine/errors.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/formats.ts';
 import type { BufferPool } from '../engine/image/buffer-pool.ts';
 import type { Raster } from '../engine/image/raster.ts';
-import { sniffImage, type ImageFormat } from '../engine/image/sniff.ts';
+import { sniffImage, type ImageFormat, type ImageHeader } from '../engine/image/sniff.ts';
 
-/** Browser image codec for the worker: decoding through createImageBitmap, encoding through OffscreenCanvas. */
+/** Browser image codec for the worker: decoding through WebCodecs or createImageBitmap, encoding through OffscreenCanvas. */
 
 /** Formats that never carry alpha: their pixels can be read the faster ways below. */
 const isOpaque = (format: ImageFormat) => format === 'jpeg';
 
+/** A decoded picture, drawable on a canvas: a VideoFrame where WebCodecs decoded it, else an ImageBitmap. */
+export type DecodedPicture = ImageBitmap | VideoFrame;
+
+/** What Chromium's VideoFrame tells of a turn its decoder read from the picture (not yet in TypeScript's DOM types). */
+type TurnedFrame = VideoFrame & { rotation?: number; flip?: boolean };
+
 /**
- * Decodes bytes (already validated from their header as `format`) into a bitmap, with EXIF orientation applied.
- * Opaque formats skip the request to leave alpha unpremultiplied, which costs a slower path (~18 ms on a 4K photo).
+ * Decodes bytes (already validated from their header) with EXIF orientation applied. An upright JPEG goes through
+ * WebCodecs' ImageDecoder where the browser has one: it hands over the decoder's own planes, where createImageBitmap
+ * converts them first, and takes half the time (on the speed bench's machine 55 ms instead of 105 for a 2.6 MP
+ * photo, 70 instead of 165 for a 4K one). A turned JPEG, or one the decoder refuses, goes through createImageBitmap,
+ * which applies the turn.
  */
-export async function decodeBitmap(bytes: Uint8Array, role: ImageRole, format: ImageFormat): Promise<ImageBitmap> {
-  const options: ImageBitmapOptions = isOpaque(format) ? { imageOrientation: 'from-image' } : { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
+export async function decodePicture(bytes: Uint8Array, role: ImageRole, header: ImageHeader): Promise<DecodedPicture> {
+  const upright = header.format === 'jpeg' && header.orientation === 1 && typeof ImageDecoder !== 'undefined';
+  const frame = upright ? await decodeUprightFrame(bytes).catch(() => null) : null;
+  if (frame) return frame;
+  // Opaque formats skip the request to leave alpha unpremultiplied, which costs a slower path (~18 ms on a 4K photo).
+  const options: ImageBitmapOptions = isOpaque(header.format) ? { imageOrientation: 'from-image' } : { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
   try {
     return await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), options);
   } catch {
@@ -22,27 +35,45 @@ export async function decodeBitmap(bytes: Uint8Array, role: ImageRole, format: I
   }
 }
 
+/** A JPEG's first frame, or null where the decoder read a turn the header did not show (its pixels are not turned). */
+async function decodeUprightFrame(bytes: Uint8Array): Promise<VideoFrame | null> {
+  const decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: 'image/jpeg' });
+  try {
+    const frame: TurnedFrame = (await decoder.decode()).image;
+    if (!frame.rotation && !frame.flip) return frame;
+    frame.close();
+    return null;
+  } finally {
+    decoder.close();
+  }
+}
+
+const sizeOf = (picture: DecodedPicture) =>
+  picture instanceof ImageBitmap ? { width: picture.width, height: picture.height } : { width: picture.displayWidth, height: picture.displayHeight };
+
 /**
- * Reads the pixels of a bitmap decoded from `format` into a Raster. An opaque one is copied out through a VideoFrame
- * where the browser can (a third faster than drawing it on a canvas and reading that back), into a buffer from
- * `buffers` (every byte of which it writes); pictures with alpha keep the canvas, whose handling of it is the one the
- * decoder was asked for.
+ * Reads the pixels of a decoded picture of `format` into a Raster. A decoder's frame, or an opaque bitmap wrapped in
+ * one where the browser can (a third faster than drawing it on a canvas and reading that back), is copied out as RGBA
+ * into a buffer from `buffers` (every byte of which it writes); pictures with alpha keep the canvas, whose handling of
+ * it is the one the decoder was asked for.
  */
-export async function bitmapToRaster(bitmap: ImageBitmap, format: ImageFormat, buffers?: BufferPool<ArrayBuffer>): Promise<Raster> {
-  const { width, height } = bitmap;
-  if (isOpaque(format) && typeof VideoFrame !== 'undefined') {
+export async function pictureToRaster(picture: DecodedPicture, format: ImageFormat, buffers?: BufferPool<ArrayBuffer>): Promise<Raster> {
+  const { width, height } = sizeOf(picture);
+  if (typeof VideoFrame !== 'undefined' && (picture instanceof VideoFrame || isOpaque(format))) {
+    const frame = picture instanceof VideoFrame ? picture : new VideoFrame(picture, { timestamp: 0 });
     // A browser that cannot convert the frame to RGBA falls through to the canvas.
-    const data = await readThroughVideoFrame(bitmap, buffers).catch(() => null);
+    const data = await copyFrame(frame, width, height, buffers)
+      .catch(() => null)
+      .finally(() => frame !== picture && frame.close());
     if (data) return { data, width, height };
   }
   const ctx = context2d(width, height);
-  ctx.drawImage(bitmap, 0, 0);
+  ctx.drawImage(picture, 0, 0);
   return { data: ctx.getImageData(0, 0, width, height).data, width, height };
 }
 
-async function readThroughVideoFrame(bitmap: ImageBitmap, buffers?: BufferPool<ArrayBuffer>): Promise<Uint8ClampedArray> {
-  const frame = new VideoFrame(bitmap, { timestamp: 0 });
-  const bytes = bitmap.width * bitmap.height * 4;
+async function copyFrame(frame: VideoFrame, width: number, height: number, buffers?: BufferPool<ArrayBuffer>): Promise<Uint8ClampedArray> {
+  const bytes = width * height * 4;
   const buffer = buffers ? buffers.take(bytes) : new ArrayBuffer(bytes);
   try {
     const data = new Uint8ClampedArray(buffer);
@@ -51,19 +82,18 @@ async function readThroughVideoFrame(bitmap: ImageBitmap, buffers?: BufferPool<A
   } catch (error) {
     buffers?.give(buffer);
     throw error;
-  } finally {
-    frame.close();
   }
 }
 
 /** A downscaled copy (long side at most `maxSide`) encoded as WebP, for previews. */
-export async function thumbnailOf(bitmap: ImageBitmap, maxSide: number): Promise<Blob> {
-  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
+export async function thumbnailOf(picture: DecodedPicture, maxSide: number): Promise<Blob> {
+  const size = sizeOf(picture);
+  const scale = Math.min(1, maxSide / Math.max(size.width, size.height));
+  const width = Math.max(1, Math.round(size.width * scale));
+  const height = Math.max(1, Math.round(size.height * scale));
   const ctx = context2d(width, height);
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
+  ctx.drawImage(picture, 0, 0, width, height);
   return encodeCanvas(ctx.canvas, 'webp');
 }
 
