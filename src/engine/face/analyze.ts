@@ -117,11 +117,14 @@ export async function analyzeFaces(
   role: ImageRole,
   options: AnalyzeOptions = {},
 ): Promise<Face[]> {
-  return analyse(backend, image, role, options, true);
+  return analyse(backend, image, role, options, 'any');
 }
 
-/** {@link analyzeFaces}; `mayBeTurned`: whether the picture may be upside down (not when it was just turned back). */
-async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole, options: AnalyzeOptions, mayBeTurned: boolean): Promise<Face[]> {
+/**
+ * {@link analyzeFaces}; `mayBeTurned`: which way the picture may still be turned: upside down or on its side (as it
+ * came), on its side (turned over already), neither (turned upright already).
+ */
+async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole, options: AnalyzeOptions, mayBeTurned: 'any' | 'sideways' | 'none'): Promise<Face[]> {
   const timings = options.timings ?? {};
   const lap = (stage: string, since: number) => {
     if (options.signal?.aborted) throw new FaceSwapError('CANCELLED', 'The analysis was cancelled.', role);
@@ -148,7 +151,7 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
     // larger than any of theirs (they drop larger ones as the whole picture's).
     const found = await detectInWindows(backend, whole, pyramid, minScore, options.buffers);
     // No face sure to be the way up it is read: it may be upside down.
-    if (mayBeTurned && !found.some((d) => d.score >= UPRIGHT_SURE)) {
+    if (mayBeTurned === 'any' && !found.some((d) => d.score >= UPRIGHT_SURE)) {
       const turned = await detectInWindows(backend, [upsideDownWindow(image.width, image.height)], pyramid, Math.max(minScore, UPSIDE_DOWN_SURE), options.buffers);
       // Surer turned over than as it is: the whole picture is upside down (a phone held so), its small faces too, which
       // the finer levels would read upright. It is analysed turned back.
@@ -156,7 +159,7 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
       if (best(turned) > best(found)) {
         // The picture's own pyramid goes back first: the turned copy's takes its buffers, rather than two at once.
         releasePyramidOnce();
-        return turnedBack(await analyse(backend, upsideDown(image), role, options, false), image);
+        return turnedBack(await analyse(backend, turnedCopy(image, 2), role, options, 'sideways'), image, 2);
       }
       found.push(...turned);
     }
@@ -181,6 +184,14 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
       // read as upright only, and the mesh turns that reading down.
       throw new FaceSwapError('NO_FACE_DETECTED', `No face found in the ${role} image. If the photo is turned, turn it upright first.`, role);
     }
+    // A picture on its side: its faces are found at any roll, but the small ones only by the finer levels, which read
+    // them upright (on selfie-many-people.jpg on its side, 4 of 6). It is analysed turned upright too, and that
+    // analysis (irises done) is taken unless it finds fewer faces; the picture's own pyramid is kept for that case.
+    const quarterTurns = mayBeTurned !== 'none' && !options.largestOnly ? turnsUpright(faces) : 0;
+    if (quarterTurns) {
+      const upright = await analyse(backend, turnedCopy(image, quarterTurns), role, options, 'none').catch(noFaces);
+      if (upright.length >= faces.length) return turnedBack(upright, image, quarterTurns);
+    }
 
     if (options.iris ?? true) {
       for (const face of faces) {
@@ -203,24 +214,54 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
 /** A face's roll from its mesh's eye line, in degrees ({@link Face.rollDegrees}). */
 const rollDegrees = (mesh: Float32Array) => (meshRoll(mesh) * 180) / Math.PI;
 
-/** `image` turned upside down: a new raster. */
-function upsideDown(image: Raster): Raster {
-  const pixels = new Uint32Array(image.width * image.height);
-  pixels.set(rasterWords(image));
-  pixels.reverse();
-  return { width: image.width, height: image.height, data: new Uint8ClampedArray(pixels.buffer) };
+/**
+ * The quarter turns clockwise that bring faces on their side upright, by their median roll (faces on one picture
+ * lean either way by up to 30 degrees): 1 or 3, else 0.
+ */
+function turnsUpright(faces: Face[]): number {
+  const rolls = faces.map((face) => face.rollDegrees).sort((a, b) => a - b);
+  const roll = rolls[rolls.length >> 1];
+  if (roll > SIDEWAYS[0] && roll < SIDEWAYS[1]) return 3;
+  if (roll < -SIDEWAYS[0] && roll > -SIDEWAYS[1]) return 1;
+  return 0;
 }
 
-/** Faces found on `image` turned upside down, placed in `image` as it is, in THE face order. */
-function turnedBack(faces: Face[], image: Raster): Face[] {
+/** Faces with a median roll between these (degrees, either way) are on their side. */
+const SIDEWAYS = [45, 135] as const;
+
+/** None found: no face is a result here, and not an error. */
+function noFaces(error: unknown): Face[] {
+  if (error instanceof FaceSwapError && error.code === 'NO_FACE_DETECTED') return [];
+  throw error;
+}
+
+/** `image` turned clockwise by `quarterTurns` (1, 2 or 3) quarter turns: a new raster. */
+function turnedCopy(image: Raster, quarterTurns: number): Raster {
   const { width, height } = image;
-  // A point's place turned: (x, y) -> (W - x, H - y) in continuous pixel coordinates; depth stays.
+  const words = rasterWords(image);
+  const pixels = new Uint32Array(width * height);
+  if (quarterTurns === 2) {
+    pixels.set(words);
+    pixels.reverse();
+    return { width, height, data: new Uint8ClampedArray(pixels.buffer) };
+  }
+  // Row y of the picture becomes column height - 1 - y (clockwise) or column y read upwards (counter-clockwise).
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    if (quarterTurns === 1) for (let x = 0, o = height - 1 - y; x < width; x++, o += height) pixels[o] = words[row + x];
+    else for (let x = 0, o = (width - 1) * height + y; x < width; x++, o -= height) pixels[o] = words[row + x];
+  }
+  return { width: height, height: width, data: new Uint8ClampedArray(pixels.buffer) };
+}
+
+/** Faces found on `image` turned clockwise by `quarterTurns`, placed in `image` as it is, in THE face order. */
+function turnedBack(faces: Face[], image: Raster, quarterTurns: number): Face[] {
+  const { width, height } = image;
+  // A point's place in `image` from its place (x, y) in the turned copy, in continuous pixel coordinates; depth stays.
+  const place = [null, (x: number, y: number) => [y, height - x], (x: number, y: number) => [width - x, height - y], (x: number, y: number) => [width - y, x]][quarterTurns]!;
   const turnPoints = (points: Float32Array) => {
     const out = points.slice();
-    for (let i = 0; i < out.length; i += 3) {
-      out[i] = width - out[i];
-      out[i + 1] = height - out[i + 1];
-    }
+    for (let i = 0; i < out.length; i += 3) [out[i], out[i + 1]] = place(points[i], points[i + 1]);
     return out;
   };
   return orderFaces(
