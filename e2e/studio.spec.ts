@@ -424,6 +424,24 @@ test('a programmatic swap given both pictures at once runs no warm-up pass, befo
   expect(await warmUpPasses(page)).toBe(0);
 });
 
+test('a programmatic swap given both pictures at once looks at the source face once, in the helper where there is one', async ({ page }) => {
+  await openApp(page);
+  // The target is decoded first and analysed first: the helper is still looking at the source face when the swap
+  // starts, and the engine thread waits for its look rather than looking again.
+  const out = await page.evaluate(
+    async ({ source, target }) => {
+      const client = window.faceSwap!.createFaceSwap();
+      const result = await client.imageSwap({ sourceImage: source, targetImage: target, outputFormat: 'jpg' });
+      return { faces: result.facesDetected, swapThreads: (await client.info()).swapThreads };
+    },
+    { source: faceBase64('img1.jpg'), target: faceBase64('couple.jpg') },
+  );
+  expect(out.faces).toBe(2);
+  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
+  const looks = await engine!.evaluate(() => performance.getEntriesByName('faceswap:source-look').length);
+  expect(looks).toBe(out.swapThreads === 2 ? 0 : 1);
+});
+
 test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
   await openApp(page);
   const source = faceBase64('img1.jpg');
