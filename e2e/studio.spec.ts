@@ -389,11 +389,14 @@ test.describe('on a 375×812 phone screen', () => {
   });
 });
 
-/** The warm-up passes the engine worker has run (each marked once both threads have run theirs); -1 before it starts. */
-async function warmUpPasses(page: Page): Promise<number> {
+/** How many marks of this name the engine worker's timeline holds; -1 before it starts. */
+async function engineMarks(page: Page, name: string): Promise<number> {
   const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
-  return engine ? engine.evaluate(() => performance.getEntriesByName('faceswap:warm-up').length) : -1;
+  return engine ? engine.evaluate((mark) => performance.getEntriesByName(mark).length, name) : -1;
 }
+
+/** The warm-up passes the engine worker has run (each marked once both threads have run theirs); -1 before it starts. */
+const warmUpPasses = (page: Page) => engineMarks(page, 'faceswap:warm-up');
 
 test('while the person chooses a target, the engine warms up on the source face, six passes and no more, then swaps', async ({ page }) => {
   await openApp(page);
@@ -437,9 +440,7 @@ test('a programmatic swap given both pictures at once looks at the source face o
     { source: faceBase64('img1.jpg'), target: faceBase64('couple.jpg') },
   );
   expect(out.faces).toBe(2);
-  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
-  const looks = await engine!.evaluate(() => performance.getEntriesByName('faceswap:source-look').length);
-  expect(looks).toBe(out.swapThreads === 2 ? 0 : 1);
+  expect(await engineMarks(page, 'faceswap:source-look')).toBe(out.swapThreads === 2 ? 0 : 1);
 });
 
 test('the programmatic API: imageSwap, analyze, coded errors, AbortSignal, download', async ({ page }) => {
