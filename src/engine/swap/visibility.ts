@@ -81,7 +81,8 @@ const EYE_CORNERS = [33, 263] as const;
  * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own; below
  * the mouth only strands hanging from hair above count, and above it what lies between hair and the outline is under
  * hair too. A triangle to be taken from the mirrored side whose mirror image is not clearly skin either (background
- * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill.
+ * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill; within the face, where neither can
+ * be, it is rendered from its own pixels.
  */
 export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
   const area = (a: number, b: number, c: number) =>
@@ -140,6 +141,10 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
     else if (mirrorBare(k)) {
       hidden.push(...triangle);
       if (underHair[k] && fair[k]) fairHair.push(...triangle);
+    } else if (!hairCanCover[k] && own[k] > 0) {
+      // Within the face, where neither hair nor background can be, its own pixels however foreshortened: left out, the
+      // target's skin showed through as a streak (a nose's far side, whose mirror image holds a moustache: img34).
+      seen.push(...triangle);
     }
   }
   return { seen, hidden, fairHair, mirrorTriangles, hairCover: faceArea > 0 ? hairArea / faceArea : 0 };
