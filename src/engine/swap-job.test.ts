@@ -106,16 +106,29 @@ describe.skipIf(!MODELS)('runSwapJob on real photos', () => {
   it('swaps faces concurrently (faces apart at once, faces that overlap in order) into the same picture as one by one', async () => {
     const selfie = await picture('selfie-many-people.jpg');
     const oneByOne = await run('img29.jpg', selfie);
-    // Two lanes, the second slow to start: faces are swapped out of list order, as a second thread would.
+    // Two lanes, the second held back until the first has swapped two faces (or, were the rest all to wait for its
+    // face, for a while): faces are swapped out of list order, as by a second thread. A fixed delay raced the first
+    // lane on a loaded machine.
     const order: number[] = [];
+    let firstLaneSwapped = 0;
+    let releaseSecondLane = () => {};
+    const secondLaneFree = Promise.race([new Promise<void>((resolve) => (releaseSecondLane = resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
     const swapFaces = ({ canvas, source, sourceMesh, targetMeshes, options, onSwapped }: FaceBatch) => {
       const footprints = targetMeshes.map((mesh) => swapFootprint(canvas.width, canvas.height, mesh, sourceMesh, options));
-      const lane = (delay: number) => async (face: number) => {
-        await new Promise((resolve) => setTimeout(resolve, delay));
+      const swap = (face: number) => {
         order.push(face);
         swapFace(canvas, targetMeshes[face], source, sourceMesh, options);
       };
-      return swapConcurrently(footprints, [lane(0), lane(300)], onSwapped);
+      const first = async (face: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        swap(face);
+        if (++firstLaneSwapped === 2) releaseSecondLane();
+      };
+      const second = async (face: number) => {
+        await secondLaneFree;
+        swap(face);
+      };
+      return swapConcurrently(footprints, [first, second], onSwapped);
     };
     const concurrent = await runSwapJob({ ...deps, swapFaces }, await picture('img29.jpg'), selfie, { quality: 'high', outputFormat: 'png' });
     expect(order).not.toEqual([...order].sort());
