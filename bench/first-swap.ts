@@ -2,14 +2,17 @@
  * The first-swap bench: what a person waits for on a page just opened, with the engine's warm-up swaps (see
  * src/worker/warm-up.ts) and without. Each trial opens a new page (nothing compiled yet): the source is given and its
  * faces found, the person takes `pause` to choose a target, the target is given and its faces found, `pause` again,
- * then the swap (high, JPG), on a 1080p target with one face and one with two.
+ * then the swap (high, JPG), on a 1080p target with one face and one with two; and a programmatic first swap, both
+ * pictures given at once `pause` after the page opened (the engine warms up on a drawn face meanwhile).
  *
  *   npm run bench:first [-- --trials 3 --pauses 0,3000,8000]
  *
- * Prints, per target and pause, the median milliseconds of the target's step and of the swap, without and with the
- * warm-up; trials of the two alternate, as this machine's speed drifts.
+ * Prints, per target and pause, the median milliseconds of the target's step and of the swap, and of the programmatic
+ * swap (pictures given to result: faces found + swapped and encoded), without and with the warm-up; trials of the two
+ * alternate, as this machine's speed drifts.
  */
 import { parseArgs } from 'node:util';
+import type { Page } from '@playwright/test';
 import { benchUrl, median, startBenchBrowser, writeSpeedInputs } from './harness.ts';
 
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '3' }, pauses: { type: 'string', default: '0,3000,8000' } } });
@@ -18,22 +21,37 @@ const pauses = values.pauses!.split(',').map(Number);
 
 await writeSpeedInputs();
 const bench = await startBenchBrowser();
+
+/** `trials` runs of `call` on new pages (nothing compiled yet), without the warm-up and with it, alternately. */
+async function alternately<T>(call: (page: Page, warmUp: boolean) => Promise<T>): Promise<{ off: T[]; on: T[] }> {
+  const runs = { off: [] as T[], on: [] as T[] };
+  for (let i = 0; i < trials; i++) {
+    for (const warmUp of [false, true]) {
+      const page = await bench.openBenchPage();
+      runs[warmUp ? 'on' : 'off'].push(await call(page, warmUp));
+      await page.context().close();
+    }
+  }
+  return runs;
+}
+
 try {
-  console.log('# Chromium (headless, WASM), a new page a trial; target step / swap, ms (median)');
+  console.log('# Chromium (headless, WASM), a new page a trial; median ms');
   for (const target of ['1080p-1face', '1080p'] as const) {
+    const urls = [benchUrl('speed-source.jpg'), benchUrl(`speed-target-${target}.jpg`)] as const;
     for (const pause of pauses) {
-      const runs = { off: [] as { target: number; swap: number }[], on: [] as { target: number; swap: number }[] };
-      for (let i = 0; i < trials; i++) {
-        for (const warmUp of [false, true]) {
-          const page = await bench.openBenchPage();
-          const args = [benchUrl('speed-source.jpg'), benchUrl(`speed-target-${target}.jpg`), pause, warmUp] as const;
-          runs[warmUp ? 'on' : 'off'].push(await page.evaluate(([s, t, p, w]) => window.bench!.firstSwap(s, t, p, w), args));
-          await page.context().close();
-        }
-      }
-      const figure = (samples: { target: number; swap: number }[]) =>
+      // A person: target step / swap.
+      const person = await alternately((page, warmUp) => page.evaluate(([s, t, p, w]) => window.bench!.firstSwap(s, t, p, w), [...urls, pause, warmUp] as const));
+      const steps = (samples: { target: number; swap: number }[]) =>
         `${median(samples.map((s) => s.target)).toFixed(0)} / ${median(samples.map((s) => s.swap)).toFixed(0)}`;
-      console.log(`${`${target} target, ${pause / 1000} s to choose`.padEnd(34)} without warm-up ${figure(runs.off).padEnd(12)} with ${figure(runs.on)}`);
+      console.log(`${`${target} target, ${pause / 1000} s to choose`.padEnd(34)} without warm-up ${steps(person.off).padEnd(18)} with ${steps(person.on)}`);
+      // A programmatic swap: given to result (the pictures decoded and their faces found + the swap and its encoding).
+      const atOnce = await alternately((page, warmUp) => page.evaluate(([s, t, p, w]) => window.bench!.firstSwapAtOnce(s, t, p, w), [...urls, pause, warmUp] as const));
+      const stages = (samples: Record<string, number>[]) => {
+        const of = (...keys: string[]) => median(samples.map((s) => keys.reduce((sum, k) => sum + (s[k] ?? 0), 0))).toFixed(0);
+        return `${of('total')} (${of('decode', 'models', 'detect')} + ${of('swap', 'encode')})`;
+      };
+      console.log(`${`${target} target, both after ${pause / 1000} s`.padEnd(34)} without warm-up ${stages(atOnce.off).padEnd(18)} with ${stages(atOnce.on)}`);
     }
   }
 } finally {

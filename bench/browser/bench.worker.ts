@@ -24,6 +24,34 @@ async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Ras
   return raster;
 }
 
+/**
+ * Decode → analyse → swap → encode through the worker's own interface, as the app's imageSwap drives it: both
+ * pictures decoded at once (each analysed as soon as it is), then the swap. Milliseconds per stage: 'decode' until
+ * both are stored, 'detect' the analysis left to wait for then, and the swap's stages.
+ */
+async function decodeAndSwap(sourceBytes: Uint8Array, targetBytes: Uint8Array, quality: Quality): Promise<Record<string, number>> {
+  const marks: Record<string, number> = {};
+  let t = performance.now();
+  const started = t;
+  const decoded = await Promise.all([workerApi.decode('source', sourceBytes, { preview: false }), workerApi.decode('target', targetBytes, { preview: false })]);
+  for (const outcome of decoded) if (!outcome.ok) throw new Error(outcome.error.message);
+  marks.decode = performance.now() - t;
+  let phase = '';
+  const outcome = await workerApi.swap({ quality, outputFormat: 'jpg' }, (next) => {
+    if (next === phase) return;
+    const now = performance.now();
+    if (phase) marks[phase] = (marks[phase] ?? 0) + now - t;
+    phase = next;
+    t = now;
+  });
+  marks[phase] = (marks[phase] ?? 0) + performance.now() - t;
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  marks.total = performance.now() - started;
+  marks.faces = outcome.value.facesDetected;
+  marks.outputMegapixels = (outcome.value.width * outcome.value.height) / 1e6;
+  return marks;
+}
+
 /** Times the app's own stages in a worker, as the app runs them. Milliseconds per stage. */
 const api = {
   async start(): Promise<{ backend: string; threads: number; swapThreads: number; ms: number }> {
@@ -75,33 +103,10 @@ const api = {
     return out;
   },
 
-  /**
-   * Decode → analyse → swap → encode through the worker's own interface, as the app's imageSwap drives it: both
-   * pictures decoded at once (each analysed as soon as it is), then the swap. 'detect' is the analysis left to
-   * wait for once both are decoded.
-   */
+  /** The pictures at these URLs fetched, then {@link decodeAndSwap}. */
   async swap(sourceUrl: string, targetUrl: string, quality: Quality): Promise<Record<string, number>> {
     const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
-    const marks: Record<string, number> = {};
-    let t = performance.now();
-    const started = t;
-    const decoded = await Promise.all([workerApi.decode('source', sourceBytes, { preview: false }), workerApi.decode('target', targetBytes, { preview: false })]);
-    for (const outcome of decoded) if (!outcome.ok) throw new Error(outcome.error.message);
-    marks.decode = performance.now() - t;
-    let phase = '';
-    const outcome = await workerApi.swap({ quality, outputFormat: 'jpg' }, (next) => {
-      if (next === phase) return;
-      const now = performance.now();
-      if (phase) marks[phase] = (marks[phase] ?? 0) + now - t;
-      phase = next;
-      t = now;
-    });
-    marks[phase] = (marks[phase] ?? 0) + performance.now() - t;
-    if (!outcome.ok) throw new Error(outcome.error.message);
-    marks.total = performance.now() - started;
-    marks.faces = outcome.value.facesDetected;
-    marks.outputMegapixels = (outcome.value.width * outcome.value.height) / 1e6;
-    return marks;
+    return decodeAndSwap(sourceBytes, targetBytes, quality);
   },
 
   /**
@@ -128,6 +133,17 @@ const api = {
     const outcome = await workerApi.swap({ quality: 'high', outputFormat: 'jpg' });
     if (!outcome.ok) throw new Error(outcome.error.message);
     return { target, swap: performance.now() - t };
+  },
+
+  /**
+   * A programmatic first swap on a page just opened: `idleMs` after the start, both pictures given at once, then the
+   * swap, as {@link swap} times it.
+   */
+  async firstSwapAtOnce(sourceUrl: string, targetUrl: string, idleMs: number, warmUp: boolean): Promise<Record<string, number>> {
+    await workerApi.init({ preloadModels: true, warmUp });
+    const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
+    await pause(idleMs);
+    return decodeAndSwap(sourceBytes, targetBytes, 'high');
   },
 };
 

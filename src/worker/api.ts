@@ -10,7 +10,7 @@ import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../
 import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
 import { pickSourceFace, reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
 import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
-import { warmUpSwap } from '../engine/swap/warm-up.ts';
+import { meanFacePicture, warmUpSwap } from '../engine/swap/warm-up.ts';
 import { decodePicture, encodeRaster, pictureToRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel, warmUpHelper } from './parallel-swap.ts';
@@ -71,10 +71,11 @@ let swapsStarted = 0;
  */
 const QUIET_MS = 1000;
 /**
- * Warm-up swaps from a source face, on both threads, while the person chooses a target (see IdleWarmUp): six in a
- * page's life, the first about 1-4 s of CPU a thread on the speed bench's machine, the later ones well under a second.
- * With 8 s to choose, the first swap of a one-face 1080p target takes 0.8 s instead of 2.0, of a two-face one 1.8 s
- * instead of 3.2 (npm run bench:first).
+ * Warm-up swaps, on both threads (see IdleWarmUp): from a drawn face while the page waits for its pictures, then from
+ * the source face while the person chooses a target. Six in a page's life, the first about 1-4 s of CPU a thread on
+ * the speed bench's machine, the later ones well under a second. With 6 s to choose, the first swap of a one-face
+ * 1080p target takes 0.7 s instead of 1.9, of a two-face one 1.5 s instead of 2.4; a programmatic one given both
+ * pictures 12 s after the page opened 1.4 s instead of 2.3, and 4.1 instead of 7.0 (npm run bench:first).
  */
 const warmUp = new IdleWarmUp(6, () => busy === 0 && performance.now() - idleSince >= QUIET_MS);
 /** Whether warm-up passes run (init's `warmUp`). */
@@ -150,6 +151,28 @@ function storeImage(role: ImageRole, raster: Raster): void {
   }
 }
 
+/** The mean face's picture (see meanFacePicture), drawn for the first warm-up pass on it. */
+let meanFace: { image: Raster; mesh: Float32Array } | null = null;
+
+/**
+ * Warm-up passes on a drawn face while the page waits for its pictures, until a source is given (its own passes take
+ * over) or a swap starts: a programmatic swap given both pictures at once, on a page open for a few seconds, then
+ * finds its code compiled. With `analyse`, the face's analysis too (the models' first runs are slow while the browser
+ * compiles their hot code again, optimised): only where the models are loaded already, as on a first visit they are
+ * still downloading into the precache.
+ */
+function warmUpBeforePictures(analyse: boolean): void {
+  const wanted = () => warmUpOn && swapsStarted === 0 && !pictures.get('source');
+  warmUp
+    .start(async () => {
+      meanFace ??= meanFacePicture();
+      if (analyse) await analyzeFaces(await startRuntime(), meanFace.image, 'source', { ...SWAP_ANALYSIS, buffers: analysisBuffers });
+      await warmUpPass(meanFace.image, meanFace.mesh);
+    }, wanted)
+    .catch(() => {})
+    .finally(() => releaseWhenIdle(releaseWorkingMemory));
+}
+
 /** One warm-up swap from a source's face on each thread. */
 async function warmUpPass(raster: Raster, mesh: Float32Array): Promise<void> {
   await pictures.reading([raster], async () => {
@@ -199,7 +222,9 @@ export const workerApi = {
     const runtime = await startRuntime();
     // The models' sessions (ORT's wasm compiled under them) are made now, while the person chooses pictures: made for
     // the first picture, they held up its faces by seconds. One that fails is made again when a picture needs it.
-    if (preloadModels) runtime.preload(SWAP_MODELS).catch(() => {});
+    const preloaded = preloadModels ? runtime.preload(SWAP_MODELS).catch(() => {}) : Promise.resolve();
+    // The warm-up waits for the models' sessions, which take the thread's CPU first.
+    if (warm) void preloaded.then(() => warmUpBeforePictures(preloadModels));
     return { ...runtime.info, outputFormats: await encodableFormats(), swapThreads };
   },
 
