@@ -430,6 +430,25 @@ test('a page left open warms up on a drawn face before any picture is given, and
   expect(await warmUpPasses(page)).toBe(passes);
 });
 
+test("each picture's faces are looked for once: in the studio every face of each, in a programmatic swap the source's largest", async ({ page }) => {
+  await openApp(page);
+  const analyses = () => engineMarks(page, 'faceswap:analysis');
+  await page.getByLabel('Source image', { exact: true }).setInputFiles(face('img1.jpg'));
+  await expect(page.getByTestId('source-faces')).toHaveAttribute('data-count', '1', { timeout: 60_000 });
+  // The face picker asks for every source face, and they are looked for at once (the largest first, then all of them
+  // again, took a 1080p source half as long again).
+  expect(await analyses()).toBe(1);
+  await page.getByLabel('Target image', { exact: true }).setInputFiles(face('couple.jpg'));
+  await expect(page.getByTestId('target-faces')).toHaveAttribute('data-count', '2', { timeout: 60_000 });
+  expect(await analyses()).toBe(2);
+  const swapped = await page.evaluate(
+    async ({ source, target }) => (await window.faceSwap!.createFaceSwap().imageSwap({ sourceImage: source, targetImage: target, outputFormat: 'jpg' })).facesDetected,
+    { source: faceBase64('img13.jpg'), target: faceBase64('img2.jpg') },
+  );
+  expect(swapped).toBe(1);
+  expect(await analyses()).toBe(4);
+});
+
 test('a programmatic swap given both pictures at once looks at the source face once, in the helper where there is one', async ({ page }) => {
   await openApp(page);
   // Looks from before (at the drawn face of a warm-up pass) do not count.

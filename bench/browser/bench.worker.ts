@@ -33,7 +33,7 @@ async function decodeAndSwap(sourceBytes: Uint8Array, targetBytes: Uint8Array, q
   const marks: Record<string, number> = {};
   let t = performance.now();
   const started = t;
-  const decoded = await Promise.all([workerApi.decode('source', sourceBytes, { preview: false }), workerApi.decode('target', targetBytes, { preview: false })]);
+  const decoded = await Promise.all([workerApi.decode('source', sourceBytes, { preview: false, sourceFaces: 'largest' }), workerApi.decode('target', targetBytes, { preview: false })]);
   for (const outcome of decoded) if (!outcome.ok) throw new Error(outcome.error.message);
   marks.decode = performance.now() - t;
   let phase = '';

@@ -15,7 +15,8 @@ function fakeEngine(options: { faces?: FaceSummary[]; swapGate?: Promise<void>; 
     init: async () => ({ backend: 'wasm', threads: 1, outputFormats: ['png'] }) as never,
     decode: async (role: ImageRole, input, decodeOptions) => {
       const preview = decodeOptions?.preview ?? true;
-      calls.push(`decode ${role} ${typeof input === 'string' ? input : (input as Blob).size}${preview ? '' : ' (no preview)'}`);
+      const notes = [...(preview ? [] : ['no preview']), ...(role === 'source' && decodeOptions?.sourceFaces === 'largest' ? ['largest face'] : [])];
+      calls.push(`decode ${role} ${typeof input === 'string' ? input : (input as Blob).size}${notes.length ? ` (${notes.join(', ')})` : ''}`);
       await options.decodeGate;
       if (typeof input === 'string' && input === 'bad') return { ok: false, error: { code: 'INVALID_FORMAT', message: 'nope', image: role } };
       return { ok: true, value: { role, width: 10, height: 10, format: 'png', byteLength: 1, thumbnail: preview ? new Blob() : null } };
@@ -48,12 +49,19 @@ describe('createFaceSwap', () => {
     const client = createFaceSwap({ engine: fake.engine });
     const phases: string[] = [];
     const result = await client.imageSwap({ sourceImage: 'data:a', targetImage: new Blob(['abc']), onProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
-    expect(fake.calls).toEqual(['decode source data:a (no preview)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null, keepBeard: false })}`]);
+    // The source's largest face is all the swap takes, and all the worker looks for.
+    expect(fake.calls).toEqual(['decode source data:a (no preview, largest face)', 'decode target 3 (no preview)', `swap ${JSON.stringify({ outputFormat: 'png', quality: 'high', faceIndex: null, sourceFaceIndex: null, keepBeard: false })}`]);
     expect(phases).toEqual(['decode 0/2', 'decode 1/2', 'decode 2/2']);
     expect(result).toMatchObject({ success: true, jobId: 'job_1', resolution: '10x10', facesDetected: 1, sourceEnlargement: 1.2, sourceHairCover: 0.08, fileName: 'faceswap-job_1.png', outputFormat: 'png' });
     expect(result.outputUrl).toMatch(/^blob:/);
     expect(Number.isInteger(result.processingTime)).toBe(true);
     result.revoke();
+  });
+
+  it('imageSwap with a source face picked has every source face looked for', async () => {
+    const fake = fakeEngine();
+    await createFaceSwap({ engine: fake.engine }).imageSwap({ sourceImage: 'data:a', targetImage: 'data:b', sourceFaceIndex: 0 });
+    expect(fake.calls.slice(0, 2)).toEqual(['decode source data:a (no preview)', 'decode target data:b (no preview)']);
   });
 
   it('imageSwap reads both pictures at once, and reports the source\'s failure first', async () => {
@@ -62,7 +70,7 @@ describe('createFaceSwap', () => {
     const client = createFaceSwap({ engine: fake.engine });
     const failure = client.imageSwap({ sourceImage: 'bad', targetImage: 'bad' }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(fake.calls).toEqual(['decode source bad (no preview)', 'decode target bad (no preview)']);
+    expect(fake.calls).toEqual(['decode source bad (no preview, largest face)', 'decode target bad (no preview)']);
     release();
     expect(await failure).toMatchObject({ code: 'INVALID_FORMAT', image: 'source' });
   });

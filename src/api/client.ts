@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { ImageRole, Outcome } from '../engine/errors.ts';
 import { DEFAULT_OUTPUT_FORMAT, isOutputFormat, type OutputFormat } from '../engine/formats.ts';
 import { DEFAULT_QUALITY, QUALITIES, type FaceSummary, type Quality, type SwapPhase, type SwapRequest } from '../engine/job.ts';
-import type { EngineInfo, ImageSummary } from '../worker/api.ts';
+import type { DecodeOptions, EngineInfo, ImageSummary } from '../worker/api.ts';
 import { engine as defaultEngine, type Engine } from './engine.ts';
 import { FaceSwapApiError } from './errors.ts';
 import { toEngineInput, type FaceSwapImage } from './image-input.ts';
@@ -87,7 +87,7 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
   const cancel = () => void engine().cancel();
   const job = <T>(signal: AbortSignal | undefined, work: (ctx: JobContext) => Promise<T>) => exclusive(work, signal, cancel);
 
-  const decode = async (role: ImageRole, image: FaceSwapImage, preview = true) => valueOf(await engine().decode(role, await toEngineInput(image, role), { preview }));
+  const decode = async (role: ImageRole, image: FaceSwapImage, options?: DecodeOptions) => valueOf(await engine().decode(role, await toEngineInput(image, role), options));
 
   const runSwap = async (ctx: JobContext, options: SwapOptions) => {
     const request = toRequest(options);
@@ -104,8 +104,10 @@ export function createFaceSwap(options: { engine?: () => Engine } = {}): FaceSwa
         // Both at once: the worker starts analysing each picture as soon as it is decoded.
         let decoded = 0;
         options.onProgress?.('decode', 0, 2);
+        // A swap with no source face picked takes the largest, and only that one is looked for.
+        const sourceFaces = options.sourceFaceIndex == null ? 'largest' : 'all';
         const decodeOne = async (role: ImageRole, image: FaceSwapImage) => {
-          await decode(role, image, false);
+          await decode(role, image, { preview: false, sourceFaces });
           options.onProgress?.('decode', ++decoded, 2);
         };
         const outcomes = await Promise.allSettled([decodeOne('source', options.sourceImage), decodeOne('target', options.targetImage)]);
