@@ -13,7 +13,7 @@ import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
 import { meanFacePicture, warmUpSwap } from '../engine/swap/warm-up.ts';
 import { decodePicture, encodeRaster, pictureToRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';
-import { LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel, warmUpHelper } from './parallel-swap.ts';
+import { helperLookAt, LOCAL_SCRATCH_BYTES, lookAtSourceInHelper, releaseSharedBuffers, startFaceSwapHelper, swapInParallel, warmUpHelper } from './parallel-swap.ts';
 import { Pictures } from './pictures.ts';
 import { WebRuntime, type RuntimeInfo } from './runtime.ts';
 import { IdleWarmUp } from './warm-up.ts';
@@ -278,7 +278,9 @@ export const workerApi = {
       return pictures.reading([image], async () => {
         const faces = await facesOf(role);
         // A source face's hair cover is looked at now, while the person chooses, and kept for the swap from it, and
-        // whether it wears glasses; a target face's beard, so that the person can choose to keep it.
+        // whether it wears glasses; a target face's beard, so that the person can choose to keep it. The helper may be
+        // looking at a source face already: its look is waited for, not worked out again here.
+        if (role === 'source') await Promise.all(faces.map((face) => helperLookAt(image, swapMesh(face))));
         const cover = (mesh: Float32Array) =>
           role === 'source' ? { hairCover: reportedHairCover(image, mesh), glasses: sourceWearsGlasses(image, mesh) } : { beardCover: reportedBeardCover(image, mesh) };
         // The mesh the swap takes, so that the look at a source face is the one its swap uses.

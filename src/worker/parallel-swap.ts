@@ -144,10 +144,11 @@ let lookUnderWay: { source: Raster; mesh: Float32Array; adopted: Promise<void> }
 const noop = () => {};
 
 /**
- * Settles once the helper's look at this source face, where one is under way, is adopted here: a swap that started
- * before would look at the face again on this thread (about 100 ms of a 1080p job's CPU on two cores both busy).
+ * Settles once the helper's look at this source face, where one is under way, is adopted here: a swap (or a face
+ * picker's summary) that started before would look at the face again on this thread (about 100 ms of a 1080p job's
+ * CPU on two cores both busy).
  */
-function helperLookAt(source: Raster, mesh: Float32Array): Promise<void> {
+export function helperLookAt(source: Raster, mesh: Float32Array): Promise<void> {
   return lookUnderWay?.source === source && lookUnderWay.mesh === mesh ? lookUnderWay.adopted : Promise.resolve();
 }
 

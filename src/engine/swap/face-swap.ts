@@ -251,8 +251,9 @@ export function adoptSourceLook(source: Raster, sourceMesh: Float32Array, look: 
 function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
   let face = sourceFaces.get(mesh);
   if (face?.image !== image) {
-    // The costliest part of a source's first swap, marked where it runs (each thread has its own timeline).
-    performance.mark('faceswap:source-look');
+    // The costliest part of a source's first swap, marked where it runs (each thread has its own timeline), with the
+    // picture's size to tell which picture's it is.
+    performance.mark('faceswap:source-look', { detail: { width: image.width, height: image.height } });
     face = { image, mesh, visibility: outsideScratch(() => sourceVisibility(image, mesh)), levels: new Map() };
     sourceFaces.set(mesh, face);
   }
