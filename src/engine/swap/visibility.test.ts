@@ -17,6 +17,13 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     backend = createNodeBackend();
   });
 
+  /** A photo's face as the app swaps it (one mesh pass), and which of its triangles are rendered how. */
+  const visibilityOf = async (name: string) => {
+    const image = await loadRaster(name);
+    const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
+    return { mesh: face.mesh, ...sourceVisibility(image, face.mesh) };
+  };
+
   /**
    * Centres (x) of the triangles not rendered from their own pixels for hair (rendered so when hair is not looked
    * for), and the face's centre x. Faces analysed as the app swaps them (one mesh pass).
@@ -54,10 +61,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     // Triangles on the picture's left between the brows and the mouth: those on the outline, how many are rendered from
     // their own pixels, and how many are not rendered at all (hair on both sides: the target's skin shows there).
     const leftSide = async (name: string) => {
-      const image = await loadRaster(name);
-      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-      const mesh = face.mesh;
-      const { seen, hidden } = sourceVisibility(image, mesh);
+      const { mesh, seen, hidden } = await visibilityOf(name);
       const [seenSet, hiddenSet] = [new Set(triangles(seen)), new Set(triangles(hidden))];
       const centre = FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
       const [brow, mouth] = [mesh[105 * 3 + 1], (mesh[61 * 3 + 1] + mesh[291 * 3 + 1]) / 2];
@@ -125,10 +129,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     // The far side of img34's nose, seen a third the size of its mirror image, whose mirror image holds the moustache:
     // it was left out, for the target's own skin to show through as a streak beside the new nose.
     const leftOut = async (name: string) => {
-      const image = await loadRaster(name);
-      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-      const mesh = face.mesh;
-      const { seen, hidden } = sourceVisibility(image, mesh);
+      const { mesh, seen, hidden } = await visibilityOf(name);
       const rendered = new Set([...triangles(seen), ...triangles(hidden)]);
       const xs = FACE_OVAL.map((i) => mesh[i * 3]), ys = FACE_OVAL.map((i) => mesh[i * 3 + 1]);
       const size = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
@@ -150,28 +151,19 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
   });
 
   it('lists the fair hair taken from the mirrored side apart, as never to be kept (img3), and no lit cheek (img56)', async () => {
-    const visibility = async (name: string) => {
-      const image = await loadRaster(name);
-      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-      return sourceVisibility(image, face.mesh);
-    };
-    const fairHaired = await visibility('img3.jpg');
+    const fairHaired = await visibilityOf('img3.jpg');
     const hidden = new Set(triangles(fairHaired.hidden));
     // 7, by its left brow's end and temple.
     expect(fairHaired.fairHair.length / 3).toBeGreaterThan(4);
     expect(triangles(fairHaired.fairHair).every((t) => hidden.has(t))).toBe(true);
     // img56's right cheek, lit and creased by a smile, is as light and streaked, but not as sharply (2.5 times the
     // skin's texture, hair 3 to 9 times): taking it from the mirrored side left a pale patch by the mouth.
-    expect((await visibility('img56.jpg')).fairHair).toEqual([]);
-    expect((await visibility('img29.jpg')).fairHair).toEqual([]);
+    expect((await visibilityOf('img56.jpg')).fairHair).toEqual([]);
+    expect((await visibilityOf('img29.jpg')).fairHair).toEqual([]);
   });
 
   it('measures how much of the face hair covers: a lot with hair over a temple and cheek, little on a face clear of it', async () => {
-    const cover = async (name: string) => {
-      const image = await loadRaster(name);
-      const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-      return sourceVisibility(image, face.mesh).hairCover;
-    };
+    const cover = async (name: string) => (await visibilityOf(name)).hairCover;
     // img55: hair over the picture's left temple and cheek (15 % of the face); img22: over the right temple (8 %).
     expect(await cover('img55.jpg')).toBeGreaterThan(HAIR_COVER);
     expect(await cover('img22.jpg')).toBeGreaterThan(HAIR_COVER);
