@@ -389,10 +389,15 @@ test.describe('on a 375×812 phone screen', () => {
   });
 });
 
+/** The details of the marks of this name on the engine worker's timeline, in order; null before it starts. */
+async function engineMarkDetails(page: Page, name: string): Promise<unknown[] | null> {
+  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
+  return engine ? engine.evaluate((mark) => performance.getEntriesByName(mark).map((entry) => (entry as PerformanceMark).detail), name) : null;
+}
+
 /** How many marks of this name the engine worker's timeline holds; -1 before it starts. */
 async function engineMarks(page: Page, name: string): Promise<number> {
-  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
-  return engine ? engine.evaluate((mark) => performance.getEntriesByName(mark).length, name) : -1;
+  return (await engineMarkDetails(page, name))?.length ?? -1;
 }
 
 /**
@@ -401,9 +406,8 @@ async function engineMarks(page: Page, name: string): Promise<number> {
  */
 async function engineLooksAt(page: Page, photo: string): Promise<number> {
   const { width } = await sharp(face(photo)).metadata();
-  const engine = page.workers().find((worker) => /engine\.worker/.test(worker.url()));
-  if (!engine) return 0;
-  return engine.evaluate((w) => performance.getEntriesByName('faceswap:source-look').filter((mark) => (mark as PerformanceMark).detail?.width === w).length, width);
+  const looks = (await engineMarkDetails(page, 'faceswap:source-look')) ?? [];
+  return looks.filter((detail) => (detail as { width?: number } | null)?.width === width).length;
 }
 
 /** The warm-up passes the engine worker has run (each marked once both threads have run theirs); -1 before it starts. */

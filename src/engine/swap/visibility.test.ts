@@ -21,7 +21,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
   const visibilityOf = async (name: string) => {
     const image = await loadRaster(name);
     const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-    return { mesh: face.mesh, ...sourceVisibility(image, face.mesh) };
+    return { image, mesh: face.mesh, ...sourceVisibility(image, face.mesh) };
   };
 
   /**
@@ -29,17 +29,16 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
    * for), and the face's centre x. Faces analysed as the app swaps them (one mesh pass).
    */
   const underHair = async (name: string) => {
-    const image = await loadRaster(name);
-    const [face] = await analyzeFaces(backend, image, 'source', SWAP_ANALYSIS);
-    const withHair = new Set(triangles(sourceVisibility(image, face.mesh).seen));
+    const { image, mesh, seen } = await visibilityOf(name);
+    const withHair = new Set(triangles(seen));
     // The same face with no picture to look at (all one skin colour): only pose decides.
     const blank = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.length).fill(200) };
-    const hair = triangles(sourceVisibility(blank, face.mesh).seen).filter((t) => !withHair.has(t));
-    const centre = FACE_OVAL.reduce((sum, i) => sum + face.mesh[i * 3], 0) / FACE_OVAL.length;
+    const hair = triangles(sourceVisibility(blank, mesh).seen).filter((t) => !withHair.has(t));
+    const centre = FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
     const points = hair.map((t) => t.split(',').map(Number));
-    const xs = points.map((p) => p.reduce((sum, i) => sum + face.mesh[i * 3], 0) / 3);
-    const ys = points.map((p) => p.reduce((sum, i) => sum + face.mesh[i * 3 + 1], 0) / 3);
-    return { xs, ys, points, centre, mesh: face.mesh };
+    const xs = points.map((p) => p.reduce((sum, i) => sum + mesh[i * 3], 0) / 3);
+    const ys = points.map((p) => p.reduce((sum, i) => sum + mesh[i * 3 + 1], 0) / 3);
+    return { xs, ys, points, centre, mesh };
   };
 
   it("takes what hair covers from the bare side (img22: hair along both cheeks, over the picture's right one most)", async () => {
