@@ -157,6 +157,31 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     expect(lightness(all, 4)).toBeLessThan(lightness(source, 4) - 10);
     expect(lightness(some, 4)).toBeCloseTo(lightness(source, 4) * (lightness(some, 0) + lightness(some, 1)) / (lightness(source, 0) + lightness(source, 1)), 0);
   });
+
+  it("matches the fine grain's spread alone when asked: slower shading keeps its ratio to the mean", () => {
+    // A face lit evenly (a gentle slope, a fine grain) coloured like one lit hard (a steep slope, a grain twice as
+    // strong): the target's spread is mostly its light.
+    const [w, h] = [64, 8];
+    const picture = (from: number, slope: number, grain: number) => {
+      const rgb = new Float32Array(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.fill(from + (slope * x) / (w - 1) + grain * (-1) ** (x + y), (y * w + x) * 3, (y * w + x + 1) * 3);
+      return rgb;
+    };
+    const source = picture(100, 30, 3);
+    const target = picture(60, 120, 6);
+    const all = new Float32Array(w * h).fill(1);
+    const options: ColourMatchOptions = { contrastRange: [0.5, 4] };
+    const fine = rgbToLab(matchColourStats(source, all, target, all, { ...options, fineDetail: { width: w, height: h, sigma: 2 } }));
+    const whole = rgbToLab(matchColourStats(source, all, target, all, options));
+    const before = rgbToLab(source.slice());
+    const at = (lab: Float32Array, x: number) => lab[(4 * w + x) * 3];
+    const grain = (lab: Float32Array, x: number) => Math.abs(at(lab, x) - at(lab, x + 1));
+    const slope = (lab: Float32Array) => (at(lab, 55) + at(lab, 56)) / (at(lab, 8) + at(lab, 9));
+    // The grain takes the target's strength; the slope stays as it was, where the whole spread matched steepens it.
+    expect(grain(fine, 32) / grain(before, 32)).toBeGreaterThan(1.7);
+    expect(Math.abs(slope(fine) - slope(before))).toBeLessThan(0.02);
+    expect(slope(whole) - slope(before)).toBeGreaterThan(0.3);
+  });
 });
 
 describe.skipIf(!hasModels('blazeface', 'facemesh'))('monochromeTint', () => {

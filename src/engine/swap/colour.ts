@@ -1,5 +1,6 @@
 import type { Raster } from '../image/raster.ts';
 import type { Rect } from './region.ts';
+import { gaussianBlur } from './mask.ts';
 import { enlargeBilinear } from './resample.ts';
 import { floats, floatsCopy } from '../scratch.ts';
 
@@ -130,6 +131,35 @@ function statsOf(pixels: Float32Array, mask: Float32Array, toLab: boolean): Chan
   };
 }
 
+/** The L* of each pixel of interleaved sRGB `rgb`, or of `lab` where it is already converted. */
+function lightnessOf(rgb: Float32Array, lab?: Float32Array): Float32Array {
+  const n = rgb.length / 3;
+  const lightness = floats(n);
+  if (lab) {
+    for (let p = 0; p < n; p++) lightness[p] = lab[p * 3];
+    return lightness;
+  }
+  const one = new Float64Array(3);
+  for (let p = 0; p < n; p++) {
+    labAt(rgb, p * 3, one, 0);
+    lightness[p] = one[0];
+  }
+  return lightness;
+}
+
+/** Mask-weighted standard deviation of `lightness` about `local`. */
+function spreadAbout(lightness: Float32Array, local: Float32Array, mask: Float32Array): number {
+  let sum = 0, squares = 0;
+  for (let p = 0; p < mask.length; p++) {
+    const m = mask[p];
+    if (!(m > 0)) continue;
+    const d = lightness[p] - local[p];
+    sum += m;
+    squares += m * d * d;
+  }
+  return sum > 0 ? Math.sqrt(squares / sum) : 0;
+}
+
 /** L* from which a colour transfer's lightness rolls off towards white. */
 const HIGHLIGHT_KNEE = 85;
 
@@ -148,6 +178,11 @@ export interface ColourMatchOptions {
    * its lightness in ratio to the mean.
    */
   contrastWeight?: Float32Array;
+  /**
+   * Match the spread of lightness of the detail finer than a Gaussian of `sigma` px alone (`src` and `target` are
+   * then both `width` x `height`): what is coarser keeps its ratio to the mean, as the rest of the lightness does.
+   */
+  fineDetail?: { width: number; height: number; sigma: number };
 }
 
 /**
@@ -155,7 +190,7 @@ export interface ColourMatchOptions {
  * `targetMask` (the two buffers may differ in size; each mask matches its own buffer). Lightness is scaled by the
  * ratio of the means rather than shifted, so shading keeps its ratio to the skin around it: a shadow 10 % darker
  * than the cheek stays 10 % darker on a darker face instead of deepening to a band (and does not wash out on a
- * lighter one); then its spread relative to the mean is matched within `contrastRange`. a* and b* are shifted and
+ * lighter one); then its spread relative to the mean (or that of its `fineDetail`) is matched within `contrastRange`. a* and b* are shifted and
  * scaled, pixels darker than the source's mean lightness taking the change in proportion to their lightness, and
  * each pixel in proportion to its `hueWeight`. Lightness rolls off above {@link HIGHLIGHT_KNEE} rather than clip.
  * Returns a new sRGB buffer the size of `src`.
@@ -176,14 +211,32 @@ export function matchColourStats(
   const gain = [0, 0, 0];
   const offset = [0, 0, 0];
   const scale = s.mean[0] > 1 && t.mean[0] > 1 ? t.mean[0] / s.mean[0] : 1;
+  // The source's lightness finer than fineDetail's sigma (its local mean's difference), and the two spreads of it.
+  let detail: Float32Array | null = null;
+  let detailSpreads: [number, number] = [0, 0];
+  if (options.fineDetail) {
+    const { width, height, sigma } = options.fineDetail;
+    const [sourceLightness, targetLightness] = [lightnessOf(src, lab), lightnessOf(target)];
+    const sourceLocal = gaussianBlur(sourceLightness, width, height, sigma);
+    detailSpreads = [spreadAbout(sourceLightness, sourceLocal, srcMask), spreadAbout(targetLightness, gaussianBlur(targetLightness, width, height, sigma), targetMask)];
+    detail = sourceLocal;
+    for (let p = 0; p < detail.length; p++) detail[p] = sourceLightness[p] - sourceLocal[p];
+  }
+  const [lo, hi] = options.contrastRange ?? [0.5, 2];
+  const gainOf = (sourceSpread: number, targetSpread: number, range: [number, number], c: number) => {
+    const ratio = sourceSpread > 1e-6 ? targetSpread / sourceSpread : 1;
+    return 1 + strength * ((c === 0 ? scale * within(range, ratio / scale) : within(range, ratio)) - 1);
+  };
   for (let c = 0; c < 3; c++) {
-    const ratio = s.std[c] > 1e-6 ? t.std[c] / s.std[c] : 1;
-    const full = c === 0 ? scale * within(options.contrastRange ?? [0.5, 2], ratio / scale) : within(options.gainRange ?? [0.5, 2], ratio);
-    const g = 1 + strength * (full - 1);
+    // Lightness coarser than a fineDetail may flatten to a flatter-lit target's, not deepen: a harder-lit target's
+    // spread is its light, which is no contrast of the source's to bring out.
+    const range: [number, number] = c > 0 ? (options.gainRange ?? [0.5, 2]) : detail ? [lo, Math.min(1, hi)] : [lo, hi];
+    const g = gainOf(s.std[c], t.std[c], range, c);
     gain[c] = g;
     // x' = (x - ms) * g + ms + strength * (mt - ms)
     offset[c] = s.mean[c] + strength * (t.mean[c] - s.mean[c]) - s.mean[c] * g;
   }
+  const detailGain = detail ? gainOf(detailSpreads[0], detailSpreads[1], [lo, hi], 0) : 1;
   const { hueWeight, contrastWeight } = options;
   // Lightness scaled by the ratio of the means alone: x' = x * ratioGain (+ 0, the means then match).
   const ratioGain = 1 + strength * (scale - 1);
@@ -192,7 +245,8 @@ export function matchColourStats(
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
     const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0]))) * (hueWeight ? hueWeight[q / 3] : 1);
     const spread = contrastWeight ? contrastWeight[q / 3] : 1;
-    lab[q] = spread * (lab[q] * gain[0] + offset[0]) + (1 - spread) * lab[q] * ratioGain;
+    const contrasted = detail ? (lab[q] - detail[q / 3]) * gain[0] + offset[0] + detail[q / 3] * detailGain : lab[q] * gain[0] + offset[0];
+    lab[q] = spread * contrasted + (1 - spread) * lab[q] * ratioGain;
     // Lightness pushed past the knee rolls off towards white instead of reaching it: a highlight brightened onto a
     // lighter face keeps its texture (clipped, it came out a flat pale patch once the light was matched).
     if (lab[q] > HIGHLIGHT_KNEE) lab[q] = HIGHLIGHT_KNEE + (100 - HIGHLIGHT_KNEE) * (1 - Math.exp(-(lab[q] - HIGHLIGHT_KNEE) / (100 - HIGHLIGHT_KNEE)));

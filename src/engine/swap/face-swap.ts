@@ -60,6 +60,8 @@ const LEFT_OUT_FEATHER = 0.02;
 const COLOUR_MATCH = { contrastRange: [0.75, 1.6], gainRange: [0.75, 1.33] } satisfies ColourMatchOptions;
 /** The share of the skin's change of hue that what is no skin takes. */
 const NON_SKIN_HUE = 0.35;
+/** The skin's detail (pores, stubble, lines) is finer than this, relative to the face's size: its shading is coarser. */
+const FINE_DETAIL_SIGMA = 0.03;
 /** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
 const LIGHT_SIGMA = 0.12;
 /** Reach of a side-lit source's evening out, relative to the face's size: the shadow's edge is sharper than LIGHT_SIGMA. */
@@ -297,7 +299,11 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   // Their lightness keeps its ratio to the skin's: the spread matched to a target's hard-lit skin turned blue irises
   // black (img29 -> img34).
   const contrastWeight = toPixels(grid, sourceSkin);
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight });
+  // The lightness's spread is matched on the skin's detail; its shading may only flatten. A hard-lit target's spread
+  // is mostly its light (matched next), and matched on the whole face it deepened an evenly lit source's creases and
+  // eyelids to dark bands (img29 -> img34).
+  const fineDetail = { width: w, height: h, sigma: faceSize * FINE_DETAIL_SIGMA };
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
