@@ -46,9 +46,13 @@ const STRAND_ANGLE = 40;
  * edges are sharp, while a lit cheek with a smile line, as light, is not.
  */
 const FAIR_STRANDS = 3;
-/** Where a triangle near the outline lies: above the line of the mouth corners, or below it. */
-const ABOVE_MOUTH = 1;
-const BELOW_MOUTH = 2;
+/**
+ * Where a triangle near the outline lies: above the line through the nose's base (across the face), or below it, where
+ * a beard or moustache grows. Not the mouth corners' line: a smile lifts them, and a beard beside them, one side
+ * darker, was taken for hair come down over the cheek (img24, img16).
+ */
+const ABOVE_NOSE = 1;
+const BELOW_NOSE = 2;
 /** Only triangles this close to the face's outline (relative to its size) can be under hair. */
 const HAIR_REACH = 0.18;
 /** What lies within this (relative to the face's size) of the line from hair to the outline is between them. */
@@ -72,14 +76,16 @@ const BY_BROW: Uint8Array = (() => {
 /** Mesh points of the mouth corners and the outer eye corners. */
 const MOUTH_CORNERS = [61, 291] as const;
 const EYE_CORNERS = [33, 263] as const;
+/** The mesh point at the nose's base, between the nostrils. */
+const NOSE_BASE = 2;
 
 /**
  * Splits the source face's triangles into those to render from its own pixels and those to take from the mirrored
  * side: the ones it turns away or shows nearly edge-on (smaller than their mirror image), and those near its
  * outline that hair covers where the mirrored side is bare (hair falling over one cheek). Hair falls from above and
- * comes in from the outline, through more of itself: a patch unlike its mirror image below the mouth (stubble in
- * shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own; below
- * the mouth only strands hanging from hair above count, and above it what lies between hair and the outline is under
+ * comes in from the outline, through more of itself: a patch unlike its mirror image below the nose (stubble or a
+ * beard in shadow), or one cut off from the outline by skin (a brow raised higher than the other), is the face's own;
+ * below the nose only strands hanging from hair above count, and above it what lies between hair and the outline is under
  * hair too. A triangle to be taken from the mirrored side whose mirror image is not clearly skin either (background
  * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill; within the face, where neither can
  * be, it is rendered from its own pixels.
@@ -112,19 +118,19 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
   const underHair = new Uint8Array(count);
-  for (let k = 0; k < count; k++) underHair[k] = hairCanCover[k] === ABOVE_MOUTH && covered[k] && hairy[k] && mirrorable(k) ? 1 : 0;
-  // Below the mouth, only strands hanging from that hair: stubble, or a beard darker on one side, stays.
-  const hanging = joined(Uint8Array.from(strands, (v, k) => (v && (underHair[k] || (hairCanCover[k] === BELOW_MOUTH && mirrorable(k))) ? 1 : 0)), underHair);
+  for (let k = 0; k < count; k++) underHair[k] = hairCanCover[k] === ABOVE_NOSE && covered[k] && hairy[k] && mirrorable(k) ? 1 : 0;
+  // Below the nose, only strands hanging from that hair: stubble, or a beard darker on one side, stays.
+  const hanging = joined(Uint8Array.from(strands, (v, k) => (v && (underHair[k] || (hairCanCover[k] === BELOW_NOSE && mirrorable(k))) ? 1 : 0)), underHair);
   for (let k = 0; k < count; k++) underHair[k] |= hanging[k];
   // Hair comes in from the outline: what lies between hair found and the outline is under it too, however like skin
   // its colour (fair hair over a tanned cheek). It is taken from the mirrored side where that is bare.
-  const aboveMouth = Uint8Array.from(hairCanCover, (zone) => (zone === ABOVE_MOUTH ? 1 : 0));
+  const aboveNose = Uint8Array.from(hairCanCover, (zone) => (zone === ABOVE_NOSE ? 1 : 0));
   // Not onto a brow, the face's own hair (its own rule above).
-  const outward = towardsTheOutline(mesh, nearest, Uint8Array.from(underHair, (v, k) => v & aboveMouth[k]), Uint8Array.from(aboveMouth, (v, k) => (BY_BROW[k] ? 0 : v)));
+  const outward = towardsTheOutline(mesh, nearest, Uint8Array.from(underHair, (v, k) => v & aboveNose[k]), Uint8Array.from(aboveNose, (v, k) => (BY_BROW[k] ? 0 : v)));
   // Fair strands whose mirror image is no better (hair on both sides), and what lies outward of hair with no bare
   // mirror image, are not rendered at all: the target's own skin shows there (the painter finds darker hair by its
   // colour itself; glasses' frames are dark too).
-  const unmirrorable = Uint8Array.from(strands, (v, k) => (((v && fair[k] && aboveMouth[k] && hairy[k]) || (outward[k] && !mirrorable(k))) && !underHair[k] ? 1 : 0));
+  const unmirrorable = Uint8Array.from(strands, (v, k) => (((v && fair[k] && aboveNose[k] && hairy[k]) || (outward[k] && !mirrorable(k))) && !underHair[k] ? 1 : 0));
   for (let k = 0; k < count; k++) if (outward[k] && mirrorable(k)) underHair[k] = 1;
   const seen: number[] = [];
   const hidden: number[] = [];
@@ -335,16 +341,16 @@ function faceUp(mesh: Float32Array): [number, number] {
 
 /**
  * Per triangle: whether hair can cover it, its centre within HAIR_REACH of the face's size from the outline's nearest
- * point: ABOVE_MOUTH or BELOW_MOUTH (the line of the mouth corners), else 0.
+ * point: ABOVE_NOSE or BELOW_NOSE, else 0.
  */
 function whereHairCanCover(mesh: Float32Array, { x, y, squared }: NearestOutlinePoints): Uint8Array {
   const reach = faceSize(mesh) * HAIR_REACH;
-  const [mx, my] = [(mesh[MOUTH_CORNERS[0] * 3] + mesh[MOUTH_CORNERS[1] * 3]) / 2, (mesh[MOUTH_CORNERS[0] * 3 + 1] + mesh[MOUTH_CORNERS[1] * 3 + 1]) / 2];
+  const [mx, my] = [mesh[NOSE_BASE * 3], mesh[NOSE_BASE * 3 + 1]];
   const [ux, uy] = faceUp(mesh);
   const out = new Uint8Array(TRIANGULATION.length / 3);
   for (let t = 0; t < out.length; t++) {
     const below = (x[t] - mx) * ux + (y[t] - my) * uy < 0;
-    out[t] = squared[t] < reach * reach ? (below ? BELOW_MOUTH : ABOVE_MOUTH) : 0;
+    out[t] = squared[t] < reach * reach ? (below ? BELOW_NOSE : ABOVE_NOSE) : 0;
   }
   return out;
 }
