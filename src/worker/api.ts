@@ -172,10 +172,11 @@ let meanFace: { image: Raster; mesh: Float32Array } | null = null;
 function warmUpBeforePictures(analyse: boolean): void {
   const wanted = () => warmUpOn && swapsStarted === 0 && !pictures.get('source');
   warmUp
-    .start(async () => {
+    .start(async (goOn) => {
       meanFace ??= meanFacePicture();
       if (analyse) await analyzeFaces(await startRuntime(), meanFace.image, 'source', { ...SWAP_ANALYSIS, buffers: analysisBuffers });
-      await warmUpPass(meanFace.image, meanFace.mesh);
+      // A picture given during the analysis goes first: the swap after it is the pass's longest step.
+      if (await goOn()) await warmUpPass(meanFace.image, meanFace.mesh);
     }, wanted)
     .catch(() => {})
     .finally(() => releaseWhenIdle(releaseWorkingMemory));

@@ -46,6 +46,28 @@ describe('IdleWarmUp', () => {
     expect(ran).toBe(4);
   });
 
+  it('tells a pass of several steps, between them and once messages that came meanwhile are in, whether the thread is still idle and the pass still wanted', async () => {
+    let busy = false;
+    let wanted = true;
+    const warmUp = new IdleWarmUp(3, () => !busy, 1);
+    const seen: boolean[][] = [];
+    await warmUp.start(
+      async (goOn) => {
+        const before = await goOn();
+        // Work that arrives during the pass's first step, as a message: let in once the step yields to them.
+        if (seen.length === 0) setTimeout(() => (busy = true));
+        if (seen.length === 1) setTimeout(() => (wanted = false));
+        seen.push([before, await goOn()]);
+        busy = false;
+      },
+      () => wanted,
+    );
+    expect(seen).toEqual([
+      [true, false],
+      [true, false],
+    ]);
+  });
+
   it('stops for good after a pass that fails', async () => {
     const warmUp = new IdleWarmUp(3, () => true, 1);
     expect(await warmUp.start(() => Promise.reject(new Error('no')))).toBe(1);
