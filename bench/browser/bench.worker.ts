@@ -11,9 +11,6 @@ import { startFaceSwapHelper } from '../../src/worker/parallel-swap.ts';
 /** The median of some timings. */
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[times.length >> 1];
 
-/** Resolves after `ms`. */
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const fetchBytes = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 
 async function decode(bytes: Uint8Array, role: 'source' | 'target'): Promise<Raster> {
@@ -51,6 +48,9 @@ async function decodeAndSwap(sourceBytes: Uint8Array, targetBytes: Uint8Array, q
   marks.outputMegapixels = (outcome.value.width * outcome.value.height) / 1e6;
   return marks;
 }
+
+/** The pictures of a first swap (see openEngine). */
+const firstPictures = { source: new Uint8Array(), target: new Uint8Array() };
 
 /** Times the app's own stages in a worker, as the app runs them. Milliseconds per stage. */
 const api = {
@@ -110,40 +110,33 @@ const api = {
   },
 
   /**
-   * A person's first swap on a page just opened, through the worker's interface as the app's UI drives it: the source
-   * given and its faces found, `pauseMs` to choose a target, the target given and its faces found, `pauseMs` again,
-   * then the swap. Milliseconds of the target's step (given to faces found) and of the swap.
+   * A first swap on a page just opened, a step at a time, as the app's UI asks for it; the pauses between steps are
+   * the page's (its main thread, as the UI's), so that the engine's work in this thread does not hold them up. First
+   * the pictures at these URLs fetched, then the engine started (preloaded models, warm-up passes or not): resolves
+   * as it starts, as the page's clock does not wait for it.
    */
-  async firstSwap(sourceUrl: string, targetUrl: string, pauseMs: number, warmUp: boolean): Promise<{ target: number; swap: number }> {
-    await workerApi.init({ preloadModels: true, warmUp });
-    const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
-    const step = async (role: 'source' | 'target', bytes: Uint8Array) => {
-      const decoded = await workerApi.decode(role, bytes);
-      if (!decoded.ok) throw new Error(decoded.error.message);
-      const faces = await workerApi.analyse(role);
-      if (!faces.ok) throw new Error(faces.error.message);
-    };
-    await step('source', sourceBytes);
-    await pause(pauseMs);
-    let t = performance.now();
-    await step('target', targetBytes);
-    const target = performance.now() - t;
-    await pause(pauseMs);
-    t = performance.now();
-    const outcome = await workerApi.swap({ quality: 'high', outputFormat: 'jpg' });
-    if (!outcome.ok) throw new Error(outcome.error.message);
-    return { target, swap: performance.now() - t };
+  async openEngine(sourceUrl: string, targetUrl: string, warmUp: boolean): Promise<void> {
+    [firstPictures.source, firstPictures.target] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
+    void workerApi.init({ preloadModels: true, warmUp });
   },
 
-  /**
-   * A programmatic first swap on a page just opened: `idleMs` after the start, both pictures given at once, then the
-   * swap, as {@link swap} times it.
-   */
-  async firstSwapAtOnce(sourceUrl: string, targetUrl: string, idleMs: number, warmUp: boolean): Promise<Record<string, number>> {
-    await workerApi.init({ preloadModels: true, warmUp });
-    const [sourceBytes, targetBytes] = await Promise.all([fetchBytes(sourceUrl), fetchBytes(targetUrl)]);
-    await pause(idleMs);
-    return decodeAndSwap(sourceBytes, targetBytes, 'high');
+  /** A picture fetched by openEngine given, and its faces found. */
+  async give(role: 'source' | 'target'): Promise<void> {
+    const decoded = await workerApi.decode(role, firstPictures[role]);
+    if (!decoded.ok) throw new Error(decoded.error.message);
+    const faces = await workerApi.analyse(role);
+    if (!faces.ok) throw new Error(faces.error.message);
+  },
+
+  /** The swap of the pictures given (high, JPG). */
+  async swapGiven(): Promise<void> {
+    const outcome = await workerApi.swap({ quality: 'high', outputFormat: 'jpg' });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+  },
+
+  /** The pictures fetched by openEngine given at once, then the swap, as {@link swap} times it. */
+  giveBothAndSwap(): Promise<Record<string, number>> {
+    return decodeAndSwap(firstPictures.source, firstPictures.target, 'high');
   },
 };
 
