@@ -75,8 +75,7 @@ export const SOFT_ENLARGEMENT = 1.5;
 /**
  * The source hair cover from which a result is told strands may show. Of the test photos, faces with hair over a
  * temple or a cheek measure 7-15 % (img3, img8, img12, img22, img23, img54-56); faces clear of it mostly under 3 %,
- * up to 5 % with a beard or coloured light (img24, img27); a light wave at a temple, 4.5-5.5 % (img28, img43), is
- * left unsaid.
+ * up to 6 % in coloured light (img27); a light wave at a temple, 4.5-5.5 % (img28, img43), is left unsaid.
  */
 export const HAIR_COVER = 0.06;
 /**

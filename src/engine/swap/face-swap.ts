@@ -18,7 +18,7 @@ import { cropPlane, cropRgb, lumaOf, readRgb } from './patch.ts';
 import { enlargeBilinear, forEachEnlargedRow, resizeRaster } from './resample.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, planeBounds, pointsInCrop, unionRect, type Rect } from './region.ts';
 import { swapGeometry } from './shape.ts';
-import { sourceVisibility, type Visibility } from './visibility.ts';
+import { sourceVisibility, type GlassesFrames, type Visibility } from './visibility.ts';
 import { colourModel, likeness, skinModel, type ColourModel } from './skin.ts';
 import { warpTriangles, type WarpResult } from './warp.ts';
 import { bytes, floats, floatsCopy, int32s, outsideScratch, releaseScratch, scratchLimit, scratchStep, withScratch } from '../scratch.ts';
@@ -207,8 +207,8 @@ interface SourceFace {
   mesh: Float32Array;
   visibility: Visibility;
   levels: Map<number, { image: Raster; mesh: Float32Array }>;
-  /** Whether it wears glasses, found when first asked. */
-  glasses?: boolean;
+  /** Whether it wears glasses, found with the visibility (whose hair is not their frames). */
+  glasses: boolean;
   /** How much its light is evened out (see even-light.ts), found when first asked. */
   evening?: number;
 }
@@ -235,7 +235,7 @@ export interface SourceLook {
 /** Works out the {@link SourceLook} of a source face now, kept for the swaps from it, and returns it. */
 export function lookAtSource(source: Raster, sourceMesh: Float32Array): SourceLook {
   const face = sourceFace(source, sourceMesh);
-  return { visibility: face.visibility, glasses: sourceWearsGlasses(source, sourceMesh), evening: eveningOf(face) };
+  return { visibility: face.visibility, glasses: face.glasses, evening: eveningOf(face) };
 }
 
 /** How much a source face's light is evened out (see even-light.ts): measured once, as the rest of its look. */
@@ -256,7 +256,10 @@ function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
     // The costliest part of a source's first swap, marked where it runs (each thread has its own timeline), with the
     // picture's size to tell which picture's it is.
     performance.mark('faceswap:source-look', { detail: { width: image.width, height: image.height } });
-    face = { image, mesh, visibility: outsideScratch(() => sourceVisibility(image, mesh)), levels: new Map() };
+    face = outsideScratch(() => {
+      const glasses = sourceGlasses(image, mesh);
+      return { image, mesh, visibility: sourceVisibility(image, mesh, glasses ?? undefined), glasses: glasses !== null, levels: new Map() };
+    });
     sourceFaces.set(mesh, face);
   }
   return face;
@@ -681,12 +684,17 @@ function hairOverFace(patches: Float32Array, grid: WorkGrid, layout: FaceLayout)
  * there, with the face at most the default work size across; once a source face (by mesh), as the rest of its look.
  */
 export function sourceWearsGlasses(source: Raster, mesh: Float32Array): boolean {
-  const face = sourceFace(source, mesh);
-  face.glasses ??= outsideScratch(() => {
-    const { rgb, rect, mesh: local } = faceAtWorkSize(source, mesh, DEFAULT_FACE_SWAP.workSize);
-    return findEyewear(rgb, rect, local, Math.max(rect.width, rect.height)).present;
-  });
-  return face.glasses;
+  return sourceFace(source, mesh).glasses;
+}
+
+/**
+ * The frames of the glasses a source face wears (see sourceWearsGlasses), as the painter finds them to take them off
+ * (rims under the brows' ends, thick lenses' edges); null when it wears none.
+ */
+function sourceGlasses(source: Raster, mesh: Float32Array): GlassesFrames | null {
+  const { rgb, rect, mesh: local, bounds, scale } = faceAtWorkSize(source, mesh, DEFAULT_FACE_SWAP.workSize);
+  const { present, frames } = findEyewear(rgb, rect, local, Math.max(rect.width, rect.height), { rimsUnderBrows: true, lensEdges: true });
+  return present ? { frames, x: bounds.x, y: bounds.y, width: rect.width, height: rect.height, scale } : null;
 }
 
 /**
@@ -699,15 +707,15 @@ function lookAsTarget(from: SourceFace, rgb: Float32Array, rect: Rect, geometry:
 
 /**
  * The face of `mesh` in `image`, its outline's bounds shrunk to at most `workSize` px across as a swap works on it:
- * interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels.
+ * interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels: (x - bounds.x) * scale, (y - bounds.y) * scale.
  */
-function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number): { rgb: Float32Array; rect: Rect; mesh: Float32Array } {
+function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number): { rgb: Float32Array; rect: Rect; mesh: Float32Array; bounds: Rect; scale: number } {
   const bounds = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
   const scale = Math.min(1, workSize / Math.max(bounds.width, bounds.height));
   const small = shrunkCopy(image, bounds, Math.max(1, Math.round(bounds.width * scale)), Math.max(1, Math.round(bounds.height * scale)));
   const rect = { x: 0, y: 0, width: small.width, height: small.height };
   const local = mesh.map((v, i) => (i % 3 === 0 ? (v - bounds.x) * scale : i % 3 === 1 ? (v - bounds.y) * scale : v * scale));
-  return { rgb: readRgb(small, rect), rect, mesh: local };
+  return { rgb: readRgb(small, rect), rect, mesh: local, bounds, scale };
 }
 
 /** Adds `more` (0..1 per pixel, feathered, counting half again) to what of the target stays, `keep`, in place. */

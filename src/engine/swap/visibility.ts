@@ -88,9 +88,9 @@ const NOSE_BASE = 2;
  * below the nose only strands hanging from hair above count, and above it what lies between hair and the outline is under
  * hair too. A triangle to be taken from the mirrored side whose mirror image is not clearly skin either (background
  * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill; within the face, where neither can
- * be, it is rendered from its own pixels.
+ * be, it is rendered from its own pixels. What lies on the `frames` of glasses the face wears is no hair either.
  */
-export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility {
+export function sourceVisibility(source: Raster, mesh: Float32Array, frames?: GlassesFrames): Visibility {
   const area = (a: number, b: number, c: number) =>
     (mesh[b * 3] - mesh[a * 3]) * (mesh[c * 3 + 1] - mesh[a * 3 + 1]) - (mesh[c * 3] - mesh[a * 3]) * (mesh[b * 3 + 1] - mesh[a * 3 + 1]);
   let orientation = 0;
@@ -113,7 +113,9 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
   const { strands, mirrorStrands, fair, overBrow } = strandsOverMirror(source, mesh, mirrorTriangles);
   // A mirror image to take a triangle from must be bare: skin in colour (a brow's is the other brow), and no strands in it.
   const mirrorBare = (k: number) => (BY_BROW[k] || mirrorUnlike[k] < HAIR.clear) && !mirrorStrands[k];
-  const covered = Uint8Array.from(unlike, (u, k) => ((BY_BROW[k] < 2 && (strands[k] || (u > HAIR.covered && !BY_BROW[k]))) || (BY_BROW[k] && overBrow[k]) ? 1 : 0));
+  // Glasses' frames are dark and run to the outline, but the painter takes them off: what lies on them is not hair.
+  const onFrames = frames ? framesOver(frames, mesh) : new Uint8Array(count);
+  const covered = Uint8Array.from(unlike, (u, k) => (!onFrames[k] && ((BY_BROW[k] < 2 && (strands[k] || (u > HAIR.covered && !BY_BROW[k]))) || (BY_BROW[k] && overBrow[k])) ? 1 : 0));
   const mirrorable = (k: number) => mirrored[k] > 0 && mirrorBare(k);
   // Joined to the outline through what is no skin (the hair itself), whether or not the outline's mirror is bare.
   const hairy = reachingTheOutline(covered);
@@ -154,6 +156,35 @@ export function sourceVisibility(source: Raster, mesh: Float32Array): Visibility
     }
   }
   return { seen, hidden, fairHair, mirrorTriangles, hairCover: faceArea > 0 ? hairArea / faceArea : 0 };
+}
+
+/**
+ * A source face's glasses' frames, 0..1 per pixel of a `width` x `height` copy of its picture from (`x`, `y`), `scale`
+ * times its size.
+ */
+export interface GlassesFrames {
+  frames: Float32Array;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  scale: number;
+}
+
+/** Per triangle of TRIANGULATION: 1 where any of its samples lies on the frames. */
+function framesOver({ frames, x: x0, y: y0, width, height, scale }: GlassesFrames, mesh: Float32Array): Uint8Array {
+  const out = new Uint8Array(TRIANGULATION.length / 3);
+  for (let t = 0; t < out.length; t++) {
+    const a = TRIANGULATION[t * 3], b = TRIANGULATION[t * 3 + 1], c = TRIANGULATION[t * 3 + 2];
+    out[t] = SAMPLES.some(([wa, wb, wc]) => {
+      const x = Math.floor(((wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6 - x0) * scale);
+      const y = Math.floor(((wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6 - y0) * scale);
+      return x >= 0 && y >= 0 && x < width && y < height && frames[y * width + x] > 0.5;
+    })
+      ? 1
+      : 0;
+  }
+  return out;
 }
 
 /**
