@@ -258,7 +258,7 @@ function sourceFace(image: Raster, mesh: Float32Array): SourceFace {
     performance.mark('faceswap:source-look', { detail: { width: image.width, height: image.height } });
     face = outsideScratch(() => {
       const glasses = sourceGlasses(image, mesh);
-      return { image, mesh, visibility: sourceVisibility(image, mesh, glasses ?? undefined), glasses: glasses !== null, levels: new Map() };
+      return { image, mesh, visibility: sourceVisibility(image, mesh, glasses), glasses: glasses !== null, levels: new Map() };
     });
     sourceFaces.set(mesh, face);
   }

@@ -90,7 +90,7 @@ const NOSE_BASE = 2;
  * past a turned cheek's edge, hair on both sides) is left out, for the swap to fill; within the face, where neither can
  * be, it is rendered from its own pixels. What lies on the `frames` of glasses the face wears is no hair either.
  */
-export function sourceVisibility(source: Raster, mesh: Float32Array, frames?: GlassesFrames): Visibility {
+export function sourceVisibility(source: Raster, mesh: Float32Array, frames: GlassesFrames | null = null): Visibility {
   const area = (a: number, b: number, c: number) =>
     (mesh[b * 3] - mesh[a * 3]) * (mesh[c * 3 + 1] - mesh[a * 3 + 1]) - (mesh[c * 3] - mesh[a * 3]) * (mesh[b * 3 + 1] - mesh[a * 3 + 1]);
   let orientation = 0;
@@ -174,17 +174,22 @@ export interface GlassesFrames {
 /** Per triangle of TRIANGULATION: 1 where any of its samples lies on the frames. */
 function framesOver({ frames, x: x0, y: y0, width, height, scale }: GlassesFrames, mesh: Float32Array): Uint8Array {
   const out = new Uint8Array(TRIANGULATION.length / 3);
-  for (let t = 0; t < out.length; t++) {
-    const a = TRIANGULATION[t * 3], b = TRIANGULATION[t * 3 + 1], c = TRIANGULATION[t * 3 + 2];
-    out[t] = SAMPLES.some(([wa, wb, wc]) => {
-      const x = Math.floor(((wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6 - x0) * scale);
-      const y = Math.floor(((wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6 - y0) * scale);
-      return x >= 0 && y >= 0 && x < width && y < height && frames[y * width + x] > 0.5;
-    })
-      ? 1
-      : 0;
-  }
+  forEachSample(mesh, TRIANGULATION, (t, _, sx, sy) => {
+    const x = Math.floor((sx - x0) * scale), y = Math.floor((sy - y0) * scale);
+    if (x >= 0 && y >= 0 && x < width && y < height && frames[y * width + x] > 0.5) out[t] = 1;
+  });
   return out;
+}
+
+/** Calls `visit` with each sample point (x, y, picture px) of each of `triangleList`'s triangles (3 point indices each). */
+function forEachSample(mesh: Float32Array, triangleList: ArrayLike<number>, visit: (triangle: number, sample: number, x: number, y: number) => void): void {
+  for (let t = 0; t < triangleList.length / 3; t++) {
+    const a = triangleList[t * 3], b = triangleList[t * 3 + 1], c = triangleList[t * 3 + 2];
+    for (let k = 0; k < SAMPLES.length; k++) {
+      const [wa, wb, wc] = SAMPLES[k];
+      visit(t, k, (wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6, (wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6);
+    }
+  }
 }
 
 /**
@@ -194,20 +199,14 @@ function framesOver({ frames, x: x0, y: y0, width, height, scale }: GlassesFrame
 function unlikeSkin(source: Raster, mesh: Float32Array, triangleList: ArrayLike<number>): Float32Array {
   const triangles = triangleList.length / 3;
   const rgb = new Float32Array(triangles * SAMPLES.length * 3);
-  for (let t = 0; t < triangles; t++) {
-    const a = triangleList[t * 3], b = triangleList[t * 3 + 1], c = triangleList[t * 3 + 2];
-    for (let k = 0; k < SAMPLES.length; k++) {
-      const [wa, wb, wc] = SAMPLES[k];
-      const x = (wa * mesh[a * 3] + wb * mesh[b * 3] + wc * mesh[c * 3]) / 6;
-      const y = (wa * mesh[a * 3 + 1] + wb * mesh[b * 3 + 1] + wc * mesh[c * 3 + 1]) / 6;
-      const px = Math.min(source.width - 1, Math.max(0, Math.floor(x)));
-      const py = Math.min(source.height - 1, Math.max(0, Math.floor(y)));
-      const o = (py * source.width + px) * 4, q = (t * SAMPLES.length + k) * 3;
-      rgb[q] = source.data[o];
-      rgb[q + 1] = source.data[o + 1];
-      rgb[q + 2] = source.data[o + 2];
-    }
-  }
+  forEachSample(mesh, triangleList, (t, k, x, y) => {
+    const px = Math.min(source.width - 1, Math.max(0, Math.floor(x)));
+    const py = Math.min(source.height - 1, Math.max(0, Math.floor(y)));
+    const o = (py * source.width + px) * 4, q = (t * SAMPLES.length + k) * 3;
+    rgb[q] = source.data[o];
+    rgb[q + 1] = source.data[o + 1];
+    rgb[q + 2] = source.data[o + 2];
+  });
   // Most of a face is skin: the median of every sample is its colour.
   const skin = likeness(rgb, colourModel(rgb, new Float32Array(rgb.length / 3).fill(1)), SKIN);
   const out = new Float32Array(triangles);
