@@ -35,11 +35,9 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     // The same face with no picture to look at (all one skin colour): only pose decides.
     const blank = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.length).fill(200) };
     const hair = triangles(sourceVisibility(blank, mesh).seen).filter((t) => !withHair.has(t));
-    const centre = FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
-    const points = hair.map((t) => t.split(',').map(Number));
-    const xs = points.map((p) => p.reduce((sum, i) => sum + mesh[i * 3], 0) / 3);
-    const ys = points.map((p) => p.reduce((sum, i) => sum + mesh[i * 3 + 1], 0) / 3);
-    return { xs, ys, points, centre, mesh };
+    const points = hair.map(cornersOf);
+    const centres = hair.map((key) => triangleCentre(mesh, key));
+    return { xs: centres.map(([x]) => x), ys: centres.map(([, y]) => y), points, centre: faceCentreX(mesh), mesh };
   };
 
   it("takes what hair covers from the bare side (img22: hair along both cheeks, over the picture's right one most)", async () => {
@@ -63,15 +61,14 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     const leftSide = async (name: string) => {
       const { mesh, seen, hidden } = await visibilityOf(name);
       const [seenSet, hiddenSet] = [new Set(triangles(seen)), new Set(triangles(hidden))];
-      const centre = FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
+      const centre = faceCentreX(mesh);
       const [brow, mouth] = [mesh[105 * 3 + 1], (mesh[61 * 3 + 1] + mesh[291 * 3 + 1]) / 2];
       const outline = new Set<number>(FACE_OVAL);
       let onOutline = 0, seenOnOutline = 0, leftOut = 0;
       for (const key of triangles([...TRIANGULATION])) {
-        const points = key.split(',').map(Number);
-        const [x, y] = [0, 1].map((k) => points.reduce((sum, i) => sum + mesh[i * 3 + k], 0) / 3);
+        const [x, y] = triangleCentre(mesh, key);
         if (!(x < centre && y > brow && y < mouth)) continue;
-        if (points.some((i) => outline.has(i))) {
+        if (cornersOf(key).some((i) => outline.has(i))) {
           onOutline++;
           if (seenSet.has(key)) seenOnOutline++;
         }
@@ -133,8 +130,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
       const eyes = [[33, 133], [263, 362]].map(([a, b]) => [(mesh[a * 3] + mesh[b * 3]) / 2, (mesh[a * 3 + 1] + mesh[b * 3 + 1]) / 2]);
       const span = Math.hypot(eyes[0][0] - eyes[1][0], eyes[0][1] - eyes[1][1]);
       return triangles(Array.from(TRIANGULATION)).filter((key) => {
-        const t = key.split(',').map(Number);
-        const [cx, cy] = [0, 1].map((k) => t.reduce((sum, i) => sum + mesh[i * 3 + k], 0) / 3);
+        const [cx, cy] = triangleCentre(mesh, key);
         return !shown.has(key) && eyes.some(([x, y]) => Math.hypot(cx - x, cy - y) < 0.6 * span);
       }).length;
     };
@@ -167,10 +163,10 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
       const xs = FACE_OVAL.map((i) => mesh[i * 3]), ys = FACE_OVAL.map((i) => mesh[i * 3 + 1]);
       const size = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
       const area = (t: number[]) => (mesh[t[1] * 3] - mesh[t[0] * 3]) * (mesh[t[2] * 3 + 1] - mesh[t[0] * 3 + 1]) - (mesh[t[2] * 3] - mesh[t[0] * 3]) * (mesh[t[1] * 3 + 1] - mesh[t[0] * 3 + 1]);
-      const all = triangles(Array.from(TRIANGULATION)).map((key) => key.split(',').map(Number));
+      const all = triangles(Array.from(TRIANGULATION)).map(cornersOf);
       const front = Math.sign(all.reduce((sum, t) => sum + area(t), 0));
       return all.filter((t) => {
-        const cx = t.reduce((sum, i) => sum + mesh[i * 3], 0) / 3, cy = t.reduce((sum, i) => sum + mesh[i * 3 + 1], 0) / 3;
+        const [cx, cy] = triangleCentre(mesh, t.join(','));
         const fromOutline = Math.min(...FACE_OVAL.map((i) => Math.hypot(mesh[i * 3] - cx, mesh[i * 3 + 1] - cy)));
         return fromOutline > 0.2 * size && front * area(t) > 0 && !rendered.has(t.join(','));
       });
@@ -206,6 +202,23 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
   });
 });
 
+/** The mesh points of a triangle keyed "a,b,c" (see {@link triangles}). */
+function cornersOf(key: string): number[] {
+  return key.split(',').map(Number);
+}
+
+/** The centre (x, y) of a triangle keyed "a,b,c" on `mesh` (x, y, z per point). */
+function triangleCentre(mesh: Float32Array, key: string): number[] {
+  const corners = cornersOf(key);
+  return [0, 1].map((k) => corners.reduce((sum, i) => sum + mesh[i * 3 + k], 0) / 3);
+}
+
+/** The mean x of the face's outline. */
+function faceCentreX(mesh: Float32Array): number {
+  return FACE_OVAL.reduce((sum, i) => sum + mesh[i * 3], 0) / FACE_OVAL.length;
+}
+
+/** A flat triangle list as keys "a,b,c", one per triangle. */
 function triangles(points: number[]): string[] {
   const out: string[] = [];
   for (let t = 0; t < points.length; t += 3) out.push(`${points[t]},${points[t + 1]},${points[t + 2]}`);
