@@ -149,14 +149,27 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
     const [near, far] = [faceSize * FRAME_EDGE[0], faceSize * FRAME_EDGE[1]];
     for (let p = 0; p < n; p++) frames[p] = 1 - smoothstep(near, far, away[p]);
     if (lensEdges) {
-      // The skin around the eyes: the zone but for the frames and the eyes' and brows' own lines.
-      const skin: number[] = [];
-      for (let p = 0; p < n; p++) if (zone[p] && frames[p] < 0.5 && toOwn[p] > margin) skin.push(luma[p]);
-      const dark = LENS_EDGE.darker * skin.sort((a, b) => a - b)[skin.length >> 1];
-      // Not the eyes' own lines, nor a thin line as dark as a frame's (a lid's crease, img24): the lens's edge is wide.
-      const lensEdge = (p: number) => luma[p] < dark && toOwn[p] > margin * 0.5 && line[p] <= LINE_CONTRAST * 0.75;
+      // The skin around the eyes: the zone but for the frames and the eyes' and brows' own lines; all of it, and each
+      // eye's side of it apart. An edge is darker than both's medians: on a face lit from one side, the skin under the
+      // shaded eye was darker than the whole zone's median, and taken for a lens's edge (img24: painted over, a flat
+      // grey patch under that eye, its lid's crease gone).
+      const skin: number[][] = [[], [], []];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const p = y * w + x;
+          if (!(zone[p] && frames[p] < 0.5 && toOwn[p] > margin)) continue;
+          skin[0].push(luma[p]);
+          skin[(x + 0.5 - ox) * cos + (y + 0.5 - oy) * sin < 0 ? 1 : 2].push(luma[p]);
+        }
+      }
+      const [whole, ...sides] = skin.map((lumas) => lumas.sort((a, b) => a - b)[lumas.length >> 1] ?? 0);
       const edges = bytes(n);
-      for (const [x, y] of [[lx, ly], [rx, ry]]) findLensEdge(edges, frames, w, h, x, y, span, faceSize * LENS_EDGE.depth, lensEdge);
+      [[lx, ly], [rx, ry]].forEach(([x, y], side) => {
+        const dark = LENS_EDGE.darker * Math.min(whole, sides[side]);
+        // Not the eyes' own lines, nor a thin line as dark as a frame's (a lid's crease, img24): the lens's edge is wide.
+        const lensEdge = (p: number) => luma[p] < dark && toOwn[p] > margin * 0.5 && line[p] <= LINE_CONTRAST * 0.75;
+        findLensEdge(edges, frames, w, h, x, y, span, faceSize * LENS_EDGE.depth, lensEdge);
+      });
       for (let p = 0; p < n; p++) if (edges[p]) frames[p] = 1;
     }
   }
