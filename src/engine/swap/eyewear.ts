@@ -150,9 +150,9 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
     for (let p = 0; p < n; p++) frames[p] = 1 - smoothstep(near, far, away[p]);
     if (lensEdges) {
       // The skin around the eyes: the zone but for the frames and the eyes' and brows' own lines; all of it, and each
-      // eye's side of it apart. An edge is darker than both's medians: on a face lit from one side, the skin under the
-      // shaded eye was darker than the whole zone's median, and taken for a lens's edge (img24: painted over, a flat
-      // grey patch under that eye, its lid's crease gone).
+      // eye's side of it apart. An edge is darker than the lower of the two medians: on a face lit from one side, the
+      // skin under the shaded eye was darker than the whole zone's median, and taken for a lens's edge (img24: painted
+      // over, a flat grey patch under that eye, its lid's crease gone).
       const skin: number[][] = [[], [], []];
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
