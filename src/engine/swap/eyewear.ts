@@ -82,12 +82,13 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
   const toOwn = distanceInside(invert(own), w, h);
   const margin = span * 0.06;
 
+  // Around the eyes, where frames run: 1 on the picture-left eye's side of the face's middle, 2 on the other's.
   const zone = bytes(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const u = ((x + 0.5 - ox) * cos + (y + 0.5 - oy) * sin) / span;
       const v = (-(x + 0.5 - ox) * sin + (y + 0.5 - oy) * cos) / span;
-      if (Math.abs(u) <= 1.1 && v >= -0.5 && v <= 0.6) zone[y * w + x] = 1;
+      if (Math.abs(u) <= 1.1 && v >= -0.5 && v <= 0.6) zone[y * w + x] = u < 0 ? 1 : 2;
     }
   }
 
@@ -129,7 +130,7 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
   if (present) {
     // The frame is one large connected line: grow it from its strong pixels into weaker ones, and drop the small
     // stray pieces (a nostril's shadow, a crease) that the growth also finds.
-    const eligible = (p: number) => zone[p] === 1 && toOwn[p] > margin * 0.5 && line[p] > LINE_CONTRAST * 0.75;
+    const eligible = (p: number) => zone[p] > 0 && toOwn[p] > margin * 0.5 && line[p] > LINE_CONTRAST * 0.75;
     const { label, sizes } = seededRegions(eligible, (p) => line[p] >= LINE_CONTRAST, w, h);
     const largest = Math.max(...sizes);
     const elsewhere = floats(n);
@@ -141,7 +142,7 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
       const toFrame = distanceInside(elsewhere, w, h);
       const reach = faceSize * RIM_UNDER_BROW;
       for (let p = 0; p < n; p++) {
-        if (zone[p] === 1 && toEyes[p] > margin * 0.5 && toFrame[p] <= reach && line[p] > LINE_CONTRAST * 0.75) elsewhere[p] = 0;
+        if (zone[p] > 0 && toEyes[p] > margin * 0.5 && toFrame[p] <= reach && line[p] > LINE_CONTRAST * 0.75) elsewhere[p] = 0;
       }
     }
     // Grown over the frame's soft edge and its shadow.
@@ -153,19 +154,17 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
       // eye's side of it apart. An edge is darker than the lower of the two medians: on a face lit from one side, the
       // skin under the shaded eye was darker than the whole zone's median, and taken for a lens's edge (img24: painted
       // over, a flat grey patch under that eye, its lid's crease gone).
+      // A side with no such skin goes by the whole zone's.
       const skin: number[][] = [[], [], []];
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const p = y * w + x;
-          if (!(zone[p] && frames[p] < 0.5 && toOwn[p] > margin)) continue;
-          skin[0].push(luma[p]);
-          skin[(x + 0.5 - ox) * cos + (y + 0.5 - oy) * sin < 0 ? 1 : 2].push(luma[p]);
-        }
+      for (let p = 0; p < n; p++) {
+        if (!(zone[p] && frames[p] < 0.5 && toOwn[p] > margin)) continue;
+        skin[0].push(luma[p]);
+        skin[zone[p]].push(luma[p]);
       }
-      const [whole, ...sides] = skin.map((lumas) => lumas.sort((a, b) => a - b)[lumas.length >> 1] ?? 0);
+      const [whole, ...sides] = skin.map((lumas) => lumas.sort((a, b) => a - b)[lumas.length >> 1]);
       const edges = bytes(n);
       [[lx, ly], [rx, ry]].forEach(([x, y], side) => {
-        const dark = LENS_EDGE.darker * Math.min(whole, sides[side]);
+        const dark = LENS_EDGE.darker * Math.min(whole, sides[side] ?? whole);
         // Not the eyes' own lines, nor a thin line as dark as a frame's (a lid's crease, img24): the lens's edge is wide.
         const lensEdge = (p: number) => luma[p] < dark && toOwn[p] > margin * 0.5 && line[p] <= LINE_CONTRAST * 0.75;
         findLensEdge(edges, frames, w, h, x, y, span, faceSize * LENS_EDGE.depth, lensEdge);
