@@ -36,7 +36,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
     const blank = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.length).fill(200) };
     const hair = triangles(sourceVisibility(blank, mesh).seen).filter((t) => !withHair.has(t));
     const points = hair.map(cornersOf);
-    const centres = hair.map((key) => triangleCentre(mesh, key));
+    const centres = points.map((corners) => triangleCentre(mesh, corners));
     return { xs: centres.map(([x]) => x), ys: centres.map(([, y]) => y), points, centre: faceCentreX(mesh), mesh };
   };
 
@@ -66,9 +66,10 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
       const outline = new Set<number>(FACE_OVAL);
       let onOutline = 0, seenOnOutline = 0, leftOut = 0;
       for (const key of triangles([...TRIANGULATION])) {
-        const [x, y] = triangleCentre(mesh, key);
+        const corners = cornersOf(key);
+        const [x, y] = triangleCentre(mesh, corners);
         if (!(x < centre && y > brow && y < mouth)) continue;
-        if (cornersOf(key).some((i) => outline.has(i))) {
+        if (corners.some((i) => outline.has(i))) {
           onOutline++;
           if (seenSet.has(key)) seenOnOutline++;
         }
@@ -130,7 +131,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
       const eyes = [[33, 133], [263, 362]].map(([a, b]) => [(mesh[a * 3] + mesh[b * 3]) / 2, (mesh[a * 3 + 1] + mesh[b * 3 + 1]) / 2]);
       const span = Math.hypot(eyes[0][0] - eyes[1][0], eyes[0][1] - eyes[1][1]);
       return triangles(Array.from(TRIANGULATION)).filter((key) => {
-        const [cx, cy] = triangleCentre(mesh, key);
+        const [cx, cy] = triangleCentre(mesh, cornersOf(key));
         return !shown.has(key) && eyes.some(([x, y]) => Math.hypot(cx - x, cy - y) < 0.6 * span);
       }).length;
     };
@@ -166,7 +167,7 @@ describe.skipIf(!MODELS)('sourceVisibility on real photos', () => {
       const all = triangles(Array.from(TRIANGULATION)).map(cornersOf);
       const front = Math.sign(all.reduce((sum, t) => sum + area(t), 0));
       return all.filter((t) => {
-        const [cx, cy] = triangleCentre(mesh, t.join(','));
+        const [cx, cy] = triangleCentre(mesh, t);
         const fromOutline = Math.min(...FACE_OVAL.map((i) => Math.hypot(mesh[i * 3] - cx, mesh[i * 3 + 1] - cy)));
         return fromOutline > 0.2 * size && front * area(t) > 0 && !rendered.has(t.join(','));
       });
@@ -207,9 +208,8 @@ function cornersOf(key: string): number[] {
   return key.split(',').map(Number);
 }
 
-/** The centre (x, y) of a triangle keyed "a,b,c" on `mesh` (x, y, z per point). */
-function triangleCentre(mesh: Float32Array, key: string): number[] {
-  const corners = cornersOf(key);
+/** The centre (x, y) of the triangle with these mesh points on `mesh` (x, y, z per point). */
+function triangleCentre(mesh: Float32Array, corners: number[]): number[] {
   return [0, 1].map((k) => corners.reduce((sum, i) => sum + mesh[i * 3 + k], 0) / 3);
 }
 
