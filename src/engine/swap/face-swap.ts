@@ -87,6 +87,8 @@ const BEARD = { chinReach: 0.05, busy: 5 };
 const CHIN = 152;
 /** Such an object is painted over this far past where it is found (relative to the face's size). */
 const EDGE_OBJECT_GROWTH = 0.05;
+/** ...and so are its parts further out this much darker than the skin (in spreads of its lightness): no shade is. */
+const TAIL_DARKNESS = 3.5;
 /** Unpainted specks among painted parts are painted too up to this size squared (relative to the face's size). */
 const SPECK = 0.03;
 /** A patch of the target unlike its skin, apart from the face's edge, is its own up to this many specks in size (see SPECK). */
@@ -548,6 +550,20 @@ function cleanSourceFace(
   // Grown further than hair: an earring's or a collar's darker parts pass for shadowed skin.
   const paint = grow(region, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
   const aroundObjects = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH);
+  // Clearly darker parts joined to what is painted reach further: an earring's hook, stretched where the target shows
+  // more of that side of the face (a dark dash on couple.jpg's cheeks). Within twice the growth, below the nose, where
+  // earrings hang (higher, an eye's lashes and liner join hair), not into a beard, and only the darkest of them: the
+  // shade along a jaw joins them too (img13).
+  const reach = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH * 2);
+  const ownBeard = beardOf(face.rgb, cellsRgb, grid, layout, model, skin);
+  const darkPart = (c: number) =>
+    cellsLab[c * 3] < dark && reach[c] >= 0.5 && covered[c] > 0.5 && layout.beardZone[c] >= 0.5 && layout.nearFeatures[c] < 0.5 && ownBeard[c] < 0.5;
+  const tails = seededRegions(darkPart, (c) => aroundObjects[c] >= 0.5, grid.width, grid.height);
+  const tailCells = floats(cells);
+  const darkest = model.median[0] - TAIL_DARKNESS * model.spread[0];
+  for (let c = 0; c < cells; c++) if (tails.label[c] && !(aroundObjects[c] >= 0.5) && cellsLab[c * 3] < darkest) tailCells[c] = 1;
+  const aroundTails = grow(tailCells, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
+  for (let c = 0; c < cells; c++) aroundObjects[c] = Math.max(aroundObjects[c], aroundTails[c]);
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
   const strays = floats(cells);
