@@ -78,6 +78,8 @@ export interface FaceLayout {
   nearFeaturesButBrows: Float32Array;
   /** The forehead above the brows, and the temples: where the target's hair may fall over the face. */
   hairZone: Float32Array;
+  /** The part of it above the brows (the forehead), where hair comes down from. */
+  aboveBrows: Float32Array;
   /** The upper face, and a band inside the outline down to the mouth: where the source's render may hold its hair, or background past its face's edge. */
   strayZone: Float32Array;
   /** Below the nose: where a beard or moustache grows. */
@@ -151,6 +153,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
   const top = along(FACE_OVAL[0]);
   const band = faceSize * EDGE_BAND;
   const hairZone = floats(n);
+  const aboveBrows = floats(n);
   const strayZone = floats(n);
   const topRamp = floats(n);
   const beardZone = floats(n);
@@ -159,7 +162,8 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
       const p = y * w + x;
       const level = (x + 0.5) * dx + (y + 0.5) * dy;
       const edge = 1 - smoothstep(band * 0.6, band, inner[p]);
-      hairZone[p] = Math.max(1 - smoothstep(brow - faceSize * 0.04, brow, level), edge * (1 - smoothstep(noseTip - faceSize * 0.05, noseTip, level)));
+      aboveBrows[p] = 1 - smoothstep(brow - faceSize * 0.04, brow, level);
+      hairZone[p] = Math.max(aboveBrows[p], edge * (1 - smoothstep(noseTip - faceSize * 0.05, noseTip, level)));
       // Hair hangs over the upper face; lower down only the edge may show background (or, below the mouth, a beard).
       strayZone[p] = Math.max(1 - smoothstep(noseTip - faceSize * 0.03, noseTip + faceSize * 0.02, level), edge * (1 - smoothstep(noseTip, mouthLevel, level)));
       topRamp[p] = smoothstep(top, top + faceSize * FOREHEAD_FADE, level);
@@ -174,7 +178,7 @@ export function faceLayout(grid: WorkGrid): FaceLayout {
     const lid = rasterizePolygon(mesh, rect, { stride: 3, indices });
     for (let p = 0; p < n; p++) lids[p] = Math.max(lids[p], lid[p]);
   }
-  return { features, nearFeatures, nearBrows, nearFeaturesButBrows, hairZone, strayZone, beardZone, toEdge: inner, topRamp, lips, lids };
+  return { features, nearFeatures, nearBrows, nearFeaturesButBrows, hairZone, aboveBrows, strayZone, beardZone, toEdge: inner, topRamp, lips, lids };
 }
 
 /**

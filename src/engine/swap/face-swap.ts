@@ -93,6 +93,10 @@ const TAIL_DARKNESS = 3.5;
 const SPECK = 0.03;
 /** A patch of the target unlike its skin, apart from the face's edge, is its own up to this many specks in size (see SPECK). */
 const LOOSE_PATCH = 2;
+/** ...and one at its edge reaching no higher than the brows, up to this many. */
+const LOW_PATCH = 8;
+/** How far the soft edge of the target's hair over the face reaches past its solid part, relative to the face's size. */
+const HAIR_EDGE = 0.03;
 /** The source's glasses are painted over this far past their frames (relative to the face's size). */
 const FRAME_GROWTH = 0.012;
 /** Where hair was painted over, the target's skin texture is taken at this scale (relative to the face's size)... */
@@ -617,7 +621,10 @@ function targetParts(
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   const targetSkin = likeness(cellsRgb, skinColour, SKIN);
   const hair = floats(cells);
-  for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - targetSkin[c]);
+  // Hair is told from skin in shade too: the cheek shaded towards couple.jpg's woman's ear is darker than any skin the
+  // likeness allows, but no more saturated (an auburn lock over img8's temple is).
+  const shadedSkin = likeness(cellsRgb, skinColour, { ...SKIN, shade: 2 });
+  for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - shadedSkin[c]);
   const kept = hairOverFace(cleanRegion(hair, grid.width, grid.height, grid.faceSize), grid, layout);
   const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
   for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
@@ -678,20 +685,27 @@ export function targetBeardCover(target: Raster, mesh: Float32Array, workSize = 
 /**
  * Of the patches unlike the target's skin where its hair may fall (0..1 per grid cell, in place), those that are hair:
  * hair falls in from the face's edge, and a strand the grid cut off from it is long. A small patch away from the edge
- * is the face's own (the wing of an eyeliner, img26), which the new face covers.
+ * is the face's own (the wing of an eyeliner, img26), which the new face covers. Hair also falls from above: a patch
+ * at the edge lower than the brows, none of it higher, is shade (by the ear, couple.jpg's woman) unless it is large.
  */
 function hairOverFace(patches: Float32Array, grid: WorkGrid, layout: FaceLayout): Float32Array {
-  const regions = seededRegions((c) => patches[c] > 0, () => true, grid.width, grid.height);
+  // Joined through their solid parts: a faint bridge joined the shade by couple.jpg's woman's ear to her hair.
+  const regions = seededRegions((c) => patches[c] >= 0.5, () => true, grid.width, grid.height);
   const { label } = regions;
   const fromEdge = bytes(regions.sizes.length);
-  const solid = floats(regions.sizes.length);
+  const fromAbove = bytes(regions.sizes.length);
   for (let c = 0; c < patches.length; c++) {
     if (!label[c]) continue;
     if (layout.toEdge[c] < grid.faceSize * STRAY_REACH) fromEdge[label[c]] = 1;
-    if (patches[c] >= 0.5) solid[label[c]]++;
+    if (layout.aboveBrows[c] >= 0.5) fromAbove[label[c]] = 1;
   }
-  const small = LOOSE_PATCH * (grid.faceSize * SPECK) ** 2;
-  for (let c = 0; c < patches.length; c++) if (label[c] && !fromEdge[label[c]] && solid[label[c]] < small) patches[c] = 0;
+  const speck = (grid.faceSize * SPECK) ** 2;
+  const isHair = (l: number) => (fromEdge[l] || regions.sizes[l] >= LOOSE_PATCH * speck) && (fromAbove[l] || regions.sizes[l] >= LOW_PATCH * speck);
+  const hair = floats(patches.length);
+  for (let c = 0; c < patches.length; c++) if (label[c] && isHair(label[c])) hair[c] = 1;
+  // The soft edges around what is hair stay.
+  const around = grow(hair, grid.width, grid.height, grid.faceSize * HAIR_EDGE);
+  for (let c = 0; c < patches.length; c++) patches[c] = Math.min(patches[c], around[c]);
   return patches;
 }
 

@@ -69,6 +69,11 @@ function modelOf(samples: number[]): ColourModel {
 export interface LikenessOptions {
   /** How much a redder colour than the model's counts against it, 0..1 (default 1); skin flushes and wears blush. */
   redder?: number;
+  /**
+   * How many times as far darker than the model's lightness a colour no more saturated than it still counts as it
+   * (default 1): shade on skin, where darker hair of the same hue is more saturated (auburn, img8).
+   */
+  shade?: number;
 }
 
 /**
@@ -77,6 +82,7 @@ export interface LikenessOptions {
  */
 export function likeness(rgb: Float32Array, model: ColourModel, options: LikenessOptions = {}): Float32Array {
   const redder = options.redder ?? 1;
+  const shade = 2 * (options.shade ?? 1);
   const lab = rgbToLab(rgb);
   const n = lab.length / 3;
   const out = floats(n);
@@ -87,7 +93,9 @@ export function likeness(rgb: Float32Array, model: ColourModel, options: Likenes
     const db = (lab[p * 3 + 2] - mb) / sb;
     // Shadow darkens skin a long way before it stops being skin; bright background rarely is.
     const dl = (lab[p * 3] - mL) / sL;
-    const dL = dl < 0 ? -dl / 2 : dl / 1.5;
+    // Shade darkens skin without making it more saturated: no more yellow or red than the model.
+    const shaded = lab[p * 3 + 1] - ma <= sa && lab[p * 3 + 2] - mb <= sb;
+    const dL = dl < 0 ? -dl / (shaded ? shade : 2) : dl / 1.5;
     const d = Math.sqrt(da * da + db * db + dL * dL);
     out[p] = d <= 2.5 ? 1 : d >= 4.5 ? 0 : 1 - (d - 2.5) / 2;
   }
