@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRaster } from '../../../test/load-raster.ts';
 import { labToRgb, rgbToLab } from './colour.ts';
-import { colourModel, likeness } from './skin.ts';
+import { colourModel, likeness, type ColourModel } from './skin.ts';
 
 /** The median of sorted values, and the robust spread (1.4826 times the median absolute deviation). */
 function sortedFigures(values: Float32Array): [number, number] {
@@ -37,9 +37,9 @@ describe('likeness', () => {
   it('takes skin in deep shade for skin where asked, but not darker hair of its hue, which is more saturated', () => {
     // Skin models and colours (L*, a*, b*) of real photos: couple.jpg's woman's cheek shaded by her ear, and img8's
     // auburn lock over her temple, as a swap sees them.
-    const woman = { median: [80.8, 15.4, 21.3], spread: [7.8, 3.2, 3.1] };
-    const actress = { median: [74.8, 17.7, 20.2], spread: [7.8, 3.5, 3] };
-    const like = (lab: number[], model: typeof woman, shade?: number) => likeness(labToRgb(Float32Array.from(lab)), model, { redder: 0.3, shade })[0];
+    const woman: ColourModel = { median: [80.8, 15.4, 21.3], spread: [7.8, 3.2, 3.1] };
+    const actress: ColourModel = { median: [74.8, 17.7, 20.2], spread: [7.8, 3.5, 3] };
+    const like = (lab: number[], model: ColourModel, shade?: number) => likeness(labToRgb(Float32Array.from(lab)), model, { redder: 0.3, shade })[0];
     const shadedCheek = [35, 14, 16];
     expect(like(shadedCheek, woman)).toBeLessThan(0.6);
     expect(like(shadedCheek, woman, 2)).toBe(1);
