@@ -64,6 +64,8 @@ const NON_SKIN_HUE = 0.35;
 const FINE_DETAIL_SIGMA = 0.03;
 /** Reach of the light matching, relative to the face's size: slower changes of light are the target's. */
 const LIGHT_SIGMA = 0.12;
+/** ...and of what was painted over where the source had hair or an earring. */
+const FILL_LIGHT_SIGMA = 0.04;
 /** Reach of a side-lit source's evening out, relative to the face's size: the shadow's edge is sharper than LIGHT_SIGMA. */
 const EVEN_LIGHT_SIGMA = 0.06;
 /** Skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
@@ -317,6 +319,15 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
   const texturedBounds = regionBounds(textured, w, h, TEXTURE_MIN);
+  // It carries none of the source's face, but the colour of the skin painted in from around it, in the source's light
+  // there: it takes the target's light at a finer reach (a pale patch by couple.jpg's man's ear, where an earring was).
+  if (texturedBounds.length) {
+    const fine = matchLight(coloured, background, bare, w, h, { sigma: faceSize * FILL_LIGHT_SIGMA });
+    for (let p = 0; p < n; p++) {
+      const t = Math.min(1, textured[p]);
+      if (t > 0) for (let c = 0; c < 3; c++) lit[p * 3 + c] += t * (fine[p * 3 + c] - lit[p * 3 + c]);
+    }
+  }
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
   return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds };
