@@ -321,11 +321,16 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const texturedBounds = regionBounds(textured, w, h, TEXTURE_MIN);
   // It carries none of the source's face, but the colour of the skin painted in from around it, in the source's light
   // there: it takes the target's light at a finer reach (a pale patch by couple.jpg's man's ear, where an earring was).
-  if (texturedBounds.length) {
-    const fine = matchLight(coloured, background, bare, w, h, { sigma: faceSize * FILL_LIGHT_SIGMA });
-    for (let p = 0; p < n; p++) {
-      const t = Math.min(1, textured[p]);
-      if (t > 0) for (let c = 0; c < 3; c++) lit[p * 3 + c] += t * (fine[p * 3 + c] - lit[p * 3 + c]);
+  // Over each part's bounds and the light's reach around them.
+  const reach = Math.ceil(faceSize * FILL_LIGHT_SIGMA * 3);
+  for (const window of mergeOverlapping(texturedBounds.map((b) => clipRect(expandRect(b, reach), w, h)))) {
+    const fine = matchLight(cropRgb(coloured, w, window), cropRgb(background, w, window), cropPlane(bare, w, window), window.width, window.height, { sigma: faceSize * FILL_LIGHT_SIGMA });
+    for (let y = 0; y < window.height; y++) {
+      for (let x = 0; x < window.width; x++) {
+        const p = (window.y + y) * w + window.x + x, q = y * window.width + x;
+        const t = Math.min(1, textured[p]);
+        if (t > 0) for (let c = 0; c < 3; c++) lit[p * 3 + c] += t * (fine[q * 3 + c] - lit[p * 3 + c]);
+      }
     }
   }
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
@@ -570,15 +575,19 @@ function cleanSourceFace(
   // earrings hang (higher, an eye's lashes and liner join hair), not into a beard, and only the darkest of them: the
   // shade along a jaw joins them too (img13).
   const reach = grow(edgeObjects, grid.width, grid.height, grid.faceSize * EDGE_OBJECT_GROWTH * 2);
-  const ownBeard = beardOf(face.rgb, cellsRgb, grid, layout, model, skin);
-  const darkPart = (c: number) =>
-    cellsLab[c * 3] < dark && reach[c] >= 0.5 && covered[c] > 0.5 && layout.beardZone[c] >= 0.5 && layout.nearFeatures[c] < 0.5 && ownBeard[c] < 0.5;
-  const tails = seededRegions(darkPart, (c) => aroundObjects[c] >= 0.5, grid.width, grid.height);
-  const tailCells = floats(cells);
   const darkest = model.median[0] - TAIL_DARKNESS * model.spread[0];
-  for (let c = 0; c < cells; c++) if (tails.label[c] && !(aroundObjects[c] >= 0.5) && cellsLab[c * 3] < darkest) tailCells[c] = 1;
-  const aroundTails = grow(tailCells, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
-  for (let c = 0; c < cells; c++) aroundObjects[c] = Math.max(aroundObjects[c], aroundTails[c]);
+  const tailCell = (c: number) => cellsLab[c * 3] < darkest && reach[c] >= 0.5 && !(aroundObjects[c] >= 0.5) && covered[c] > 0.5 && layout.beardZone[c] >= 0.5;
+  // Looked for only where such a cell is (a beard is costly to find).
+  if (reach.some((_, c) => tailCell(c))) {
+    const ownBeard = findBeard(grid, layout, { lab: cellsLab, skin: model, skinLike: skin, contrast: busy });
+    const darkPart = (c: number) =>
+      cellsLab[c * 3] < dark && reach[c] >= 0.5 && covered[c] > 0.5 && layout.beardZone[c] >= 0.5 && layout.nearFeatures[c] < 0.5 && ownBeard[c] < 0.5;
+    const tails = seededRegions(darkPart, (c) => aroundObjects[c] >= 0.5, grid.width, grid.height);
+    const tailCells = floats(cells);
+    for (let c = 0; c < cells; c++) if (tails.label[c] && tailCell(c)) tailCells[c] = 1;
+    const aroundTails = grow(tailCells, grid.width, grid.height, grid.faceSize * STRAY_GROWTH);
+    for (let c = 0; c < cells; c++) aroundObjects[c] = Math.max(aroundObjects[c], aroundTails[c]);
+  }
   for (let c = 0; c < cells; c++) paint[c] = Math.max(paint[c], aroundObjects[c]);
   // What will take the target's skin texture once painted: hair at the temples, objects at the edge (not glasses).
   const strays = floats(cells);
