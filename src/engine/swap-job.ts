@@ -4,7 +4,9 @@ import type { OutputFormat } from './formats.ts';
 import type { BufferPool } from './image/buffer-pool.ts';
 import { createRaster, type Raster } from './image/raster.ts';
 import type { ProgressListener, SwapFields, SwapRequest } from './job.ts';
-import { sourceHairCover, swapFace, targetBeardCover, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
+import { swapFace, DEFAULT_FACE_SWAP, type FaceSwapOptions } from './swap/face-swap.ts';
+import { sourceHairCover } from './swap/source-face.ts';
+import { targetBeardCover } from './swap/target-parts.ts';
 import { outputSize } from './swap/output-size.ts';
 import { resizeRaster } from './swap/resample.ts';
 

@@ -9,7 +9,7 @@ import { validateImageBytes } from '../engine/image/validate.ts';
 import type { FaceSummary, ProgressListener, SwapRequest, SwapResult } from '../engine/job.ts';
 import { releaseScratch, setScratchLimit } from '../engine/scratch.ts';
 import { pickSourceFace, reportedBeardCover, reportedHairCover, runSwapJob, SWAP_ANALYSIS, swapMesh } from '../engine/swap-job.ts';
-import { sourceWearsGlasses } from '../engine/swap/face-swap.ts';
+import { sourceWearsGlasses } from '../engine/swap/source-face.ts';
 import { meanFacePicture, warmUpSwap } from '../engine/swap/warm-up.ts';
 import { decodePicture, encodeRaster, pictureToRaster, releaseEncodeCanvas, thumbnailOf } from './codec.ts';
 import { releaseWhenIdle } from './idle-release.ts';

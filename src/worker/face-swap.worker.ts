@@ -1,7 +1,8 @@
 import * as Comlink from 'comlink';
 import type { Raster } from '../engine/image/raster.ts';
 import { releaseScratch } from '../engine/scratch.ts';
-import { lookAtSource, swapFace, type FaceSwapOptions, type SourceLook } from '../engine/swap/face-swap.ts';
+import { swapFace, type FaceSwapOptions } from '../engine/swap/face-swap.ts';
+import { lookAtSource, type SourceLook } from '../engine/swap/source-face.ts';
 import { warmUpSwap } from '../engine/swap/warm-up.ts';
 import { releaseWhenIdle } from './idle-release.ts';
 

@@ -5,7 +5,8 @@ import { copyRect, type Raster } from '../engine/image/raster.ts';
 import { swapOneByOne, type FaceBatch } from '../engine/swap-job.ts';
 import { swapConcurrently, type SwapLane } from '../engine/swap/concurrent.ts';
 import { SCRATCH_MAX_BYTES } from '../engine/scratch.ts';
-import { adoptSourceLook, sourceFootprint, swapFace, swapFootprint, swapScratchBytes } from '../engine/swap/face-swap.ts';
+import { sourceFootprint, swapFace, swapFootprint, swapScratchBytes } from '../engine/swap/face-swap.ts';
+import { adoptSourceLook } from '../engine/swap/source-face.ts';
 import { intersectRect, isEmptyRect, type Rect } from '../engine/swap/region.ts';
 import type { FaceSwapHelperApi, HelperSource } from './face-swap.worker.ts';
 

@@ -1,6 +1,7 @@
 import type { Raster } from '../image/raster.ts';
 import { collapsePyramid, gaussianPyramid, laplacianPyramid } from './pyramid.ts';
-import type { Rect } from './region.ts';
+import { cropRgb } from './patch.ts';
+import { planeBounds, type Rect } from './region.ts';
 import { bytes, floats, floatsCopy, int32s } from '../scratch.ts';
 
 /** Options for {@link poissonBlend}. */
@@ -317,6 +318,37 @@ export function compositeInto(target: Raster, rect: Rect, rgb: Float32Array, mas
       data[d] += m * (rgb[q] - data[d]);
       data[d + 1] += m * (rgb[q + 1] - data[d + 1]);
       data[d + 2] += m * (rgb[q + 2] - data[d + 2]);
+    }
+  }
+}
+
+/**
+ * Paints over the pixels of `region` (0..1 per pixel) in interleaved RGB, in place, with the smoothest surface that
+ * meets the `valid` pixels around them (a membrane: the light on either side carries across); or, given `detail`
+ * (interleaved RGB over the same area), with that picture cloned in: its detail, on the level the membrane carries.
+ */
+export function paintOver(rgb: Float32Array, region: Float32Array, valid: Float32Array, w: number, h: number, detail?: Float32Array): void {
+  // Solved only over the region's bounds (and a pixel around them, where the membrane is held).
+  const bounds = planeBounds(region, w, h, 0.02, 1);
+  if (!bounds) return;
+  const { x: x0, y: y0, width: bw, height: bh } = bounds;
+  const part = cropRgb(rgb, w, bounds);
+  const domain = floats(bw * bh);
+  const held = floats(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (y + y0) * w + x + x0, b = y * bw + x;
+      domain[b] = region[p] > 0.02 ? 1 : 0;
+      held[b] = valid[p];
+    }
+  }
+  const fill = poissonBlend(part, detail ? cropRgb(detail, w, bounds) : floats(part.length), domain, bw, bh, { valid: held });
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (y + y0) * w + x + x0, b = y * bw + x;
+      const k = Math.min(1, region[p]);
+      if (!(k > 0.02)) continue;
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (Math.min(255, Math.max(0, fill[b * 3 + c])) - rgb[p * 3 + c]);
     }
   }
 }

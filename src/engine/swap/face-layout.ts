@@ -66,6 +66,11 @@ export function gridRect(grid: WorkGrid): Rect {
   return { x: 0, y: 0, width: grid.width, height: grid.height };
 }
 
+/** A patch (of hair, of what is painted over) this size squared or smaller (relative to the face's size) is a speck. */
+export const SPECK = 0.03;
+/** Hair is told from the face's own dark patches by reaching within this far of the outline (relative to the face's size). */
+export const STRAY_REACH = 0.05;
+
 /** Where things are on the new face, per cell of the grid, each 0..1. */
 export interface FaceLayout {
   /** Eyes, brows, lips and nostrils, grown a little: never taken for hair, never sampled as skin. */

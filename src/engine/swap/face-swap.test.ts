@@ -12,7 +12,9 @@ import { floats, releaseScratch, SCRATCH_MAX_BYTES, scratchBytesKept, scratchLim
 import { SWAP_ANALYSIS } from '../swap-job.ts';
 import { monochromeTint, rgbToLab } from './colour.ts';
 import { findEyewear } from './eyewear.ts';
-import { adoptSourceLook, DEFAULT_FACE_SWAP, lookAtSource, sourceFootprint, sourceWearsGlasses, swapFace, swapFootprint, swapScratchBytes, targetBeardCover, type FaceSwapOptions } from './face-swap.ts';
+import { DEFAULT_FACE_SWAP, sourceFootprint, swapFace, swapFootprint, swapScratchBytes, type FaceSwapOptions } from './face-swap.ts';
+import { adoptSourceLook, lookAtSource, sourceWearsGlasses } from './source-face.ts';
+import { targetBeardCover } from './target-parts.ts';
 import { rasterizePolygon } from './mask.ts';
 import { readRgb } from './patch.ts';
 import { boundingRect } from './region.ts';

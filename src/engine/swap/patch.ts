@@ -1,5 +1,8 @@
+import { halvedCrop } from '../face/pyramid.ts';
+import { FACE_OVAL } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
-import type { Rect } from './region.ts';
+import { boundingRect, type Rect } from './region.ts';
+import { resizeRaster } from './resample.ts';
 import { floats } from '../scratch.ts';
 
 /**
@@ -49,4 +52,30 @@ export function lumaOf(rgb: Float32Array, out?: Float32Array): Float32Array {
   const y = out ?? floats(n);
   for (let p = 0, q = 0; p < n; p++, q += 3) y[p] = 0.299 * rgb[q] + 0.587 * rgb[q + 1] + 0.114 * rgb[q + 2];
   return y;
+}
+
+/**
+ * A swap works out a face's colour, light, hair and blend with the face at most this many px across (larger faces on a
+ * smaller copy), unless asked otherwise; the source's finer detail is then added back at full size.
+ */
+export const FACE_WORK_SIZE = 256;
+
+/**
+ * The face of `mesh` in `image`, its outline's bounds shrunk to at most `workSize` px across as a swap works on it:
+ * interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels: (x - bounds.x) * scale, (y - bounds.y) * scale.
+ */
+export function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number): { rgb: Float32Array; rect: Rect; mesh: Float32Array; bounds: Rect; scale: number } {
+  const bounds = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
+  const scale = Math.min(1, workSize / Math.max(bounds.width, bounds.height));
+  const small = shrunkCopy(image, bounds, Math.max(1, Math.round(bounds.width * scale)), Math.max(1, Math.round(bounds.height * scale)));
+  const rect = { x: 0, y: 0, width: small.width, height: small.height };
+  const local = mesh.map((v, i) => (i % 3 === 0 ? (v - bounds.x) * scale : i % 3 === 1 ? (v - bounds.y) * scale : v * scale));
+  return { rgb: readRgb(small, rect), rect, mesh: local, bounds, scale };
+}
+
+/** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
+export function shrunkCopy(canvas: Raster, rect: Rect, width: number, height: number): Raster {
+  let halvings = 0;
+  while (rect.width >> halvings >= 2 * width && rect.height >> halvings >= 2 * height) halvings++;
+  return resizeRaster(halvedCrop(canvas, rect, halvings), width, height);
 }

@@ -76,6 +76,9 @@ export interface LikenessOptions {
   shade?: number;
 }
 
+/** A face's skin is told from hair and background by colour; a flush or blush (redder) is still skin. */
+export const SKIN_LIKENESS: LikenessOptions = { redder: 0.3 };
+
 /**
  * How like the modelled colour (skin, lips) each pixel of `rgb` is, 0..1: 1 within a few spreads of it in a* and b*,
  * and in lightness from deep shadow to highlight; falling to 0 for hair, beard, background, frames, teeth.

@@ -7,7 +7,7 @@ import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import { HAIR_COVER } from '../job.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
-import { lookAtSource } from './face-swap.ts';
+import { lookAtSource } from './source-face.ts';
 import { sourceVisibility } from './visibility.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh');

@@ -1,0 +1,106 @@
+import { floats } from '../scratch.ts';
+import { rgbToLab } from './colour.ts';
+import { smoothstep, type FaceLayout, type WorkGrid } from './face-layout.ts';
+import { gaussianBlur } from './mask.ts';
+import { colourModel, likeness, type ColourModel } from './skin.ts';
+
+/** Mouths: how far one is open, and which pixels within the lips are teeth or the dark inside rather than lips. */
+
+/** How far past the mesh's mouth opening (relative to the face's size) the target's teeth are looked for within the lip line. */
+const MOUTH_SEARCH = 0.03;
+/**
+ * Mouth openings (height over width) between which the mesh may have closed the lips over teeth that show: a mouth
+ * it shows shut is taken as shut (a lit lower lip is no teeth), a wider one as drawn.
+ */
+const SLIGHTLY_OPEN = [0.015, 0.1] as const;
+/** Softness of the edge of a target's lips kept under an open smile, relative to the face's size. */
+const KEPT_LIPS_FEATHER = 0.01;
+/** Teeth are this much less red (a*, ramp) and lighter (L*, ramp) than the lips' median. */
+const TEETH = { lessRed: [6, 12], lighter: 10 } as const;
+
+/**
+ * What of the target's mouth stays over the new face, as feathered planes (0..1 per pixel of its rectangle, pixels
+ * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips. The mesh often closes the
+ * lips over teeth that show: where its `opening` (height over width) says the mouth is slightly open, teeth near it
+ * within the lip line are the open mouth too. Under a source smiling open (`sourceOpening`) onto a mouth open half as
+ * wide or less, the lips stay too: the mesh draws the source's lips shut over its teeth, which then show between them
+ * (a pale band, or dark teeth).
+ */
+export function keptMouth(
+  background: Float32Array,
+  cellsRgb: Float32Array,
+  grid: WorkGrid,
+  layout: FaceLayout,
+  mouth: Float32Array,
+  lipLine: Float32Array,
+  opening: number,
+  sourceOpening: number,
+): Float32Array[] {
+  const { width: w, height: h } = grid.rect;
+  const faceSize = grid.faceSize * grid.factor;
+  const lipColour = colourModel(cellsRgb, layout.lips);
+  const inside = unlike(background, mouth, lipColour);
+  // Under a thinner new lip line a wide smile's teeth fill much of the lip region, and its colour model takes them for
+  // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
+  const teeth = [teethIn(background, mouth, lipsProper(cellsRgb, layout.lips))];
+  if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
+    const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
+    const aroundOpening = floats(lipLine.length);
+    for (let p = 0; p < lipLine.length; p++) aroundOpening[p] = lipLine[p] > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? lipLine[p] : 0;
+    teeth.push(teethIn(background, aroundOpening, lipColour));
+  }
+  for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
+  const kept = [gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006))];
+  if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening / 2) kept.push(gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
+  return kept;
+}
+
+/** How far a mesh's mouth is open: the gap between the lips' inner midpoints over the mouth's width. */
+export function mouthOpening(mesh: Float32Array): number {
+  const gap = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
+  return gap(13, 14) / Math.max(1, gap(61, 291));
+}
+
+/** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
+function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
+  const lab = rgbToLab(rgb);
+  const redness: number[] = [];
+  for (let c = 0; c < lips.length; c++) if (lips[c] >= 0.5) redness.push(lab[c * 3 + 1]);
+  redness.sort((a, b) => a - b);
+  const middle = redness[redness.length >> 1];
+  return colourModel(rgb, lips.map((v, c) => (v >= 0.5 && lab[c * 3 + 1] >= middle ? 1 : 0)));
+}
+
+/** The pixels of a mouth `region` (0..1 per pixel) that do not look like the lips of `lipColour` (teeth, the dark inside), 0..1. */
+export function unlike(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  const { inside, pixels } = pixelsIn(rgb, region);
+  const lipLike = likeness(pixels, lipColour);
+  const out = floats(region.length);
+  inside.forEach((p, k) => (out[p] = region[p] * (1 - lipLike[k])));
+  return out;
+}
+
+/**
+ * The pixels of `region` (0..1 per pixel, within the lip line) that show teeth, 0..1: lighter and far less red than
+ * the lips. Told by fixed L*a*b* margins from the lips' median, as their spread holds the teeth too when the mesh
+ * closes the lips over them.
+ */
+function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  const { inside, pixels } = pixelsIn(rgb, region);
+  const lab = rgbToLab(pixels, pixels);
+  const [mL, ma] = lipColour.median;
+  const out = floats(region.length);
+  inside.forEach((p, k) => {
+    out[p] = region[p] * smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(0, TEETH.lighter, lab[k * 3] - mL);
+  });
+  return out;
+}
+
+/** The pixels where `region` is above 0, and their interleaved RGB out of `rgb`. */
+function pixelsIn(rgb: Float32Array, region: Float32Array): { inside: number[]; pixels: Float32Array } {
+  const inside: number[] = [];
+  for (let p = 0; p < region.length; p++) if (region[p] > 0) inside.push(p);
+  const pixels = floats(inside.length * 3);
+  inside.forEach((p, k) => pixels.set(rgb.subarray(p * 3, p * 3 + 3), k * 3));
+  return { inside, pixels };
+}
