@@ -7,7 +7,7 @@ import { compositeInto, multiBandBlend } from './blend.ts';
 import { giveTint, matchColourStats, monochromeTint, type ColourMatchOptions } from './colour.ts';
 import { addTargetTexture } from './detail.ts';
 import { faceLayout, regionBounds, toPixels, workGrid } from './face-layout.ts';
-import { addGrain } from './grain.ts';
+import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { mouthOpening } from './mouth.ts';
@@ -89,7 +89,10 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
-    const { rgb, mask } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    const { rgb, mask, bare } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, which gives
+    // the face away as pasted: it takes as fine a grain.
+    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p]);
     // The colour match keeps some of the source's colours (its eyes and lips more): on a black-and-white or sepia
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);
@@ -148,6 +151,8 @@ interface NewFace {
   painted: Float32Array;
   textured: Float32Array;
   texturedBounds: Rect[];
+  /** Skin bare in both faces, 0..1 per pixel. */
+  bare: Float32Array;
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -211,20 +216,20 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   }
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds };
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare };
 }
 
 /**
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): { rgb: Float32Array; mask: Float32Array } {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): Pick<NewFace, 'rgb' | 'mask' | 'bare'> {
   const { width: w, height: h } = faceRect;
   // The size shrunkCopy makes.
   const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
   const sx = sw / w, sy = sh / h;
   // The new face on the copy is all that outlives its step: the scratch memory of its work is the full-size steps'.
-  const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [] };
+  const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [], bare: floats(sw * sh) };
   scratchStep(() => {
     const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
     const smallRect = { x: 0, y: 0, width: sw, height: sh };
@@ -235,7 +240,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
       local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
     }
     const made = newFace(readRgb(small, smallRect), smallRect, local, source, options);
-    for (const plane of ['rgb', 'mask', 'painted', 'textured'] as const) face[plane].set(made[plane]);
+    for (const plane of ['rgb', 'mask', 'painted', 'textured', 'bare'] as const) face[plane].set(made[plane]);
     face.texturedBounds = made.texturedBounds;
   });
   const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, sw, sh, w, h);
@@ -264,7 +269,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
   const grainWeight = (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0);
   scratchStep(() => addGrain(rgb, w, h, regions, grainWeight, (p) => detailWeight[p] >= 1 && mask[p] > 0.5));
-  return { rgb, mask };
+  return { rgb, mask, bare: enlarged(face.bare) };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRaster } from '../../../test/load-raster.ts';
-import { addGrain } from './grain.ts';
+import { addGrain, matchGrain } from './grain.ts';
 import { gaussianBlur } from './mask.ts';
 import { lumaOf, readRgb } from './patch.ts';
 
@@ -50,5 +50,32 @@ describe('addGrain', () => {
       if (weight[p] === 0) expect(dr === 0 && dg === 0 && db === 0).toBe(true);
       else expect(Math.abs(dr - dg) + Math.abs(dg - db)).toBeLessThan(1e-3);
     }
+  });
+
+  it("gives a face smoother than the target photo's skin that skin's grain, and leaves one as grainy alone", async () => {
+    // img26's cheek as the target photo; the new face there, the same cheek blurred (a soft or enlarged source's).
+    const image = await loadRaster('img26.jpg');
+    const rect = { x: 470, y: 700, width: 160, height: 160 };
+    const { width: w, height: h } = rect;
+    const original = readRgb(image, rect);
+    const soft = original.slice();
+    const blurred = [0, 1, 2].map((c) => gaussianBlur(original.filter((_, k) => k % 3 === c), w, h, 2));
+    for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) soft[p * 3 + c] = blurred[c][p];
+    const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
+    const skin = fineDetail(lumaOf(original), w, inner);
+    expect(fineDetail(lumaOf(soft), w, inner)).toBeLessThan(skin * 0.3);
+    matchGrain(soft, image, rect, () => true, () => 1);
+    const grained = fineDetail(lumaOf(soft), w, inner);
+    expect(grained).toBeGreaterThan(skin * 0.7);
+    expect(grained).toBeLessThan(skin * 1.4);
+    // A face as grainy as the photo takes none; nor does any where no weight asks.
+    const changed = (a: Float32Array, b: Float32Array) => a.filter((v, k) => v !== b[k]).length;
+    const sharp = original.slice();
+    matchGrain(sharp, image, rect, () => true, () => 1);
+    expect(changed(sharp, original)).toBe(0);
+    const unasked = soft.map((_, k) => blurred[k % 3][Math.floor(k / 3)]);
+    const before = unasked.slice();
+    matchGrain(unasked, image, rect, () => true, () => 0);
+    expect(changed(unasked, before)).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { Raster } from '../image/raster.ts';
 import type { Rect } from './region.ts';
 import { floats } from '../scratch.ts';
 
@@ -18,16 +19,35 @@ export function addGrain(rgb: Float32Array, w: number, h: number, regions: reado
   const wanted = fineDetail(rgb, w, h, reference, { x: 0, y: 0, width: w, height: h }, REFERENCE_STEP);
   for (const region of seen) {
     const there = fineDetail(rgb, w, h, (p) => weight(p) >= 0.5, region, 1);
-    if (!(wanted > there)) continue;
-    const k = Math.sqrt(wanted * wanted - there * there) / patternDetail();
-    const noise = grainPattern(region);
-    for (let y = 0; y < region.height; y++) {
-      for (let x = 0, p = (region.y + y) * w + region.x; x < region.width; x++, p++) {
-        const v = k * Math.max(0, Math.min(1, weight(p))) * noise[y * region.width + x];
-        rgb[p * 3] += v;
-        rgb[p * 3 + 1] += v;
-        rgb[p * 3 + 2] += v;
-      }
+    if (wanted > there) grainInto(rgb, w, region, weight, Math.sqrt(wanted * wanted - there * there));
+  }
+}
+
+/**
+ * Gives the new face `rgb` (interleaved, over `rect` of `target`) the grain of the target picture's skin where
+ * `weight` asks for it (0..1), as far as it is smoother than that skin over the pixels `skin` picks (indices into
+ * `rect`): a soft source photo's face on a sharp target is as grainy as the skin of the target photo.
+ */
+export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: (p: number) => boolean, weight: (p: number) => number): void {
+  const { width: w, height: h } = rect;
+  // The same pixels of both (within a pixel of the edge, where neighbours are missing).
+  const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
+  const inRect = (p: number) => skin((((p / target.width) | 0) - rect.y) * w + (p % target.width) - rect.x);
+  const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
+  const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
+  if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there));
+}
+
+/** Adds `weight` (0..1 per pixel) times the grain pattern, its fine detail `amount`, to the luminance of `region` of `rgb`. */
+function grainInto(rgb: Float32Array, w: number, region: Rect, weight: (p: number) => number, amount: number): void {
+  const k = amount / patternDetail();
+  const noise = grainPattern(region);
+  for (let y = 0; y < region.height; y++) {
+    for (let x = 0, p = (region.y + y) * w + region.x; x < region.width; x++, p++) {
+      const v = k * Math.max(0, Math.min(1, weight(p))) * noise[y * region.width + x];
+      rgb[p * 3] += v;
+      rgb[p * 3 + 1] += v;
+      rgb[p * 3 + 2] += v;
     }
   }
 }
@@ -38,10 +58,10 @@ const HISTOGRAM_BINS = 2000;
 
 /**
  * The median size of each pixel's luma less the mean of its 4 neighbours', over the pixels of `bounds` that `counts`
- * picks, on every `step`-th row and column of interleaved RGB (or, with `channels` 1, of a luma plane): the skin's
- * pores and grain, not its wrinkles and edges, which a mean would weigh in.
+ * picks, on every `step`-th row and column of interleaved RGB (or, with `channels` 4, RGBA; with 1, a luma plane):
+ * the skin's pores and grain, not its wrinkles and edges, which a mean would weigh in.
  */
-function fineDetail(plane: Float32Array, w: number, h: number, counts: (p: number) => boolean, bounds: Rect, step: number, channels: 1 | 3 = 3): number {
+function fineDetail(plane: ArrayLike<number>, w: number, h: number, counts: (p: number) => boolean, bounds: Rect, step: number, channels: 1 | 3 | 4 = 3): number {
   const histogram = new Uint32Array(HISTOGRAM_BINS);
   let n = 0;
   for (let y = Math.max(1, bounds.y); y < Math.min(h - 1, bounds.y + bounds.height); y += step) {
@@ -49,7 +69,7 @@ function fineDetail(plane: Float32Array, w: number, h: number, counts: (p: numbe
       if (!counts(p)) continue;
       // The same weighted sum for each channel as luma takes of them (a plane of luma has one).
       let d = 0;
-      for (let c = 0; c < channels; c++) {
+      for (let c = 0; c < Math.min(3, channels); c++) {
         const o = p * channels + c;
         const wc = channels === 1 ? 1 : LUMA[c];
         d += wc * (plane[o] - (plane[o - channels] + plane[o + channels] + plane[o - w * channels] + plane[o + w * channels]) / 4);
