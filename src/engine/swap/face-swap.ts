@@ -10,7 +10,7 @@ import { faceLayout, regionBounds, toPixels, workGrid } from './face-layout.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { mouthOpening } from './mouth.ts';
+import { mouthOpening, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';
@@ -175,7 +175,8 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouth, lipLine, mouthOpening(geometry), mouthOpening(source.mesh), options.keepTargetBeard ?? false);
+  const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouths, options.keepTargetBeard ?? false);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
   const around = gaussianBlur(leftOut, w, h, faceSize * LEFT_OUT_FEATHER);

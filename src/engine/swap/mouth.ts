@@ -18,24 +18,25 @@ const KEPT_LIPS_FEATHER = 0.01;
 /** Teeth are this much less red (a*, ramp) and lighter (L*, ramp) than the lips' median. */
 const TEETH = { lessRed: [6, 12], lighter: 10 } as const;
 
+/** The mouths of a swap: the new face's (the target's expression on the source's proportions) and the source's. */
+export interface Mouths {
+  /** The new face's mouth opening (within the inner lip line) and lip line (the outer), 0..1 per pixel of its rectangle. */
+  opening: Float32Array;
+  lipLine: Float32Array;
+  /** How far the new face's and the source's mouths are open (see mouthOpening). */
+  openness: number;
+  sourceOpenness: number;
+}
+
 /**
  * What of the target's mouth stays over the new face, as feathered planes (0..1 per pixel of its rectangle, pixels
  * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips. The mesh often closes the
- * lips over teeth that show: where its `opening` (height over width) says the mouth is slightly open, teeth near it
- * within the lip line are the open mouth too. Under a source smiling open (`sourceOpening`) onto a mouth open half as
- * wide or less, the lips stay too: the mesh draws the source's lips shut over its teeth, which then show between them
- * (a pale band, or dark teeth).
+ * lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line are the
+ * open mouth too. Under a source smiling open onto a mouth open half as wide or less, the lips stay too: the mesh
+ * draws the source's lips shut over its teeth, which then show between them (a pale band, or dark teeth).
  */
-export function keptMouth(
-  background: Float32Array,
-  cellsRgb: Float32Array,
-  grid: WorkGrid,
-  layout: FaceLayout,
-  mouth: Float32Array,
-  lipLine: Float32Array,
-  opening: number,
-  sourceOpening: number,
-): Float32Array[] {
+export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): Float32Array[] {
+  const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
   const { width: w, height: h } = grid.rect;
   const faceSize = grid.faceSize * grid.factor;
   const lipColour = colourModel(cellsRgb, layout.lips);
@@ -55,7 +56,7 @@ export function keptMouth(
   return kept;
 }
 
-/** How far a mesh's mouth is open: the gap between the lips' inner midpoints over the mouth's width. */
+/** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */
 export function mouthOpening(mesh: Float32Array): number {
   const gap = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
   return gap(13, 14) / Math.max(1, gap(61, 291));

@@ -6,7 +6,7 @@ import { localContrast } from './detail.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, faceLayout, gridRect, grow, seededRegions, SPECK, STRAY_REACH, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { gaussianBlur } from './mask.ts';
-import { keptMouth } from './mouth.ts';
+import { keptMouth, type Mouths } from './mouth.ts';
 import { FACE_WORK_SIZE, faceAtWorkSize } from './patch.ts';
 import { likeness, SKIN_LIKENESS, skinModel, type ColourModel } from './skin.ts';
 
@@ -24,19 +24,10 @@ const HAIR_EDGE = 0.03;
 
 /**
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
- * temples, its glasses, its hairline, and its open mouth (see keptMouth: `opening` and `sourceOpening` are the
- * mouths' heights over widths). Its beard too, if `keepBeard`. Also how skin-like each of its grid cells is.
+ * temples, its glasses, its hairline, and its open mouth (see keptMouth). Its beard too, if `keepBeard`. Also how
+ * skin-like each of its grid cells is.
  */
-export function targetParts(
-  background: Float32Array,
-  grid: WorkGrid,
-  layout: FaceLayout,
-  mouth: Float32Array,
-  lipLine: Float32Array,
-  opening: number,
-  sourceOpening: number,
-  keepBeard: boolean,
-): { keep: Float32Array; targetSkin: Float32Array } {
+export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, keepBeard: boolean): { keep: Float32Array; targetSkin: Float32Array } {
   const cells = grid.width * grid.height;
   const cellsRgb = toGrid(grid, background);
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -54,7 +45,7 @@ export function targetParts(
     for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], beard[c]);
   }
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
-  for (const part of keptMouth(background, cellsRgb, grid, layout, mouth, lipLine, opening, sourceOpening)) keepAlso(keep, part);
+  for (const part of keptMouth(background, cellsRgb, grid, layout, mouths)) keepAlso(keep, part);
   return { keep, targetSkin };
 }
 
