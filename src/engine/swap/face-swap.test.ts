@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { fineDetailNear, skinFineDetail } from '../../../test/fine-detail.ts';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
@@ -62,23 +63,6 @@ const lumasBetween = (image: Raster, mesh: Float32Array, a: number, b: number, r
  * A face worked out on a smaller copy (`fast`, interleaved RGB over `rect`) against the same face worked out at full
  * size (`full`): close in colour, and within 0.85-1.2 of its fine detail.
  */
-/** The median difference of a pixel's luma from its 4 neighbours' mean, within 0.04 eye distances of a mesh point. */
-const fineDetailNear = (image: Raster, mesh: Float32Array, point: number) => {
-  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyes];
-  const luma = (x: number, y: number) => {
-    const o = (y * image.width + x) * 4;
-    return 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
-  };
-  const ds: number[] = [];
-  for (let y = Math.floor(cy - r); y <= cy + r; y++) {
-    for (let x = Math.floor(cx - r); x <= cx + r; x++) {
-      if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= r) ds.push(Math.abs(luma(x, y) - (luma(x - 1, y) + luma(x + 1, y) + luma(x, y - 1) + luma(x, y + 1)) / 4));
-    }
-  }
-  return ds.sort((a, b) => a - b)[ds.length >> 1];
-};
-
 const expectLikeFullSize = (full: Float32Array, fast: Float32Array, rect: { width: number; height: number }) => {
   let difference = 0;
   for (let k = 0; k < full.length; k++) difference += Math.abs(full[k] - fast[k]);
@@ -692,8 +676,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // Over points on her bare skin (cheeks, forehead, brows' middle, nose, chin; not her hair over the other cheek):
     // 0.21 of her own skin's fine detail before, 0.9 now.
     const skin = [266, 151, 175, 280, 9, 4, 347, 425];
-    const median = (image: Raster) => skin.map((point) => fineDetailNear(image, target.face.mesh, point)).sort((a, b) => a - b)[skin.length >> 1];
-    const [own, swappedSkin] = [median(target.image), median(canvas)];
+    const [own, swappedSkin] = [skinFineDetail(target.image, target.face.mesh, skin), skinFineDetail(canvas, target.face.mesh, skin)];
     expect(swappedSkin).toBeGreaterThan(0.7 * own);
     expect(swappedSkin).toBeLessThan(1.4 * own);
   });

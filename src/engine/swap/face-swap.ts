@@ -90,9 +90,9 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
     const { rgb, mask, bare } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
-    // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, which gives
-    // the face away as pasted: it takes as fine a grain.
-    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p]);
+    // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
+    // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
+    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], (p) => mask[p] * bare[p]);
     // The colour match keeps some of the source's colours (its eyes and lips more): on a black-and-white or sepia
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);

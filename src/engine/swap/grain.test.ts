@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRaster } from '../../../test/load-raster.ts';
+import { createRaster } from '../image/raster.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { gaussianBlur } from './mask.ts';
 import { lumaOf, readRgb } from './patch.ts';
@@ -64,18 +65,44 @@ describe('addGrain', () => {
     const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
     const skin = fineDetail(lumaOf(original), w, inner);
     expect(fineDetail(lumaOf(soft), w, inner)).toBeLessThan(skin * 0.3);
-    matchGrain(soft, image, rect, () => true, () => 1);
+    matchGrain(soft, image, rect, () => true, () => 1, () => 1);
     const grained = fineDetail(lumaOf(soft), w, inner);
     expect(grained).toBeGreaterThan(skin * 0.7);
     expect(grained).toBeLessThan(skin * 1.4);
     // A face as grainy as the photo takes none; nor does any where no weight asks.
     const changed = (a: Float32Array, b: Float32Array) => a.filter((v, k) => v !== b[k]).length;
     const sharp = original.slice();
-    matchGrain(sharp, image, rect, () => true, () => 1);
+    matchGrain(sharp, image, rect, () => true, () => 1, () => 1);
     expect(changed(sharp, original)).toBe(0);
     const unasked = soft.map((_, k) => blurred[k % 3][Math.floor(k / 3)]);
     const before = unasked.slice();
-    matchGrain(unasked, image, rect, () => true, () => 0);
+    matchGrain(unasked, image, rect, () => true, () => 0, () => 0);
     expect(changed(unasked, before)).toBe(0);
+  });
+
+  it("softens the skin of a face far grainier than the target photo's, and only where asked", async () => {
+    // img26's cheek, lightly blurred, as a soft (or retouched) target photo; the new face, the sharp cheek.
+    const image = await loadRaster('img26.jpg');
+    const rect = { x: 470, y: 700, width: 160, height: 160 };
+    const { width: w, height: h } = rect;
+    const sharp = readRgb(image, rect);
+    const blurred = [0, 1, 2].map((c) => gaussianBlur(sharp.filter((_, k) => k % 3 === c), w, h, 0.7));
+    const photo = createRaster(w, h);
+    for (let p = 0; p < w * h; p++) {
+      for (let c = 0; c < 3; c++) photo.data[p * 4 + c] = blurred[c][p];
+      photo.data[p * 4 + 3] = 255;
+    }
+    const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
+    const [own, softSkin] = [fineDetail(lumaOf(sharp), w, inner), fineDetail(lumaOf(readRgb(photo, { x: 0, y: 0, width: w, height: h })), w, inner)];
+    expect(softSkin).toBeLessThan(own * 0.6);
+    const face = sharp.slice();
+    matchGrain(face, photo, { x: 0, y: 0, width: w, height: h }, () => true, () => 1, () => 1);
+    const softened = fineDetail(lumaOf(face), w, inner);
+    expect(softened).toBeGreaterThan(softSkin * 0.75);
+    expect(softened).toBeLessThan(softSkin * 1.3);
+    // Not where the skin weight is 0 (the eyes, the lips' edges).
+    const features = sharp.slice();
+    matchGrain(features, photo, { x: 0, y: 0, width: w, height: h }, () => true, () => 1, () => 0);
+    expect(features.every((v, k) => v === sharp[k])).toBe(true);
   });
 });

@@ -1,4 +1,6 @@
 import type { Raster } from '../image/raster.ts';
+import { smoothstep } from './face-layout.ts';
+import { gaussianBlur } from './mask.ts';
 import type { Rect } from './region.ts';
 import { floats } from '../scratch.ts';
 
@@ -24,11 +26,13 @@ export function addGrain(rgb: Float32Array, w: number, h: number, regions: reado
 }
 
 /**
- * Gives the new face `rgb` (interleaved, over `rect` of `target`) the grain of the target picture's skin where
- * `weight` asks for it (0..1), as far as it is smoother than that skin over the pixels `skin` picks (indices into
- * `rect`): a soft source photo's face on a sharp target is as grainy as the skin of the target photo.
+ * Gives the new face `rgb` (interleaved, over `rect` of `target`) the grain of the target picture's skin, as far as it
+ * is smoother than that skin over the pixels `skin` picks (indices into `rect`), where `weight` asks for it (0..1): a
+ * soft source photo's face on a sharp target is as grainy as the skin of the target photo. A face far grainier (a
+ * sharp source on a soft or retouched photo) is softened to it where `skinWeight` asks (0..1): its skin, not the
+ * lashes or a lip's edge.
  */
-export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: (p: number) => boolean, weight: (p: number) => number): void {
+export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: (p: number) => boolean, weight: (p: number) => number, skinWeight: (p: number) => number): void {
   const { width: w, height: h } = rect;
   // The same pixels of both (within a pixel of the edge, where neighbours are missing).
   const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
@@ -36,6 +40,40 @@ export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: 
   const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
   const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
   if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there));
+  else if (there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted / there);
+}
+
+/** A new face this much grainier than the target photo's skin is softened to it, by at most a blur of... */
+const SOFTEN_FROM = 1.25;
+/** ...this sigma (px): the finest detail, pores and noise, not lashes or a lip's edge. */
+const FINEST = 0.8;
+/** Only faint detail is softened: a pixel that blur would change by more than these luma levels (a ramp) keeps it. */
+const FAINT = [4, 10] as const;
+
+/**
+ * Softens `rgb` (interleaved, `w` x `h`) where `weight` asks (0..1), in place, so that its fine detail over the pixels
+ * `skin` picks is `ratio` of what it is (as far as a blur of FINEST takes it): a blend towards its blur, by as much as
+ * the blur's own fine detail, measured, says.
+ */
+function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => boolean, weight: (p: number) => number, ratio: number): void {
+  const blurred = floats(rgb.length);
+  const plane = floats(w * h);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < w * h; p++) plane[p] = rgb[p * 3 + c];
+    gaussianBlur(plane, w, h, FINEST, plane);
+    for (let p = 0; p < w * h; p++) blurred[p * 3 + c] = plane[p];
+  }
+  const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
+  const left = fineDetail(blurred, w, h, skin, inner, REFERENCE_STEP) / Math.max(1e-6, fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP));
+  // The share of the difference from the blur kept: ratio = keep + (1 - keep) * left.
+  const keep = left < 1 ? Math.max(0, Math.min(1, (ratio - left) / (1 - left))) : 1;
+  for (let p = 0; p < w * h; p++) {
+    // Noise and pores differ from the blur by a few levels, a beard's hairs or a lash's edge by more: they stay.
+    const o = p * 3;
+    const change = Math.abs(LUMA[0] * (blurred[o] - rgb[o]) + LUMA[1] * (blurred[o + 1] - rgb[o + 1]) + LUMA[2] * (blurred[o + 2] - rgb[o + 2]));
+    const k = (1 - keep) * Math.max(0, Math.min(1, weight(p))) * (1 - smoothstep(FAINT[0], FAINT[1], change));
+    if (k > 0) for (let c = 0; c < 3; c++) rgb[o + c] += k * (blurred[o + c] - rgb[o + c]);
+  }
 }
 
 /** Adds `weight` (0..1 per pixel) times the grain pattern, its fine detail `amount`, to the luminance of `region` of `rgb`. */
