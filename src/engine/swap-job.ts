@@ -129,7 +129,8 @@ export async function runSwapJob<Encoded>(
       source,
       sourceMesh: swapMesh(sourceFace),
       targetMeshes: chosen.map((k) => scaleMesh(swapMesh(targetFaces[k]), scale)),
-      options: request.keepBeard ? { ...faceOptions, keepTargetBeard: true } : faceOptions,
+      // On the target enlarged (4k), the face stays as sharp as the source allows: the softness is the enlargement's.
+      options: { ...faceOptions, ...(request.keepBeard ? { keepTargetBeard: true } : {}), ...(scale > 1 ? { softenToTarget: false } : {}) },
       onSwapped: () => onProgress('swap', ++swapped, chosen.length),
       signal,
     });

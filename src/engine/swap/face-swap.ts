@@ -32,6 +32,11 @@ export interface FaceSwapOptions {
    */
   keepTargetBeard?: boolean;
   /**
+   * Soften a face far grainier than the target photo's skin to it (default true). Off where the canvas is the target
+   * enlarged (`4k`): its softness is the enlargement's, not the photo's, and the face is drawn sharp at the output's size.
+   */
+  softenToTarget?: boolean;
+  /**
    * The new face's colour, light, hair and blend are worked out with the face at most this many px across
    * (larger faces on a smaller copy); the source's finer detail is then added back at full size.
    */
@@ -92,7 +97,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { rgb, mask, bare } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
     // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
     // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
-    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], (p) => mask[p] * bare[p]);
+    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], options.softenToTarget === false ? undefined : (p) => mask[p] * bare[p]);
     // The colour match keeps some of the source's colours (its eyes and lips more): on a black-and-white or sepia
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);

@@ -29,10 +29,10 @@ export function addGrain(rgb: Float32Array, w: number, h: number, regions: reado
  * Gives the new face `rgb` (interleaved, over `rect` of `target`) the grain of the target picture's skin, as far as it
  * is smoother than that skin over the pixels `skin` picks (indices into `rect`), where `weight` asks for it (0..1): a
  * soft source photo's face on a sharp target is as grainy as the skin of the target photo. A face far grainier (a
- * sharp source on a soft or retouched photo) is softened to it where `skinWeight` asks (0..1): its skin, not the
- * lashes or a lip's edge.
+ * sharp source on a soft or retouched photo) is softened to it where `skinWeight`, if given, asks (0..1): its skin,
+ * not the lashes or a lip's edge.
  */
-export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: (p: number) => boolean, weight: (p: number) => number, skinWeight: (p: number) => number): void {
+export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: (p: number) => boolean, weight: (p: number) => number, skinWeight?: (p: number) => number): void {
   const { width: w, height: h } = rect;
   // The same pixels of both (within a pixel of the edge, where neighbours are missing).
   const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
@@ -40,7 +40,7 @@ export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: 
   const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
   const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
   if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there));
-  else if (there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted / there);
+  else if (skinWeight && there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted / there);
 }
 
 /** A new face this much grainier than the target photo's skin is softened to it, by at most a blur of... */
