@@ -40,7 +40,7 @@ export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: 
   const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
   const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
   if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there));
-  else if (skinWeight && there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted / there);
+  else if (skinWeight && there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted, there);
 }
 
 /** A new face this much grainier than the target photo's skin is softened to it, by at most a blur of... */
@@ -52,10 +52,10 @@ const FAINT = [4, 10] as const;
 
 /**
  * Softens `rgb` (interleaved, `w` x `h`) where `weight` asks (0..1), in place, so that its fine detail over the pixels
- * `skin` picks is `ratio` of what it is (as far as a blur of FINEST takes it): a blend towards its blur, by as much as
- * the blur's own fine detail, measured, says.
+ * `skin` picks, `there`, becomes `wanted` (as far as a blur of FINEST takes it): a blend towards its blur, by as much
+ * as the blur's own fine detail, measured, says.
  */
-function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => boolean, weight: (p: number) => number, ratio: number): void {
+function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => boolean, weight: (p: number) => number, wanted: number, there: number): void {
   const blurred = floats(rgb.length);
   const plane = floats(w * h);
   for (let c = 0; c < 3; c++) {
@@ -64,9 +64,9 @@ function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => bo
     for (let p = 0; p < w * h; p++) blurred[p * 3 + c] = plane[p];
   }
   const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
-  const left = fineDetail(blurred, w, h, skin, inner, REFERENCE_STEP) / Math.max(1e-6, fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP));
-  // The share of the difference from the blur kept: ratio = keep + (1 - keep) * left.
-  const keep = left < 1 ? Math.max(0, Math.min(1, (ratio - left) / (1 - left))) : 1;
+  const left = fineDetail(blurred, w, h, skin, inner, REFERENCE_STEP) / there;
+  // The share of the difference from the blur kept: wanted / there = keep + (1 - keep) * left.
+  const keep = left < 1 ? Math.max(0, Math.min(1, (wanted / there - left) / (1 - left))) : 1;
   for (let p = 0; p < w * h; p++) {
     // Noise and pores differ from the blur by a few levels, a beard's hairs or a lash's edge by more: they stay.
     const o = p * 3;
