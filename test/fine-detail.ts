@@ -1,26 +1,47 @@
 import type { Raster } from '../src/engine/image/raster.ts';
 
+/** A rectangle of pixels. */
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
  * Points of the face mesh on skin (cheeks, forehead, brows' middle, nose, chin): where a face's fine detail (pores,
  * grain) is read. Hair over one cheek raises a few of them; a median over all holds.
  */
 export const SKIN_POINTS = [36, 266, 50, 280, 118, 347, 205, 425, 151, 9, 4, 175] as const;
 
-/** The median difference of a pixel's luma from its 4 neighbours' mean, within 0.04 eye distances of a mesh point. */
-export function fineDetailNear(image: Raster, mesh: Float32Array, point: number): number {
-  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyes];
-  const luma = (x: number, y: number) => {
-    const o = (y * image.width + x) * 4;
-    return 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
-  };
+/**
+ * Fine detail (pores, grain, noise): the median difference of a pixel's luma from its 4 neighbours' mean, over the
+ * pixels of `rect` that `inside` picks (all by default), `luma` read at x, y.
+ */
+export function medianFineDetail(luma: (x: number, y: number) => number, rect: Rect, inside: (x: number, y: number) => boolean = () => true): number {
   const ds: number[] = [];
-  for (let y = Math.max(1, Math.floor(cy - r)); y <= Math.min(image.height - 2, cy + r); y++) {
-    for (let x = Math.max(1, Math.floor(cx - r)); x <= Math.min(image.width - 2, cx + r); x++) {
-      if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= r) ds.push(Math.abs(luma(x, y) - (luma(x - 1, y) + luma(x + 1, y) + luma(x, y - 1) + luma(x, y + 1)) / 4));
+  for (let y = rect.y; y < rect.y + rect.height; y++) {
+    for (let x = rect.x; x < rect.x + rect.width; x++) {
+      if (inside(x, y)) ds.push(Math.abs(luma(x, y) - (luma(x - 1, y) + luma(x + 1, y) + luma(x, y - 1) + luma(x, y + 1)) / 4));
     }
   }
   return ds.sort((a, b) => a - b)[ds.length >> 1];
+}
+
+/** The luma of a picture's pixel. */
+export const rasterLuma = (image: Raster) => (x: number, y: number) => {
+  const o = (y * image.width + x) * 4;
+  return 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
+};
+
+/** {@link medianFineDetail} within 0.04 eye distances of a mesh point. */
+export function fineDetailNear(image: Raster, mesh: Float32Array, point: number): number {
+  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyes];
+  const [x0, y0] = [Math.max(1, Math.floor(cx - r)), Math.max(1, Math.floor(cy - r))];
+  const [x1, y1] = [Math.min(image.width - 2, Math.floor(cx + r)), Math.min(image.height - 2, Math.floor(cy + r))];
+  const rect = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  return medianFineDetail(rasterLuma(image), rect, (x, y) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= r);
 }
 
 /** The median of {@link fineDetailNear} over `points` of `mesh` in `image`: how fine-grained its skin is. */

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { medianFineDetail } from '../../../test/fine-detail.ts';
 import { loadRaster } from '../../../test/load-raster.ts';
 import { createRaster } from '../image/raster.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { gaussianBlur } from './mask.ts';
 import { lumaOf, readRgb } from './patch.ts';
 
-/** The median size of each pixel's difference from the mean of its 4 neighbours, over `rect` of a w-wide luma plane. */
-const fineDetail = (luma: Float32Array, w: number, rect: { x: number; y: number; width: number; height: number }) => {
-  const ds: number[] = [];
-  for (let y = rect.y; y < rect.y + rect.height; y++) {
-    for (let x = rect.x; x < rect.x + rect.width; x++) {
-      const p = y * w + x;
-      ds.push(Math.abs(luma[p] - (luma[p - 1] + luma[p + 1] + luma[p - w] + luma[p + w]) / 4));
-    }
-  }
-  return ds.sort((a, b) => a - b)[ds.length >> 1];
-};
+/** Fine detail over `rect` of a w-wide luma plane. */
+const fineDetail = (luma: Float32Array, w: number, rect: { x: number; y: number; width: number; height: number }) => medianFineDetail((x, y) => luma[y * w + x], rect);
 
 describe('addGrain', () => {
   it("gives a smoothed patch of real skin a grain as fine as the skin's around it, and leaves the rest alone", async () => {
