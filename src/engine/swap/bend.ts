@@ -127,15 +127,24 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
       const ax0 = tx * (-0.5 + tx * (1 - 0.5 * tx)), ax1 = 1 + tx2 * (-2.5 + 1.5 * tx), ax2 = tx * (0.5 + tx * (2 - 1.5 * tx)), ax3 = 0.5 * tx2 * (tx - 1);
       const ay0 = ty * (-0.5 + ty * (1 - 0.5 * ty)), ay1 = 1 + ty2 * (-2.5 + 1.5 * ty), ay2 = ty * (0.5 + ty * (2 - 1.5 * ty)), ay3 = 0.5 * ty2 * (ty - 1);
       const c0 = x0 > 0 ? x0 - 1 : 0, c2 = x0 + 1 < rw ? x0 + 1 : rw - 1, c3 = x0 + 2 < rw ? x0 + 2 : rw - 1;
-      let r = 0, g = 0, b = 0;
-      for (let j = -1; j <= 2; j++) {
-        const wj = j === -1 ? ay0 : j === 0 ? ay1 : j === 1 ? ay2 : ay3;
-        const row = Math.min(rh - 1, Math.max(0, y0 + j)) * rw;
-        const v0 = snapshot[row + c0], v1 = snapshot[row + x0], v2 = snapshot[row + c2], v3 = snapshot[row + c3];
-        r += wj * (ax0 * (v0 & 255) + ax1 * (v1 & 255) + ax2 * (v2 & 255) + ax3 * (v3 & 255));
-        g += wj * (ax0 * ((v0 >> 8) & 255) + ax1 * ((v1 >> 8) & 255) + ax2 * ((v2 >> 8) & 255) + ax3 * ((v3 >> 8) & 255));
-        b += wj * (ax0 * ((v0 >> 16) & 255) + ax1 * ((v1 >> 16) & 255) + ax2 * ((v2 >> 16) & 255) + ax3 * ((v3 >> 16) & 255));
-      }
+      const r0 = (y0 > 0 ? y0 - 1 : 0) * rw, r1 = y0 * rw, r2 = (y0 + 1 < rh ? y0 + 1 : rh - 1) * rw, r3 = (y0 + 2 < rh ? y0 + 2 : rh - 1) * rw;
+      // The four rows written out (a loop over them, picking each row's weight, took a third longer).
+      let v0 = snapshot[r0 + c0], v1 = snapshot[r0 + x0], v2 = snapshot[r0 + c2], v3 = snapshot[r0 + c3];
+      let r = ay0 * (ax0 * (v0 & 255) + ax1 * (v1 & 255) + ax2 * (v2 & 255) + ax3 * (v3 & 255));
+      let g = ay0 * (ax0 * ((v0 >> 8) & 255) + ax1 * ((v1 >> 8) & 255) + ax2 * ((v2 >> 8) & 255) + ax3 * ((v3 >> 8) & 255));
+      let b = ay0 * (ax0 * ((v0 >> 16) & 255) + ax1 * ((v1 >> 16) & 255) + ax2 * ((v2 >> 16) & 255) + ax3 * ((v3 >> 16) & 255));
+      v0 = snapshot[r1 + c0], v1 = snapshot[r1 + x0], v2 = snapshot[r1 + c2], v3 = snapshot[r1 + c3];
+      r += ay1 * (ax0 * (v0 & 255) + ax1 * (v1 & 255) + ax2 * (v2 & 255) + ax3 * (v3 & 255));
+      g += ay1 * (ax0 * ((v0 >> 8) & 255) + ax1 * ((v1 >> 8) & 255) + ax2 * ((v2 >> 8) & 255) + ax3 * ((v3 >> 8) & 255));
+      b += ay1 * (ax0 * ((v0 >> 16) & 255) + ax1 * ((v1 >> 16) & 255) + ax2 * ((v2 >> 16) & 255) + ax3 * ((v3 >> 16) & 255));
+      v0 = snapshot[r2 + c0], v1 = snapshot[r2 + x0], v2 = snapshot[r2 + c2], v3 = snapshot[r2 + c3];
+      r += ay2 * (ax0 * (v0 & 255) + ax1 * (v1 & 255) + ax2 * (v2 & 255) + ax3 * (v3 & 255));
+      g += ay2 * (ax0 * ((v0 >> 8) & 255) + ax1 * ((v1 >> 8) & 255) + ax2 * ((v2 >> 8) & 255) + ax3 * ((v3 >> 8) & 255));
+      b += ay2 * (ax0 * ((v0 >> 16) & 255) + ax1 * ((v1 >> 16) & 255) + ax2 * ((v2 >> 16) & 255) + ax3 * ((v3 >> 16) & 255));
+      v0 = snapshot[r3 + c0], v1 = snapshot[r3 + x0], v2 = snapshot[r3 + c2], v3 = snapshot[r3 + c3];
+      r += ay3 * (ax0 * (v0 & 255) + ax1 * (v1 & 255) + ax2 * (v2 & 255) + ax3 * (v3 & 255));
+      g += ay3 * (ax0 * ((v0 >> 8) & 255) + ax1 * ((v1 >> 8) & 255) + ax2 * ((v2 >> 8) & 255) + ax3 * ((v3 >> 8) & 255));
+      b += ay3 * (ax0 * ((v0 >> 16) & 255) + ax1 * ((v1 >> 16) & 255) + ax2 * ((v2 >> 16) & 255) + ax3 * ((v3 >> 16) & 255));
       // Clamped to 0..255 and rounded by the picture's array.
       const o = ((ry + y) * picture.width + rx + x) * 4;
       data[o] = r;
