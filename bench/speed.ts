@@ -6,7 +6,8 @@
  *   npm run bench:speed [-- --runs 3]
  *
  * Prints per-stage milliseconds (median of the warm runs), the cold start, and the peak resident memory of the
- * renderer process hosting the page and its workers, sampled every 50 ms.
+ * renderer process hosting the page and its workers, sampled every 50 ms; last, how much a second thread adds on
+ * this machine (see parallel-capacity.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { runSwapJob, SWAP_ANALYSIS } from '../src/engine/swap-job.ts';
 import { decodeImage, encodeImage } from '../src/node/codec.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
 import { benchUrl as url, median, SPEED_SOURCE as source, startBenchBrowser, writeSpeedInputs } from './harness.ts';
+import { measureParallelCapacity, parallelCapacityLine } from './parallel-capacity.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(2, Number(values.runs));
@@ -168,3 +170,8 @@ for (const [name, bytes] of Object.entries(targets)) {
   }
   summarise(`swap ${name} target, high`, swaps);
 }
+
+// What the helper thread can win here: the page's two threads share this machine's two cores with each other.
+console.log('# This machine (Node, one process per thread)');
+const { alone, together } = await measureParallelCapacity();
+console.log(parallelCapacityLine(alone, together));
