@@ -1,4 +1,5 @@
 import type { Raster } from '../src/engine/image/raster.ts';
+import { gaussianBlur } from '../src/engine/swap/mask.ts';
 
 /** A rectangle of pixels. */
 interface Rect {
@@ -48,4 +49,26 @@ export function fineDetailNear(image: Raster, mesh: Float32Array, point: number)
 export function skinFineDetail(image: Raster, mesh: Float32Array, points: readonly number[] = SKIN_POINTS): number {
   const values = points.map((point) => fineDetailNear(image, mesh, point)).sort((a, b) => a - b);
   return values[values.length >> 1];
+}
+
+/**
+ * Blotches rather than grain: the median size of a picture's luma blurred by 1 px less it blurred by 2.5 px (detail
+ * 2-4 px across), within 0.06 eye distances of a mesh point.
+ */
+export function blotchinessNear(image: Raster, mesh: Float32Array, point: number): number {
+  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.06 * eyes];
+  // A window around the point, wide enough that the blurs' edges stay outside the circle read.
+  const pad = Math.ceil(r) + 10;
+  const [x0, y0] = [Math.max(0, Math.floor(cx) - pad), Math.max(0, Math.floor(cy) - pad)];
+  const [w, h] = [Math.min(image.width, Math.floor(cx) + pad) - x0, Math.min(image.height, Math.floor(cy) + pad) - y0];
+  const luma = new Float32Array(w * h);
+  const read = rasterLuma(image);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) luma[y * w + x] = read(x0 + x, y0 + y);
+  const [fine, coarse] = [gaussianBlur(luma, w, h, 1), gaussianBlur(luma, w, h, 2.5)];
+  const ds: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) if (Math.hypot(x0 + x + 0.5 - cx, y0 + y + 0.5 - cy) <= r) ds.push(Math.abs(fine[y * w + x] - coarse[y * w + x]));
+  }
+  return ds.sort((a, b) => a - b)[ds.length >> 1];
 }

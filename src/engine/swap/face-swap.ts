@@ -94,10 +94,13 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
-    const { rgb, mask, bare } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
     // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
     // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
     matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], options.softenToTarget === false ? undefined : (p) => mask[p] * bare[p]);
+    // What was painted over takes the grain of the skin around as it now is: taken before the skin was softened to a
+    // soft photo's, a sharp source's painted glasses frames stood out as rows of dots (img24 onto img29).
+    if (paintedGrain) scratchStep(() => addGrain(rgb, faceRect.width, faceRect.height, paintedGrain.regions, paintedGrain.weight, paintedGrain.reference));
     // The colour match keeps some of the source's colours (its eyes and lips more): on a black-and-white or sepia
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);
@@ -158,6 +161,11 @@ interface NewFace {
   texturedBounds: Rect[];
   /** Skin bare in both faces, 0..1 per pixel. */
   bare: Float32Array;
+  /**
+   * Where what was painted over is smoother than the skin around and takes a grain (see addGrain): the regions, how
+   * much each pixel takes, the pixels whose grain it matches. Only where the face was worked out on a smaller copy.
+   */
+  paintedGrain?: { regions: Rect[]; weight: (p: number) => number; reference: (p: number) => boolean };
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -229,7 +237,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): Pick<NewFace, 'rgb' | 'mask' | 'bare'> {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain'> {
   const { width: w, height: h } = faceRect;
   // The size shrunkCopy makes.
   const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
@@ -273,9 +281,8 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   // as fine (the skin around the eyes rebuilt where glasses were, img24).
   const toGrain = face.painted.map((v, p) => Math.min(1, v) - face.textured[p]);
   const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
-  const grainWeight = (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0);
-  scratchStep(() => addGrain(rgb, w, h, regions, grainWeight, (p) => detailWeight[p] >= 1 && mask[p] > 0.5));
-  return { rgb, mask, bare: enlarged(face.bare) };
+  const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
+  return { rgb, mask, bare: enlarged(face.bare), paintedGrain };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
