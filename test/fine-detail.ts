@@ -1,5 +1,7 @@
 import type { Raster } from '../src/engine/image/raster.ts';
-import { gaussianBlur } from '../src/engine/swap/mask.ts';
+import { FACE_OVAL } from '../src/engine/face/regions.ts';
+import { gaussianBlur, rasterizePolygon } from '../src/engine/swap/mask.ts';
+import { boundingRect } from '../src/engine/swap/region.ts';
 
 /** A rectangle of pixels. */
 interface Rect {
@@ -71,4 +73,28 @@ export function blotchinessNear(image: Raster, mesh: Float32Array, point: number
     for (let x = 0; x < w; x++) if (Math.hypot(x0 + x + 0.5 - cx, y0 + y + 0.5 - cy) <= r) ds.push(Math.abs(fine[y * w + x] - coarse[y * w + x]));
   }
   return ds.sort((a, b) => a - b)[ds.length >> 1];
+}
+
+/**
+ * How sharp a face's edges are in a picture, within its mesh's outline: over the strongest tenth of its luma's detail
+ * between Gaussian blurs of 1 and 3 px, the size of its detail finer than the 1 px blur beside that.
+ */
+export function faceSharpness(image: Raster, mesh: Float32Array): number {
+  const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 8, clipWidth: image.width, clipHeight: image.height });
+  const { width: w, height: h } = rect;
+  const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: FACE_OVAL });
+  const read = rasterLuma(image);
+  const luma = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) luma[y * w + x] = read(rect.x + x, rect.y + y);
+  const [fine, coarse] = [gaussianBlur(luma, w, h, 1), gaussianBlur(luma, w, h, 3)];
+  const bands: number[] = [];
+  for (let p = 0; p < w * h; p++) if (inside[p] > 0.99) bands.push(Math.abs(fine[p] - coarse[p]));
+  const cut = [...bands].sort((a, b) => a - b)[Math.floor(bands.length * 0.9)];
+  let finest = 0, mid = 0;
+  for (let p = 0; p < w * h; p++) {
+    if (!(inside[p] > 0.99) || Math.abs(fine[p] - coarse[p]) < cut) continue;
+    finest += Math.abs(luma[p] - fine[p]);
+    mid += Math.abs(fine[p] - coarse[p]);
+  }
+  return finest / mid;
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { blotchinessNear, fineDetailNear, skinFineDetail } from '../../../test/fine-detail.ts';
+import { blotchinessNear, faceSharpness, fineDetailNear, skinFineDetail } from '../../../test/fine-detail.ts';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
@@ -480,7 +480,8 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const source = await photo('img24.jpg');
     const target = await photo('img26.jpg');
     const canvas = copy(target.image);
-    swapFace(canvas, target.face.mesh, source.image, source.face.mesh);
+    // Not softened to img26's softer photo: the beard's texture is what tells it from painted skin.
+    swapFace(canvas, target.face.mesh, source.image, source.face.mesh, { ...DEFAULT_FACE_SWAP, softenToTarget: false });
     const point = (i: number) => [target.face.mesh[i * 3], target.face.mesh[i * 3 + 1]];
     // The chin between the mouth corners, from a quarter of the way below the lower lip to a sixth above its bottom.
     const [lip, bottom] = [point(17)[1], point(152)[1]];
@@ -678,6 +679,17 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // Under each eye (mesh points 119, 348) against the cheeks (36, 266): 1.30 times theirs before, 1.00 now.
     const cheeks = (blotchiness(36) + blotchiness(266)) / 2;
     expect((blotchiness(119) + blotchiness(348)) / 2).toBeLessThan(1.15 * cheeks);
+  });
+
+  it("blurs a sharp source's face to a soft photo's focus (img24 -> img26, img16 -> img18)", async () => {
+    // img26 (retouched) and img18 (soft) are far softer than img24's and img16's faces, which came out crisp on them.
+    for (const [sourceName, targetName] of [['img24.jpg', 'img26.jpg'], ['img16.jpg', 'img18.jpg']]) {
+      const { canvas, target } = await swapped(sourceName, targetName);
+      // The new face's edges over the photo's own face's: 2.07 and 1.53 times as sharp before, 1.05 and 1.03 now.
+      const ratio = faceSharpness(canvas, target.face.mesh) / faceSharpness(target.image, target.face.mesh);
+      expect(ratio, targetName).toBeLessThan(1.2);
+      expect(ratio, targetName).toBeGreaterThan(0.8);
+    }
   });
 
   it("gives a face from a soft, enlarged source the target photo's grain (img38 -> img3)", async () => {

@@ -7,6 +7,7 @@ import { compositeInto, multiBandBlend } from './blend.ts';
 import { giveTint, matchColourStats, monochromeTint, type ColourMatchOptions } from './colour.ts';
 import { addTargetTexture } from './detail.ts';
 import { faceLayout, regionBounds, toPixels, workGrid } from './face-layout.ts';
+import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
@@ -32,8 +33,9 @@ export interface FaceSwapOptions {
    */
   keepTargetBeard?: boolean;
   /**
-   * Soften a face far grainier than the target photo's skin to it (default true). Off where the canvas is the target
-   * enlarged (`4k`): its softness is the enlargement's, not the photo's, and the face is drawn sharp at the output's size.
+   * Soften a face far grainier than the target photo's skin to it, and blur one far sharper than the photo's own face
+   * to its focus (default true). Off where the canvas is the target enlarged (`4k`): its softness is the enlargement's,
+   * not the photo's, and the face is drawn sharp at the output's size.
    */
   softenToTarget?: boolean;
   /**
@@ -95,6 +97,8 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
     const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
+    if (options.softenToTarget !== false) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
     // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
     // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
     matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], options.softenToTarget === false ? undefined : (p) => mask[p] * bare[p]);

@@ -1,0 +1,143 @@
+import type { Raster } from '../image/raster.ts';
+import { doubles, floats, floatsCopy } from '../scratch.ts';
+import { lumaOf } from './patch.ts';
+import type { Rect } from './region.ts';
+
+/**
+ * Focus: how sharp a picture's edges are, and a new face blurred to the softness of the photo it goes into. A crisp
+ * face on a soft photo (an enlarged, retouched or not quite focused one) gives itself away, however well its colour
+ * and grain match.
+ */
+
+/** Edges are the pixels whose detail between 3 x 3 and 7 x 7 means is among the strongest this share of them. */
+const EDGE_SHARE = 0.1;
+/** A face is blurred only where its edges are this much sharper than the photo's own face's: less is no step one sees. */
+const SHARPER_FROM = 1.15;
+/**
+ * The most [1 2 1] passes a face takes (each a blur of sigma 0.71 px; 8 make 2 px): past that the photo is no guide to
+ * the face.
+ */
+const MAX_PASSES = 8;
+
+/**
+ * How sharp the edges of a luma plane (`w` x `h`) are over the pixels `inside` picks (on every other row and column):
+ * over the strongest tenth of its detail between 3 x 3 and 7 x 7 means, the size of its detail finer than the 3 x 3
+ * mean beside that. Independent of contrast: a soft photo's edges carry little of the finest detail, whatever they
+ * separate.
+ */
+export function edgeSharpness(luma: Float32Array, w: number, h: number, inside: (p: number) => boolean): number {
+  // Box means from a summed-area table: two of them a pixel, however large.
+  const stride = w + 1;
+  const sums = doubles(stride * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += luma[y * w + x];
+      sums[(y + 1) * stride + x + 1] = sums[y * stride + x + 1] + row;
+    }
+  }
+  const mean = (x: number, y: number, r: number) => {
+    const x0 = Math.max(0, x - r), y0 = Math.max(0, y - r), x1 = Math.min(w, x + r + 1), y1 = Math.min(h, y + r + 1);
+    return (sums[y1 * stride + x1] - sums[y0 * stride + x1] - sums[y1 * stride + x0] + sums[y0 * stride + x0]) / ((x1 - x0) * (y1 - y0));
+  };
+  // The two bands of the pixels read, and the strongest share of the coarser by a histogram (0..64 levels, 1/16 steps).
+  const BINS = 1024;
+  const histogram = new Uint32Array(BINS);
+  const finest = floats(Math.ceil(w / 2) * Math.ceil(h / 2));
+  const mid = floats(finest.length);
+  let n = 0;
+  for (let y = 0; y < h; y += 2) {
+    for (let x = 0; x < w; x += 2) {
+      const p = y * w + x;
+      if (!inside(p)) continue;
+      const small = mean(x, y, 1);
+      const band = Math.abs(small - mean(x, y, 3));
+      finest[n] = Math.abs(luma[p] - small);
+      mid[n++] = band;
+      histogram[Math.min(BINS - 1, (band * 16) | 0)]++;
+    }
+  }
+  let cut = BINS;
+  for (let b = BINS - 1, seen = 0; b >= 0 && seen < n * EDGE_SHARE; b--) {
+    seen += histogram[b];
+    cut = b;
+  }
+  let fineSum = 0, midSum = 0;
+  for (let k = 0; k < n; k++) {
+    if (mid[k] * 16 < cut) continue;
+    fineSum += finest[k];
+    midSum += mid[k];
+  }
+  return midSum > 0 ? fineSum / midSum : 0;
+}
+
+/**
+ * Blurs the new face `rgb` (interleaved, over `rect` of `target`) in place to the focus of the target photo's own face
+ * there, where the face's edges are sharper, as judged over the pixels `inside` picks (indices into `rect`). Returns
+ * the blur's sigma (px), 0 where none.
+ */
+export function matchFocus(rgb: Float32Array, target: Raster, rect: Rect, inside: (p: number) => boolean): number {
+  const { width: w, height: h } = rect;
+  const photo = edgeSharpness(rasterLuma(target, rect), w, h, inside);
+  const luma = lumaOf(rgb);
+  let sharpness = edgeSharpness(luma, w, h, inside);
+  if (!(sharpness > SHARPER_FROM * photo)) return 0;
+  // The face's own edges blurred by one pass more at a time until they are no sharper than the photo's: a photo's
+  // edges are no steps (their texture and noise count too), so the blur they take is measured, not worked out.
+  let passes = 0;
+  let share = 1;
+  while (passes < MAX_PASSES) {
+    blurPass(luma, w, h, 1);
+    const blurred = edgeSharpness(luma, w, h, inside);
+    if (blurred <= photo) {
+      share = (sharpness - photo) / (sharpness - blurred);
+      break;
+    }
+    passes++;
+    sharpness = blurred;
+  }
+  for (let k = 0; k < passes; k++) blurPass(rgb, w, h, 3);
+  // The last pass only in part: between two passes' blurs.
+  if (passes < MAX_PASSES) {
+    const before = floatsCopy(rgb);
+    blurPass(rgb, w, h, 3);
+    for (let i = 0; i < rgb.length; i++) rgb[i] = before[i] + share * (rgb[i] - before[i]);
+  }
+  return Math.SQRT1_2 * Math.sqrt(passes + (passes < MAX_PASSES ? share : 0));
+}
+
+/** The luma of `rect` of a picture. */
+function rasterLuma(image: Raster, rect: Rect): Float32Array {
+  const luma = floats(rect.width * rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    for (let x = 0, o = ((rect.y + y) * image.width + rect.x) * 4; x < rect.width; x++, o += 4) {
+      luma[y * rect.width + x] = 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
+    }
+  }
+  return luma;
+}
+
+/** One [1 2 1] / 4 pass each way over interleaved samples (`channels` a pixel), in place, edges repeated: a blur of sigma 1/sqrt(2). */
+export function blurPass(plane: Float32Array, w: number, h: number, channels: number): void {
+  const stride = w * channels;
+  const row = floats(stride);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    row.set(plane.subarray(o, o + stride));
+    // Each sample with the same channel of the pixels beside it; at the ends, the missing one is the sample itself.
+    for (let i = 0; i < stride; i++) {
+      const left = i >= channels ? row[i - channels] : row[i];
+      const right = i < stride - channels ? row[i + channels] : row[i];
+      plane[o + i] = (left + 2 * row[i] + right) / 4;
+    }
+  }
+  const above = floatsCopy(plane.subarray(0, stride));
+  const current = floats(stride);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    current.set(plane.subarray(o, o + stride));
+    const below = y < h - 1 ? o + stride : o;
+    for (let i = 0; i < stride; i++) plane[o + i] = (above[i] + 2 * current[i] + plane[below + i]) / 4;
+    above.set(current);
+  }
+}
