@@ -132,10 +132,13 @@ export function blurPass(plane: Float32Array, w: number, h: number, channels: nu
     const o = y * stride;
     row.set(plane.subarray(o, o + stride));
     // Each sample with the same channel of the pixels beside it; at the ends, the missing one is the sample itself.
-    for (let i = 0; i < stride; i++) {
-      const left = i >= channels ? row[i - channels] : row[i];
-      const right = i < stride - channels ? row[i + channels] : row[i];
-      plane[o + i] += k * (left - 2 * row[i] + right);
+    for (let i = channels; i < stride - channels; i++) plane[o + i] += k * (row[i - channels] - 2 * row[i] + row[i + channels]);
+    if (w > 1) {
+      for (let c = 0; c < channels; c++) {
+        plane[o + c] += k * (row[c + channels] - row[c]);
+        const last = stride - channels + c;
+        plane[o + last] += k * (row[last - channels] - row[last]);
+      }
     }
   }
   // Down the columns, top to bottom, with the row above as it was (kept aside; the one below is not yet changed).
