@@ -37,10 +37,20 @@ export const rasterLuma = (image: Raster) => (x: number, y: number) => {
   return 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
 };
 
+/** The distance between a mesh's eyes' outer corners: how far a face's measures reach. */
+const eyeDistance = (mesh: Float32Array) => Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+
+/** The luma of a `width` x `height` window of a picture from (x0, y0), as a plane. */
+function lumaPlane(image: Raster, x0: number, y0: number, width: number, height: number): Float32Array {
+  const read = rasterLuma(image);
+  const luma = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) luma[y * width + x] = read(x0 + x, y0 + y);
+  return luma;
+}
+
 /** {@link medianFineDetail} within 0.04 eye distances of a mesh point. */
 export function fineDetailNear(image: Raster, mesh: Float32Array, point: number): number {
-  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyes];
+  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyeDistance(mesh)];
   const [x0, y0] = [Math.max(1, Math.floor(cx - r)), Math.max(1, Math.floor(cy - r))];
   const [x1, y1] = [Math.min(image.width - 2, Math.floor(cx + r)), Math.min(image.height - 2, Math.floor(cy + r))];
   const rect = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
@@ -58,15 +68,12 @@ export function skinFineDetail(image: Raster, mesh: Float32Array, points: readon
  * 2-4 px across), within 0.06 eye distances of a mesh point.
  */
 export function blotchinessNear(image: Raster, mesh: Float32Array, point: number): number {
-  const eyes = Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.06 * eyes];
+  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.06 * eyeDistance(mesh)];
   // A window around the point, wide enough that the blurs' edges stay outside the circle read.
   const pad = Math.ceil(r) + 10;
   const [x0, y0] = [Math.max(0, Math.floor(cx) - pad), Math.max(0, Math.floor(cy) - pad)];
   const [w, h] = [Math.min(image.width, Math.floor(cx) + pad) - x0, Math.min(image.height, Math.floor(cy) + pad) - y0];
-  const luma = new Float32Array(w * h);
-  const read = rasterLuma(image);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) luma[y * w + x] = read(x0 + x, y0 + y);
+  const luma = lumaPlane(image, x0, y0, w, h);
   const [fine, coarse] = [gaussianBlur(luma, w, h, 1), gaussianBlur(luma, w, h, 2.5)];
   const ds: number[] = [];
   for (let y = 0; y < h; y++) {
@@ -77,15 +84,15 @@ export function blotchinessNear(image: Raster, mesh: Float32Array, point: number
 
 /**
  * How sharp a face's edges are in a picture, within its mesh's outline: over the strongest tenth of its luma's detail
- * between Gaussian blurs of 1 and 3 px, the size of its detail finer than the 1 px blur beside that.
+ * between Gaussian blurs of 1 and 3 px, the size of its detail finer than the 1 px blur beside that. Measured apart
+ * from the engine's own edgeSharpness (box means, the face's middle), so that the tests do not grade focus.ts by its
+ * own yardstick.
  */
 export function faceSharpness(image: Raster, mesh: Float32Array): number {
   const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 8, clipWidth: image.width, clipHeight: image.height });
   const { width: w, height: h } = rect;
   const inside = rasterizePolygon(mesh, rect, { stride: 3, indices: FACE_OVAL });
-  const read = rasterLuma(image);
-  const luma = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) luma[y * w + x] = read(rect.x + x, rect.y + y);
+  const luma = lumaPlane(image, rect.x, rect.y, w, h);
   const [fine, coarse] = [gaussianBlur(luma, w, h, 1), gaussianBlur(luma, w, h, 3)];
   const bands: number[] = [];
   for (let p = 0; p < w * h; p++) if (inside[p] > 0.99) bands.push(Math.abs(fine[p] - coarse[p]));

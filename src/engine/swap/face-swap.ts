@@ -97,11 +97,12 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
     const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    const soften = options.softenToTarget !== false;
     // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
-    if (options.softenToTarget !== false) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
+    if (soften) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
     // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
     // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
-    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], options.softenToTarget === false ? undefined : (p) => mask[p] * bare[p]);
+    matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], soften ? (p) => mask[p] * bare[p] : undefined);
     // What was painted over takes the grain of the skin around as it now is: taken before the skin was softened to a
     // soft photo's, a sharp source's painted glasses frames stood out as rows of dots (img24 onto img29).
     if (paintedGrain) scratchStep(() => addGrain(rgb, faceRect.width, faceRect.height, paintedGrain.regions, paintedGrain.weight, paintedGrain.reference));

@@ -1,6 +1,6 @@
 import type { Raster } from '../image/raster.ts';
 import { doubles, floats, floatsCopy } from '../scratch.ts';
-import { cropRgb, lumaOf } from './patch.ts';
+import { cropRgb, lumaOf, readRgb } from './patch.ts';
 import type { Rect } from './region.ts';
 
 /**
@@ -84,7 +84,7 @@ export function matchFocus(rgb: Float32Array, target: Raster, rect: Rect, inside
   const core = { x: Math.floor(rect.width * CORE[0]), y: Math.floor(rect.height * CORE[0]), width: Math.ceil(rect.width * (CORE[1] - CORE[0])), height: Math.ceil(rect.height * (CORE[1] - CORE[0])) };
   const { width: w, height: h } = core;
   const inCore = (p: number) => inside((core.y + ((p / w) | 0)) * rect.width + core.x + (p % w));
-  const photo = edgeSharpness(rasterLuma(target, { ...core, x: rect.x + core.x, y: rect.y + core.y }), w, h, inCore);
+  const photo = edgeSharpness(lumaOf(readRgb(target, { ...core, x: rect.x + core.x, y: rect.y + core.y })), w, h, inCore);
   const luma = lumaOf(cropRgb(rgb, rect.width, core));
   let sharpness = edgeSharpness(luma, w, h, inCore);
   if (!(sharpness > SHARPER_FROM * photo)) return 0;
@@ -107,17 +107,6 @@ export function matchFocus(rgb: Float32Array, target: Raster, rect: Rect, inside
   // The last pass only in part.
   if (passes < MAX_PASSES) blurPass(rgb, width, height, 3, share);
   return Math.SQRT1_2 * Math.sqrt(passes + (passes < MAX_PASSES ? share : 0));
-}
-
-/** The luma of `rect` of a picture. */
-function rasterLuma(image: Raster, rect: Rect): Float32Array {
-  const luma = floats(rect.width * rect.height);
-  for (let y = 0; y < rect.height; y++) {
-    for (let x = 0, o = ((rect.y + y) * image.width + rect.x) * 4; x < rect.width; x++, o += 4) {
-      luma[y * rect.width + x] = 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
-    }
-  }
-  return luma;
 }
 
 /**
