@@ -38,7 +38,7 @@ export const rasterLuma = (image: Raster) => (x: number, y: number) => {
 };
 
 /** The distance between a mesh's eyes' outer corners: how far a face's measures reach. */
-const eyeDistance = (mesh: Float32Array) => Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+export const eyeDistance = (mesh: Float32Array) => Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
 
 /** The luma of a `width` x `height` window of a picture from (x0, y0), as a plane. */
 function lumaPlane(image: Raster, x0: number, y0: number, width: number, height: number): Float32Array {

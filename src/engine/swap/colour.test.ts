@@ -184,6 +184,35 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
   });
 });
 
+describe('matchColourStats and the tint of the source\'s shading', () => {
+  it("leaves the tint that came with the source's shading behind, and keeps its fine detail's tint", () => {
+    // A pale face lit from its right: the shadow side yellower (b* +6 over 25 of L*), with a fine grain of a* beside.
+    const [w, h] = [64, 8];
+    const source = new Float32Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const lightness = 60 + (25 * x) / (w - 1);
+        source.set([lightness, 14 + 3 * (-1) ** (x + y), 16 + (6 * (85 - lightness)) / 25], (y * w + x) * 3);
+      }
+    }
+    labToRgb(source, source);
+    // A brown face lit evenly.
+    const target = labToRgb(new Float32Array(w * h * 3).map((_, q) => [55, 18 + 2 * (-1) ** Math.floor(q / 3), 24 + 2 * (-1) ** Math.floor(q / 3)][q % 3]));
+    const all = new Float32Array(w * h).fill(1);
+    const matched = (fineDetail?: { width: number; height: number; sigma: number }) => rgbToLab(matchColourStats(source, all, target, all, { fineDetail }));
+    const at = (lab: Float32Array, x: number, c: number) => (lab[(4 * w + x) * 3 + c] + lab[(4 * w + x + 1) * 3 + c]) / 2;
+    const shadowTint = (lab: Float32Array) => at(lab, 2, 2) - at(lab, 60, 2);
+    // Matched over the whole, the shadow stays as much yellower; matched with its shading apart, it is not.
+    expect(shadowTint(matched())).toBeGreaterThan(4);
+    const apart = matched({ width: w, height: h, sigma: 2 });
+    expect(Math.abs(shadowTint(apart))).toBeLessThan(1);
+    // The face is still shaded (flatter, as the target is lit evenly), and its fine a* grain is kept.
+    expect(at(apart, 60, 0) - at(apart, 2, 0)).toBeGreaterThan(5);
+    const grain = (lab: Float32Array) => Math.abs(lab[(4 * w + 32) * 3 + 1] - lab[(4 * w + 33) * 3 + 1]);
+    expect(grain(apart)).toBeCloseTo(grain(matched()), 1);
+  });
+});
+
 describe.skipIf(!hasModels('blazeface', 'facemesh'))('monochromeTint', () => {
   const version = async (name: string, how: 'colour' | 'grey' | 'sepia') => {
     let pipeline = sharp(`${FACES_DIR}/${name}`);

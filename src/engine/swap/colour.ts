@@ -160,6 +160,54 @@ function spreadAbout(lightness: Float32Array, local: Float32Array, mask: Float32
   return sum > 0 ? Math.sqrt(squares / sum) : 0;
 }
 
+/** The steepest change of a* or b* per unit of L* taken as a tint of the source's shading. */
+const MAX_SHADE_SLOPE = 1;
+
+/**
+ * How a face's tint follows its shading: over the skin (`mask`), its lightness, a* and b* averaged within `sigma`
+ * px, and the slopes of those a* and b* against that lightness. Returns the slopes and each pixel's shading (its
+ * averaged lightness less the skin's mean; 0 where no skin is near).
+ */
+function shadingTint(lab: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }): { slope: [number, number]; shade: Float32Array } {
+  const n = width * height;
+  const [l, a, b, m] = [floats(n), floats(n), floats(n), floats(n)];
+  for (let p = 0; p < n; p++) {
+    const w = mask[p] > 0 ? mask[p] : 0;
+    m[p] = w;
+    l[p] = w * lab[p * 3];
+    a[p] = w * lab[p * 3 + 1];
+    b[p] = w * lab[p * 3 + 2];
+  }
+  for (const plane of [l, a, b, m]) gaussianBlur(plane, width, height, sigma, plane);
+  const near = (p: number) => m[p] > 1e-3;
+  let sw = 0, sl = 0, sa = 0, sb = 0;
+  for (let p = 0; p < n; p++) {
+    if (!near(p)) continue;
+    l[p] /= m[p];
+    a[p] /= m[p];
+    b[p] /= m[p];
+    const w = mask[p] > 0 ? mask[p] : 0;
+    sw += w;
+    sl += w * l[p];
+    sa += w * a[p];
+    sb += w * b[p];
+  }
+  const shade = floats(n);
+  if (!(sw > 0)) return { slope: [0, 0], shade };
+  const [ml, ma, mb] = [sl / sw, sa / sw, sb / sw];
+  let ll = 0, la = 0, lb = 0;
+  for (let p = 0; p < n; p++) {
+    if (!near(p)) continue;
+    const d = (shade[p] = l[p] - ml);
+    const w = mask[p] > 0 ? mask[p] : 0;
+    ll += w * d * d;
+    la += w * d * (a[p] - ma);
+    lb += w * d * (b[p] - mb);
+  }
+  const limited = (v: number) => Math.max(-MAX_SHADE_SLOPE, Math.min(MAX_SHADE_SLOPE, v));
+  return { slope: ll > 0 ? [limited(la / ll), limited(lb / ll)] : [0, 0], shade };
+}
+
 /** L* from which a colour transfer's lightness rolls off towards white. */
 const HIGHLIGHT_KNEE = 85;
 
@@ -180,7 +228,8 @@ export interface ColourMatchOptions {
   contrastWeight?: Float32Array;
   /**
    * Match the spread of lightness of the detail finer than a Gaussian of `sigma` px alone (`src` and `target` are
-   * then both `width` x `height`): what is coarser keeps its ratio to the mean, as the rest of the lightness does.
+   * then both `width` x `height`): what is coarser keeps its ratio to the mean, as the rest of the lightness does,
+   * and takes none of the tint that comes with the source's shading at that scale.
    */
   fineDetail?: { width: number; height: number; sigma: number };
 }
@@ -238,6 +287,10 @@ export function matchColourStats(
   }
   const detailGain = detail ? gainOf(detailSpreads[0], detailSpreads[1], [lo, hi], 0) : 1;
   const { hueWeight, contrastWeight } = options;
+  // The tint that comes with the source's shading is its light's (a pale face's shadows are yellower than its lit
+  // parts): in the target's light it stayed where the shadow was, a yellow-brown patch by the nose of a face lit
+  // from the other side (img22 -> img24, img26). The source's shading keeps the mean tint.
+  const shading = options.fineDetail ? shadingTint(lab, srcMask, options.fineDetail) : null;
   // Lightness scaled by the ratio of the means alone: x' = x * ratioGain (+ 0, the means then match).
   const ratioGain = 1 + strength * (scale - 1);
   for (let q = 0; q < lab.length; q += 3) {
@@ -250,8 +303,9 @@ export function matchColourStats(
     // Lightness pushed past the knee rolls off towards white instead of reaching it: a highlight brightened onto a
     // lighter face keeps its texture (clipped, it came out a flat pale patch once the light was matched).
     if (lab[q] > HIGHLIGHT_KNEE) lab[q] = HIGHLIGHT_KNEE + (100 - HIGHLIGHT_KNEE) * (1 - Math.exp(-(lab[q] - HIGHLIGHT_KNEE) / (100 - HIGHLIGHT_KNEE)));
-    lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1]);
-    lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2]);
+    const shade = shading ? shading.shade[q / 3] : 0;
+    lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1] - (shading ? gain[1] * shading.slope[0] * shade : 0));
+    lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2] - (shading ? gain[2] * shading.slope[1] * shade : 0));
   }
   return labToRgb(lab, lab);
 }
