@@ -169,43 +169,55 @@ const MAX_SHADE_SLOPE = 1;
  * averaged lightness less the skin's mean; 0 where no skin is near).
  */
 function shadingTint(lab: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }): { slope: [number, number]; shade: Float32Array } {
-  const n = width * height;
-  const [l, a, b, m] = [floats(n), floats(n), floats(n), floats(n)];
-  for (let p = 0; p < n; p++) {
-    const w = mask[p] > 0 ? mask[p] : 0;
-    m[p] = w;
-    l[p] = w * lab[p * 3];
-    a[p] = w * lab[p * 3 + 1];
-    b[p] = w * lab[p * 3 + 2];
+  // Smooth as they are, worked out on cells a third of sigma across: each cell's skin-weighted sums, then means.
+  const f = Math.max(1, Math.floor(sigma / 3));
+  const [cw, ch] = [Math.ceil(width / f), Math.ceil(height / f)];
+  const [cl, ca, cb, cm, weight] = [floats(cw * ch), floats(cw * ch), floats(cw * ch), floats(cw * ch), floats(cw * ch)];
+  for (let y = 0, p = 0; y < height; y++) {
+    const row = ((y / f) | 0) * cw;
+    for (let x = 0; x < width; x++, p++) {
+      const c = row + ((x / f) | 0);
+      weight[c]++;
+      const w = mask[p];
+      if (!(w > 0)) continue;
+      cm[c] += w;
+      cl[c] += w * lab[p * 3];
+      ca[c] += w * lab[p * 3 + 1];
+      cb[c] += w * lab[p * 3 + 2];
+    }
   }
-  for (const plane of [l, a, b, m]) gaussianBlur(plane, width, height, sigma, plane);
-  const near = (p: number) => m[p] > 1e-3;
+  for (let c = 0; c < cm.length; c++) {
+    const pixels = weight[c];
+    weight[c] = cm[c] / pixels;
+    cl[c] /= pixels;
+    ca[c] /= pixels;
+    cb[c] /= pixels;
+    cm[c] /= pixels;
+  }
+  for (const plane of [cl, ca, cb, cm]) gaussianBlur(plane, cw, ch, sigma / f, plane);
   let sw = 0, sl = 0, sa = 0, sb = 0;
-  for (let p = 0; p < n; p++) {
-    if (!near(p)) continue;
-    l[p] /= m[p];
-    a[p] /= m[p];
-    b[p] /= m[p];
-    const w = mask[p] > 0 ? mask[p] : 0;
-    sw += w;
-    sl += w * l[p];
-    sa += w * a[p];
-    sb += w * b[p];
+  for (let c = 0; c < cm.length; c++) {
+    if (!(cm[c] > 1e-3)) continue;
+    cl[c] /= cm[c];
+    ca[c] /= cm[c];
+    cb[c] /= cm[c];
+    sw += weight[c];
+    sl += weight[c] * cl[c];
+    sa += weight[c] * ca[c];
+    sb += weight[c] * cb[c];
   }
-  const shade = floats(n);
-  if (!(sw > 0)) return { slope: [0, 0], shade };
+  if (!(sw > 0)) return { slope: [0, 0], shade: floats(width * height) };
   const [ml, ma, mb] = [sl / sw, sa / sw, sb / sw];
   let ll = 0, la = 0, lb = 0;
-  for (let p = 0; p < n; p++) {
-    if (!near(p)) continue;
-    const d = (shade[p] = l[p] - ml);
-    const w = mask[p] > 0 ? mask[p] : 0;
-    ll += w * d * d;
-    la += w * d * (a[p] - ma);
-    lb += w * d * (b[p] - mb);
+  for (let c = 0; c < cm.length; c++) {
+    const d = cm[c] > 1e-3 ? cl[c] - ml : 0;
+    cl[c] = d;
+    ll += weight[c] * d * d;
+    la += weight[c] * d * (ca[c] - ma);
+    lb += weight[c] * d * (cb[c] - mb);
   }
   const limited = (v: number) => Math.max(-MAX_SHADE_SLOPE, Math.min(MAX_SHADE_SLOPE, v));
-  return { slope: ll > 0 ? [limited(la / ll), limited(lb / ll)] : [0, 0], shade };
+  return { slope: ll > 0 ? [limited(la / ll), limited(lb / ll)] : [0, 0], shade: enlarge(cl, cw, ch, f, width, height) };
 }
 
 /** L* from which a colour transfer's lightness rolls off towards white. */
