@@ -69,8 +69,11 @@ export function lightAsymmetry(image: Raster, mesh: Float32Array): number {
 
 /** Where there is less bare skin around a cell than this (its smoothed weight), its light is left as it is... */
 const MIN_MASS = 0.05;
-/** ...and a side's log-luminance moves by at most half of this. */
-const MAX_DIFFERENCE = 1;
+/**
+ * ...and a side's log-luminance moves by at most half of this (a shaded side brightened up to 2.7 times). Half as far,
+ * img34's shaded cheek stayed a dark band on img1 and img38; further, its noise shows and the sides do not meet better.
+ */
+const MAX_DIFFERENCE = 2;
 
 /**
  * Evens out the light of `rgb` (interleaved sRGB over the grid's rectangle, drawn where `coverage` > 0): `own` and
