@@ -13,6 +13,12 @@ const MOUTH_SEARCH = 0.03;
  * it shows shut is taken as shut (a lit lower lip is no teeth), a wider one as drawn.
  */
 const SLIGHTLY_OPEN = [0.015, 0.1] as const;
+/**
+ * A target's lips stay under a source's open smile where its mouth is open less than this share as far: the mesh
+ * draws full lips shut over each other as a little apart (img26's, 0.080 of the mouth's width under img24's 0.149),
+ * and at half as far img24's teeth showed through them.
+ */
+const KEPT_LIPS_OPENING = 0.6;
 /** Softness of the edge of a target's lips kept under an open smile, relative to the face's size. */
 const KEPT_LIPS_FEATHER = 0.01;
 /** Teeth are this much less red (a*, ramp) and lighter (L*, ramp) than the lips' median. */
@@ -32,8 +38,9 @@ export interface Mouths {
  * What of the target's mouth stays over the new face, as feathered planes (0..1 per pixel of its rectangle, pixels
  * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips. The mesh often closes the
  * lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line are the
- * open mouth too. Under a source smiling open onto a mouth open half as wide or less, the lips stay too: the mesh
- * draws the source's lips shut over its teeth, which then show between them (a pale band, or dark teeth).
+ * open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the lips
+ * stay too: the mesh draws the source's lips shut over its teeth, which then show between them (a pale band, or dark
+ * teeth).
  */
 export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): Float32Array[] {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
@@ -52,7 +59,7 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   }
   for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
   const kept = [gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006))];
-  if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening / 2) kept.push(gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
+  if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING) kept.push(gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
   return kept;
 }
 
