@@ -70,39 +70,42 @@ export function lightAsymmetry(image: Raster, mesh: Float32Array): number {
 /** Where there is less bare skin around a cell than this (its smoothed weight), its light is left as it is... */
 const MIN_MASS = 0.05;
 /**
- * ...and a side's log-luminance moves by at most half of this (a shaded side brightened up to 2.7 times). Half as far,
+ * ...and a side's log light moves by at most half of this (a shaded side brightened up to 2.7 times). Half as far,
  * img34's shaded cheek stayed a dark band on img1 and img38; further, its noise shows and the sides do not meet better.
  */
 const MAX_DIFFERENCE = 2;
 
 /**
  * Evens out the light of `rgb` (interleaved sRGB over the grid's rectangle, drawn where `coverage` > 0): `own` and
- * `mirrored` are its cells' mean colours and those of the same face drawn from its other side. Their log-luminance
- * ratio over the cells where `weight` (0..1 per cell) says both show bare skin, smoothed over `sigma` cells, moves each
- * pixel by `strength` times half of it, so that both sides meet at their geometric mean.
+ * `mirrored` are its cells' mean colours and those of the same face drawn from its other side. Their log ratio in
+ * each channel (linear light) over the cells where `weight` (0..1 per cell) says both show bare skin, smoothed over
+ * `sigma` cells, moves each pixel's channel by `strength` times half of it, so that both sides meet at their
+ * geometric mean, in the light's strength and its colour.
  */
 export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float32Array, mirrored: Float32Array, weight: Float32Array, grid: WorkGrid, sigma: number, strength: number): void {
   const cells = grid.width * grid.height;
-  const luminance = (from: Float32Array, c: number) => linearLuminance(from[c * 3], from[c * 3 + 1], from[c * 3 + 2]);
-  const weighted = floats(cells);
+  // Per channel: a shaded side's light is of another colour too (warmer), which brightened alone stayed an orange cheek.
+  const weighted = [floats(cells), floats(cells), floats(cells)];
   const mass = floats(cells);
   for (let c = 0; c < cells; c++) {
-    const a = luminance(own, c), b = luminance(mirrored, c);
-    if (!(weight[c] > 0) || a < 1e-3 || b < 1e-3) continue;
+    if (!(weight[c] > 0)) continue;
+    const ratios = [0, 1, 2].map((k) => srgbToLinear(mirrored[c * 3 + k]) / srgbToLinear(own[c * 3 + k]));
+    if (!ratios.every((r) => r > 1e-3 && r < 1e3)) continue;
     mass[c] = weight[c];
-    weighted[c] = weight[c] * Math.log(b / a);
+    for (let k = 0; k < 3; k++) weighted[k][c] = weight[c] * Math.log(ratios[k]);
   }
-  const sums = gaussianBlur(weighted, grid.width, grid.height, sigma);
   const masses = gaussianBlur(mass, grid.width, grid.height, sigma);
-  const gainCells = floats(cells);
-  for (let c = 0; c < cells; c++) {
-    const difference = masses[c] > MIN_MASS ? Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / masses[c])) : 0;
-    gainCells[c] = Math.exp((strength * difference) / 2);
-  }
-  const gain = toPixels(grid, gainCells);
-  for (let p = 0; p < gain.length; p++) {
+  const gains = weighted.map((plane) => {
+    const sums = gaussianBlur(plane, grid.width, grid.height, sigma, plane);
+    for (let c = 0; c < cells; c++) {
+      const difference = masses[c] > MIN_MASS ? Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / masses[c])) : 0;
+      sums[c] = Math.exp((strength * difference) / 2);
+    }
+    return toPixels(grid, sums);
+  });
+  for (let p = 0; p < coverage.length; p++) {
     if (!(coverage[p] > 0)) continue;
-    for (let q = p * 3; q < p * 3 + 3; q++) rgb[q] = linearToSrgb(srgbToLinear(rgb[q]) * gain[p]);
+    for (let k = 0; k < 3; k++) rgb[p * 3 + k] = linearToSrgb(srgbToLinear(rgb[p * 3 + k]) * gains[k][p]);
   }
 }
 

@@ -377,9 +377,9 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const [a, b] = [mean(fill(strip)), mean(fill(around))];
     // 12.0 apart in L*a*b* when the mirrored part was scaled by the light ratio further in; 5.2 once it was not, and
     // 6.2 once img34's side light was evened out first (the strip, at the face's edge, a darker band: less brightened
-    // than the cheek beside it); 7.0 now that the cheek is brightened further (the strip 5.1 L* darker than it, 4.6
-    // before), its shade no longer a band across the face (see the test of the evening out below).
-    expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeLessThan(7.5);
+    // than the cheek beside it); 7.0 with the cheek brightened further in luminance alone, its warmer shade an orange
+    // cheek; 6.0 now that each channel is evened.
+    expect(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])).toBeLessThan(7);
   });
 
   it("keeps the target's closed lips under a source's open smile: no teeth through them (img24, img15 -> img29)", async () => {
@@ -781,7 +781,8 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   it('evens out the light of a source lit hard from one side (img34 -> img1)', async () => {
     // img34 is lit from its left: matched to img1's light, the new face kept a half in shadow, and the two sides of its
     // nose (mesh points 126 and 355, 47 and 277) differed by 1.71 and 1.62 times in luma (img1's own: 1.26 and 1.26).
-    // Evened out first, each side by at most 1.65 times: 1.59 and 1.50; by at most 2.7 times: 1.40 and 1.31.
+    // Evened out first, each side by at most 1.65 times: 1.59 and 1.50; by at most 2.7 times: 1.40 and 1.31 in
+    // luminance alone, 1.46 and 1.36 with each channel evened (its light's colour too).
     const { canvas, target } = await swapped('img34.jpg', 'img1.jpg');
     const mean = (lumas: number[]) => lumas.reduce((a, b) => a + b, 0) / lumas.length;
     const ratios = [[126, 355], [47, 277]].map(([a, b]) => mean(lumasBetween(canvas, target.face.mesh, b, b, 0.12)) / mean(lumasBetween(canvas, target.face.mesh, a, a, 0.12)));
