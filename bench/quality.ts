@@ -1,6 +1,6 @@
 /**
  * The swap quality bench: runs the real engine over ordered pairs of different people from the shared photos and
- * prints identity, pose, expression, gaze, skin grain and surroundings figures per pair and a summary line; writes a
+ * prints identity, pose, expression, gaze, skin grain and tint and surroundings figures per pair and a summary line; writes a
  * contact sheet.
  *
  *   npm run bench:quality -- [--pairs N] [--quality standard|high|4k] [--shape 0..1] [--eyes source|target] [--keep-beard] [--sheet PATH]
@@ -22,6 +22,7 @@ import { rasterizePolygon } from '../src/engine/swap/mask.ts';
 import { createNodeBackend } from '../src/node/ort-node-backend.ts';
 import { facesDir } from '../test/faces.ts';
 import { skinFineDetail } from '../test/fine-detail.ts';
+import { skinTintDeparture } from '../test/skin-tint.ts';
 import { loadRaster } from '../test/load-raster.ts';
 
 const { values } = parseArgs({
@@ -71,7 +72,7 @@ for (let step = 1; pairs.length < pairLimit && step < people.length; step++) {
 
 const meanCos = (e: Float32Array, files: string[]) => files.reduce((sum, f) => sum + cosineSimilarity(e, photos.get(f)!.face.embedding), 0) / files.length;
 
-interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; gaze: number; psnr: number; grain: number; ms: number; enlargement: number; hairCover: number; beardCover: number; output: Raster }
+interface Row { source: string; target: string; idSource: number; idTarget: number; pose: number; expr: number; gaze: number; psnr: number; grain: number; tint: number; ms: number; enlargement: number; hairCover: number; beardCover: number; output: Raster }
 const rows: Row[] = [];
 for (const [sp, sf, tp, tf] of pairs) {
   for (const f of [...identities.get(sp)!, ...identities.get(tp)!]) await photo(f);
@@ -100,6 +101,9 @@ for (const [sp, sf, tp, tf] of pairs) {
     psnr: psnrOutsideFace(scale === 1 ? target.image : null, output, targetMesh),
     // The new face's skin as fine-grained as the target photo's (1), or smoother (a waxy face on a sharp photo).
     grain: scale === 1 ? skinFineDetail(output, targetMesh) / skinFineDetail(target.image, targetMesh) : NaN,
+    // How far the new skin's warmer and cooler parts depart from the target photo's own (a patch the source's light
+    // tinted stands out); 0 for the target itself.
+    tint: scale === 1 ? skinTintDeparture(output, target.image, targetMesh) : NaN,
     ms, output,
     // What of the source photo limits the result (the studio's advice): look at these rows for softness or strands.
     enlargement: result.sourceEnlargement,
@@ -108,7 +112,7 @@ for (const [sp, sf, tp, tf] of pairs) {
     beardCover: reportedBeardCover(target.image, target.swappable.mesh),
   };
   rows.push(row);
-  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  gaze=${row.gaze.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  grain=${row.grain.toFixed(2)}  source x${row.enlargement.toFixed(2)} hair=${pct(row.hairCover)} beard=${pct(row.beardCover)}  ${ms.toFixed(0)} ms`);
+  console.log(`${sf} -> ${tf}  id(src)=${row.idSource.toFixed(3)} id(tgt)=${row.idTarget.toFixed(3)} ${row.idSource > row.idTarget ? 'SOURCE' : 'target'}  pose=${row.pose.toFixed(2)}°  expr=${row.expr.toFixed(3)}  gaze=${row.gaze.toFixed(3)}  psnr=${fmtPsnr(row.psnr)}  grain=${row.grain.toFixed(2)}  tint=${row.tint.toFixed(2)}  source x${row.enlargement.toFixed(2)} hair=${pct(row.hairCover)} beard=${pct(row.beardCover)}  ${ms.toFixed(0)} ms`);
 }
 
 const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
@@ -116,7 +120,7 @@ const closer = rows.filter((r) => r.idSource > r.idTarget).length / rows.length;
 console.log(
   `SUMMARY pairs=${rows.length} quality=${quality} shape=${faceOptions.shapeStrength} eyes=${values.eyes} keep_beard=${values['keep-beard']} work_size=${faceOptions.workSize} id_source=${mean((r) => r.idSource).toFixed(3)} id_target=${mean((r) => r.idTarget).toFixed(3)} ` +
     `closer_to_source=${(closer * 100).toFixed(1)}% pose_err=${mean((r) => r.pose).toFixed(2)}deg expr_err=${mean((r) => r.expr).toFixed(3)} gaze_err=${mean((r) => r.gaze).toFixed(3)} ` +
-    `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) grain=${mean((r) => r.grain).toFixed(2)}(min ${Math.min(...rows.map((r) => r.grain)).toFixed(2)}) time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median) ` +
+    `psnr_outside=${fmtPsnr(Math.min(...rows.map((r) => r.psnr)))}dB(min) grain=${mean((r) => r.grain).toFixed(2)}(min ${Math.min(...rows.map((r) => r.grain)).toFixed(2)}) tint=${mean((r) => r.tint).toFixed(2)} time=${median(rows.map((r) => r.ms)).toFixed(0)}ms/pair(median) ` +
     `advised=${rows.filter((r) => r.enlargement >= SOFT_ENLARGEMENT).length}soft,${rows.filter((r) => r.hairCover >= HAIR_COVER).length}hair,${rows.filter((r) => r.beardCover >= BEARD_COVER).length}beard`,
 );
 await contactSheet(values.sheet!);
@@ -170,7 +174,7 @@ async function contactSheet(path: string): Promise<void> {
     layers.push({ input: await tile(photos.get(r.source)!.image), left: 0, top });
     layers.push({ input: await tile(photos.get(r.target)!.image), left: cell, top });
     layers.push({ input: await tile(r.output), left: cell * 2, top });
-    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}  gaze ${r.gaze.toFixed(2)}`, `psnr out ${fmtPsnr(r.psnr)} dB  grain ${r.grain.toFixed(2)}  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}  beard ${pct(r.beardCover)}`];
+    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}  gaze ${r.gaze.toFixed(2)}`, `psnr out ${fmtPsnr(r.psnr)} dB  grain ${r.grain.toFixed(2)}  tint ${r.tint.toFixed(1)}  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}  beard ${pct(r.beardCover)}`];
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="${cell}"><style>text{font:15px DejaVu Sans,sans-serif;fill:#111}</style>${text.map((t, i) => `<text x="12" y="${40 + i * 26}">${t}</text>`).join('')}</svg>`;
     layers.push({ input: Buffer.from(svg), left: cell * 3, top });
   }
