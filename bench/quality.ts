@@ -174,7 +174,7 @@ async function contactSheet(path: string): Promise<void> {
     layers.push({ input: await tile(photos.get(r.source)!.image), left: 0, top });
     layers.push({ input: await tile(photos.get(r.target)!.image), left: cell, top });
     layers.push({ input: await tile(r.output), left: cell * 2, top });
-    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}  gaze ${r.gaze.toFixed(2)}`, `psnr out ${fmtPsnr(r.psnr)} dB  grain ${r.grain.toFixed(2)}  tint ${r.tint.toFixed(1)}  ${r.ms.toFixed(0)} ms`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}  beard ${pct(r.beardCover)}`];
+    const text = [`${r.source} → ${r.target}`, `id src ${r.idSource.toFixed(3)} / tgt ${r.idTarget.toFixed(3)}`, `pose ${r.pose.toFixed(2)}°  expr ${r.expr.toFixed(3)}  gaze ${r.gaze.toFixed(2)}`, `psnr out ${fmtPsnr(r.psnr)} dB  grain ${r.grain.toFixed(2)}  tint ${r.tint.toFixed(1)}`, `source ×${r.enlargement.toFixed(2)}  hair ${pct(r.hairCover)}  beard ${pct(r.beardCover)}`, `${r.ms.toFixed(0)} ms`];
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="${cell}"><style>text{font:15px DejaVu Sans,sans-serif;fill:#111}</style>${text.map((t, i) => `<text x="12" y="${40 + i * 26}">${t}</text>`).join('')}</svg>`;
     layers.push({ input: Buffer.from(svg), left: cell * 3, top });
   }
