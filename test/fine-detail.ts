@@ -38,7 +38,13 @@ export const rasterLuma = (image: Raster) => (x: number, y: number) => {
 };
 
 /** The distance between a mesh's eyes' outer corners: how far a face's measures reach. */
-export const eyeDistance = (mesh: Float32Array) => Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+const eyeDistance = (mesh: Float32Array) => Math.hypot(mesh[33 * 3] - mesh[263 * 3], mesh[33 * 3 + 1] - mesh[263 * 3 + 1]);
+
+/** The disc within `reach` eye distances of a mesh point: its centre, radius, and whether it holds a pixel's centre. */
+export function meshDisc(mesh: Float32Array, point: number, reach: number) {
+  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], reach * eyeDistance(mesh)];
+  return { cx, cy, r, holds: (x: number, y: number) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= r };
+}
 
 /** The luma of a `width` x `height` window of a picture from (x0, y0), as a plane. */
 function lumaPlane(image: Raster, x0: number, y0: number, width: number, height: number): Float32Array {
@@ -50,11 +56,11 @@ function lumaPlane(image: Raster, x0: number, y0: number, width: number, height:
 
 /** {@link medianFineDetail} within 0.04 eye distances of a mesh point. */
 export function fineDetailNear(image: Raster, mesh: Float32Array, point: number): number {
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.04 * eyeDistance(mesh)];
+  const { cx, cy, r, holds } = meshDisc(mesh, point, 0.04);
   const [x0, y0] = [Math.max(1, Math.floor(cx - r)), Math.max(1, Math.floor(cy - r))];
   const [x1, y1] = [Math.min(image.width - 2, Math.floor(cx + r)), Math.min(image.height - 2, Math.floor(cy + r))];
   const rect = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-  return medianFineDetail(rasterLuma(image), rect, (x, y) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy) <= r);
+  return medianFineDetail(rasterLuma(image), rect, holds);
 }
 
 /** The median of {@link fineDetailNear} over `points` of `mesh` in `image`: how fine-grained its skin is. */
@@ -68,7 +74,7 @@ export function skinFineDetail(image: Raster, mesh: Float32Array, points: readon
  * 2-4 px across), within 0.06 eye distances of a mesh point.
  */
 export function blotchinessNear(image: Raster, mesh: Float32Array, point: number): number {
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], 0.06 * eyeDistance(mesh)];
+  const { cx, cy, r, holds } = meshDisc(mesh, point, 0.06);
   // A window around the point, wide enough that the blurs' edges stay outside the circle read.
   const pad = Math.ceil(r) + 10;
   const [x0, y0] = [Math.max(0, Math.floor(cx) - pad), Math.max(0, Math.floor(cy) - pad)];
@@ -77,7 +83,7 @@ export function blotchinessNear(image: Raster, mesh: Float32Array, point: number
   const [fine, coarse] = [gaussianBlur(luma, w, h, 1), gaussianBlur(luma, w, h, 2.5)];
   const ds: number[] = [];
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if (Math.hypot(x0 + x + 0.5 - cx, y0 + y + 0.5 - cy) <= r) ds.push(Math.abs(fine[y * w + x] - coarse[y * w + x]));
+    for (let x = 0; x < w; x++) if (holds(x0 + x, y0 + y)) ds.push(Math.abs(fine[y * w + x] - coarse[y * w + x]));
   }
   return ds.sort((a, b) => a - b)[ds.length >> 1];
 }

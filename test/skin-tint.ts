@@ -1,14 +1,14 @@
 import type { Raster } from '../src/engine/image/raster.ts';
 import { rgbToLab } from '../src/engine/swap/colour.ts';
-import { eyeDistance, SKIN_POINTS } from './fine-detail.ts';
+import { meshDisc, SKIN_POINTS } from './fine-detail.ts';
 
 /** The mean L*a*b* of a picture's pixels within `reach` eye distances of a mesh point. */
 function labNear(image: Raster, mesh: Float32Array, point: number, reach: number): number[] {
-  const [cx, cy, r] = [mesh[point * 3], mesh[point * 3 + 1], reach * eyeDistance(mesh)];
+  const { cx, cy, r, holds } = meshDisc(mesh, point, reach);
   const rgb: number[] = [];
   for (let y = Math.floor(cy - r); y <= cy + r; y++) {
     for (let x = Math.floor(cx - r); x <= cx + r; x++) {
-      if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) > r) continue;
+      if (!holds(x, y)) continue;
       const o = (y * image.width + x) * 4;
       rgb.push(image.data[o], image.data[o + 1], image.data[o + 2]);
     }
