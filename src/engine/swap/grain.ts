@@ -19,9 +19,10 @@ export function addGrain(rgb: Float32Array, w: number, h: number, regions: reado
   const seen = regions.filter((r) => r.width * r.height >= MIN_REGION);
   if (!seen.length) return;
   const wanted = fineDetail(rgb, w, h, reference, { x: 0, y: 0, width: w, height: h }, REFERENCE_STEP);
+  const pores = poreShare(Math.max(w, h));
   for (const region of seen) {
     const there = fineDetail(rgb, w, h, (p) => weight(p) >= 0.5, region, 1);
-    if (wanted > there) grainInto(rgb, w, region, weight, Math.sqrt(wanted * wanted - there * there));
+    if (wanted > there) grainInto(rgb, w, region, weight, Math.sqrt(wanted * wanted - there * there), pores);
   }
 }
 
@@ -39,7 +40,7 @@ export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: 
   const inRect = (p: number) => skin((((p / target.width) | 0) - rect.y) * w + (p % target.width) - rect.x);
   const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
   const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
-  if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there));
+  if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there), poreShare(Math.max(w, h)));
   else if (skinWeight && there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted, there);
 }
 
@@ -76,10 +77,25 @@ function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => bo
   }
 }
 
-/** Adds `weight` (0..1 per pixel) times the grain pattern, its fine detail `amount`, to the luminance of `region` of `rgb`. */
-function grainInto(rgb: Float32Array, w: number, region: Rect, weight: (p: number) => number, amount: number): void {
-  const k = amount / patternDetail();
-  const noise = grainPattern(region);
+/**
+ * Faces up to this size (px) take a grain of single pixels, from the next on one of pores a pixel or two across, and
+ * between, a mix: the pores of a small face are finer than a pixel, and what its photo shows of the skin is the
+ * camera's noise, pixel by pixel. Pore-sized grain as strong by the fine-detail measure came out as dark blotches on
+ * selfie-many-people.jpg's 120 px faces; pixel grain on a 400 px face, as a smooth face under fine noise (img13).
+ */
+const PIXEL_GRAIN_FACE = 120;
+const PORE_GRAIN_FACE = 360;
+
+/** How much of a face's grain is pore-sized (0..1), by the face's size (px). */
+const poreShare = (faceSize: number) => Math.max(0, Math.min(1, (faceSize - PIXEL_GRAIN_FACE) / (PORE_GRAIN_FACE - PIXEL_GRAIN_FACE)));
+
+/**
+ * Adds `weight` (0..1 per pixel) times the grain pattern (`pores` of it pore-sized), its fine detail `amount`, to the
+ * luminance of `region` of `rgb`.
+ */
+function grainInto(rgb: Float32Array, w: number, region: Rect, weight: (p: number) => number, amount: number, pores: number): void {
+  const k = amount / patternDetail(pores);
+  const noise = grainPattern(region, pores);
   for (let y = 0; y < region.height; y++) {
     for (let x = 0, p = (region.y + y) * w + region.x; x < region.width; x++, p++) {
       const v = k * Math.max(0, Math.min(1, weight(p))) * noise[y * region.width + x];
@@ -125,17 +141,18 @@ function fineDetail(plane: ArrayLike<number>, w: number, h: number, counts: (p: 
 
 const LUMA = [0.299, 0.587, 0.114];
 
-/** The pattern's own fine detail (it does not depend on where it is taken), measured once. */
-let patternFineDetail = 0;
-function patternDetail(): number {
+/** The fine detail of the pattern with `pores` of it pore-sized (it does not depend on where the pattern is taken). */
+function patternDetail(pores: number): number {
   const side = 128;
   const square = { x: 0, y: 0, width: side, height: side };
-  patternFineDetail ||= fineDetail(grainPattern(square), side, side, () => true, square, 1, 1);
-  return patternFineDetail;
+  return fineDetail(grainPattern(square, pores), side, side, () => true, square, 1, 1);
 }
 
-/** Uniform noise in -1..1 from a hash of each position of `rect`, blurred by a [1 2 1] / 4 kernel each way; `rect`'s size. */
-function grainPattern(rect: Rect): Float32Array {
+/**
+ * Uniform noise in -1..1 from a hash of each position of `rect`, `pores` (0..1) of the way to it blurred by a
+ * [1 2 1] / 4 kernel each way, to pores a pixel or two across; `rect`'s size.
+ */
+function grainPattern(rect: Rect, pores: number): Float32Array {
   const { x: x0, y: y0, width: bw, height: bh } = rect;
   const raw = floats(bw * bh);
   for (let y = 0; y < bh; y++) {
@@ -156,7 +173,7 @@ function grainPattern(rect: Rect): Float32Array {
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = y * bw + x;
-      raw[p] = (across[y > 0 ? p - bw : p] + 2 * across[p] + across[y < bh - 1 ? p + bw : p]) / 4;
+      raw[p] += pores * ((across[y > 0 ? p - bw : p] + 2 * across[p] + across[y < bh - 1 ? p + bw : p]) / 4 - raw[p]);
     }
   }
   return raw;
