@@ -23,6 +23,9 @@ const LINE_WIDTH = 0.05;
 /** How much darker than its surroundings (relative) a pixel must be to count as a line. */
 const LINE_CONTRAST = 0.35;
 
+/** Glasses are told only where this much of the frame's course (of its three parts) lies within the picture. */
+const MIN_COURSE_SEEN = 1.5;
+
 /** How far (relative to the face's size) from the frame found around it a rim is followed under a brow's end. */
 const RIM_UNDER_BROW = 0.02;
 
@@ -94,28 +97,32 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
 
   // Evidence along the frame's course: every cross-section through it meets a strong line, at a place that moves
   // smoothly from one section to the next (a frame is one continuous curve; creases and pores are not).
+  // A course's cross-sections that lie outside the picture (a face cut by its edge) are no evidence either way.
   const course = (count: number, at: (k: number, t: number) => [number, number], samples: number) => {
     const strength: number[] = [];
     const where: number[] = [];
     for (let k = 0; k < count; k++) {
-      let best = 0, bestT = 0;
+      let best = 0, bestT = 0, inside = false;
       for (let t = 0; t < samples; t++) {
         const [u, v] = at(k / Math.max(1, count - 1), t / (samples - 1));
         const x = Math.round(ox + (u * cos - v * sin) * span - 0.5);
         const y = Math.round(oy + (u * sin + v * cos) * span - 0.5);
-        if (x < 0 || y < 0 || x >= w || y >= h || toOwn[y * w + x] <= margin) continue;
-        if (line[y * w + x] > best) {
+        if (x < 0 || y < 0 || x >= w || y >= h) continue;
+        inside = true;
+        if (toOwn[y * w + x] > margin && line[y * w + x] > best) {
           best = line[y * w + x];
           bestT = t / (samples - 1);
         }
       }
+      if (!inside) continue;
       strength.push(best);
       where.push(bestT);
     }
     let jumps = 0;
-    for (let k = 1; k < count; k++) jumps += Math.abs(where[k] - where[k - 1]) > 0.12 ? 1 : 0;
+    for (let k = 1; k < where.length; k++) jumps += Math.abs(where[k] - where[k - 1]) > 0.12 ? 1 : 0;
     const sorted = [...strength].sort((a, b) => a - b);
-    return { strength: sorted[Math.floor(count * 0.25)], smooth: 1 - jumps / (count - 1) };
+    const seen = strength.length / count;
+    return { seen, strength: sorted[Math.floor(strength.length * 0.25)] ?? 0, smooth: 1 - jumps / Math.max(1, where.length - 1) };
   };
   const steps = Math.max(8, Math.round(span * 0.6));
   // The bridge over the nose and the rim under each eye; the outer rims run into hair and the face's edge too often.
@@ -123,7 +130,8 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
     course(12, (k, t) => [-0.12 + 0.24 * k, -0.35 + 0.5 * t], steps),
     ...[-0.5, 0.5].map((side) => course(16, (k, t) => [side - 0.2 + 0.4 * k, 0.12 + 0.4 * t], steps)),
   ];
-  const score = parts.reduce((sum, part) => sum + smoothstep(LINE_CONTRAST * 0.8, LINE_CONTRAST * 1.6, part.strength) * part.smooth, 0) / parts.length;
+  const seen = parts.reduce((sum, part) => sum + part.seen, 0);
+  const score = seen < MIN_COURSE_SEEN ? 0 : parts.reduce((sum, part) => sum + part.seen * smoothstep(LINE_CONTRAST * 0.8, LINE_CONTRAST * 1.6, part.strength) * part.smooth, 0) / seen;
   const present = score >= EYEWEAR_SCORE;
 
   const frames = floats(n);
