@@ -267,3 +267,33 @@ describe.skipIf(!hasModels('blazeface', 'facemesh'))('monochromeTint', () => {
     expect(offTint[Math.floor(offTint.length * 0.99)]).toBeLessThan(2);
   });
 });
+
+describe('matchColourStats and what is less coloured than the skin', () => {
+  it("keeps an eye's white near grey and gives a highlight on skin the skin's tint: neither takes the opposite of the skin's shift", () => {
+    // A yellow face with a white patch in its middle (a highlight, or an eye's white), onto a pale pink face.
+    const [w, h] = [32, 32];
+    const grain = (p: number) => ((p * 7919) % 5) - 2;
+    const source = labToRgb(new Float32Array(w * h * 3).map((_, q) => {
+      const [p, c] = [Math.floor(q / 3), q % 3];
+      const [x, y] = [p % w, Math.floor(p / w)];
+      const white = Math.abs(x - 15.5) < 2 && Math.abs(y - 15.5) < 2;
+      return (white ? [88, 2, 6] : [65, 10, 28])[c] + grain(p);
+    }));
+    const target = labToRgb(new Float32Array(w * h * 3).map((_, q) => [70, 14, 4][q % 3] + grain(Math.floor(q / 3) + 1)));
+    const all = new Float32Array(w * h).fill(1);
+    const fineDetail = { width: w, height: h, sigma: 3 };
+    const middle = (skin: number) => {
+      const lab = rgbToLab(matchColourStats(source, all, target, all, { fineDetail, skin: new Float32Array(w * h).fill(skin) }));
+      const mean = [0, 0, 0];
+      for (const [x, y] of [[15, 15], [16, 15], [15, 16], [16, 16]]) for (let c = 0; c < 3; c++) mean[c] += lab[(y * w + x) * 3 + c] / 4;
+      return mean;
+    };
+    // Shifted as the skin is (b* -24, a* +4), the white came out bluer than either face: b* -4.
+    const [, a, b] = middle(1);
+    expect(Math.abs(a - 14)).toBeLessThan(3);
+    expect(Math.abs(b - 4)).toBeLessThan(3);
+    const [, whiteA, whiteB] = middle(0);
+    expect(whiteB).toBeGreaterThan(-1);
+    expect(Math.hypot(whiteA, whiteB)).toBeLessThan(0.5 * Math.hypot(14, 4));
+  });
+});

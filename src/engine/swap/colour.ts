@@ -1,6 +1,7 @@
 import type { Raster } from '../image/raster.ts';
 import type { Rect } from './region.ts';
 import { gaussianBlur } from './mask.ts';
+import { smoothstep } from './face-layout.ts';
 import { enlargeBilinear } from './resample.ts';
 import { floats, floatsCopy } from '../scratch.ts';
 
@@ -160,6 +161,23 @@ function spreadAbout(lightness: Float32Array, local: Float32Array, mask: Float32
   return sum > 0 ? Math.sqrt(squares / sum) : 0;
 }
 
+/**
+ * The a*, b* of `rgb`'s pixels under `mask` around each pixel (a Gaussian of `sigma`), interleaved with a 0 for L* as
+ * L*a*b* is; `mean` where the mask has next to nothing near.
+ */
+function localTint(rgb: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }, mean: ArrayLike<number>): Float32Array {
+  const lab = rgbToLab(rgb);
+  const n = width * height;
+  const weight = gaussianBlur(floatsCopy(mask), width, height, sigma);
+  const plane = floats(n);
+  for (const c of [1, 2]) {
+    for (let p = 0; p < n; p++) plane[p] = lab[p * 3 + c] * mask[p];
+    gaussianBlur(plane, width, height, sigma, plane);
+    for (let p = 0; p < n; p++) lab[p * 3 + c] = weight[p] > 0.05 ? plane[p] / weight[p] : mean[c];
+  }
+  return lab;
+}
+
 /** The steepest change of a* or b* per unit of L* taken as a tint of the source's shading. */
 const MAX_SHADE_SLOPE = 1;
 
@@ -220,6 +238,12 @@ function shadingTint(lab: Float32Array, mask: Float32Array, { width, height, sig
   return { slope: ll > 0 ? [limited(la / ll), limited(lb / ll)] : [0, 0], shade: enlarge(cl, cw, ch, f, width, height) };
 }
 
+/** A source skin less coloured than this (a*, b* from grey) has no tint of its own to tell grey-ward pixels by. */
+const MIN_SKIN_CHROMA = 4;
+
+/** A skin pixel this much lighter (L*) than the skin around it starts to be a highlight, and is one from the next. */
+const HIGHLIGHT_FROM = [2, 8] as const;
+
 /** L* from which a colour transfer's lightness rolls off towards white. */
 const HIGHLIGHT_KNEE = 85;
 
@@ -244,6 +268,8 @@ export interface ColourMatchOptions {
    * and takes none of the tint that comes with the source's shading at that scale.
    */
   fineDetail?: { width: number; height: number; sigma: number };
+  /** Per pixel of `src`, 0..1: how much it is skin, whose highlights take the skin's tint (with `fineDetail` only). */
+  skin?: Float32Array;
 }
 
 /**
@@ -305,6 +331,18 @@ export function matchColourStats(
   const shading = options.fineDetail ? shadingTint(lab, srcMask, options.fineDetail) : null;
   // Lightness scaled by the ratio of the means alone: x' = x * ratioGain (+ 0, the means then match).
   const ratioGain = 1 + strength * (scale - 1);
+  // With `skin`: what is whiter than the skin, along the skin's own tint, is that share of the way to grey (the
+  // light's white mixed in). Shifted as skin is, it took the shift's opposite: a yellow face's eye whites and nose
+  // highlight on a pale pink face came out blue-white (img24 -> img26), a pink face's nose tip on a warm brown face
+  // grey-green (img22 -> img24). What is no skin (an eye's white, an iris) keeps that share of grey, the shift's
+  // difference per unit of it; a highlight on skin (lighter than the skin around) is the source's light's white, which
+  // takes the tint of the target's skin there instead (the target's own nose tip is as warm as its skin). Skin that
+  // is merely paler is shifted as skin.
+  const [skinA, skinB] = [s.mean[1], s.mean[2]];
+  const skinChroma = skinA * skinA + skinB * skinB;
+  const whiter = options.skin && options.fineDetail && skinChroma >= MIN_SKIN_CHROMA ** 2
+    ? { skin: options.skin, toGrey: [1, 2].map((c) => strength * (gain[c] * s.mean[c] - t.mean[c])), targetTint: localTint(target, targetMask, options.fineDetail, t.mean) }
+    : null;
   for (let q = 0; q < lab.length; q += 3) {
     // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
@@ -316,8 +354,15 @@ export function matchColourStats(
     // lighter face keeps its texture (clipped, it came out a flat pale patch once the light was matched).
     if (lab[q] > HIGHLIGHT_KNEE) lab[q] = HIGHLIGHT_KNEE + (100 - HIGHLIGHT_KNEE) * (1 - Math.exp(-(lab[q] - HIGHLIGHT_KNEE) / (100 - HIGHLIGHT_KNEE)));
     const shade = shading ? shading.shade[q / 3] : 0;
-    lab[q + 1] += k * (lab[q + 1] * (gain[1] - 1) + offset[1] - (shading ? gain[1] * shading.slope[0] * shade : 0));
-    lab[q + 2] += k * (lab[q + 2] * (gain[2] - 1) + offset[2] - (shading ? gain[2] * shading.slope[1] * shade : 0));
+    // The grey share: what is no skin keeps it; a highlight on skin takes, by as much, the target's skin's tint.
+    const grey = whiter ? Math.max(0, Math.min(1, 1 - (lab[q + 1] * skinA + lab[q + 2] * skinB) / skinChroma)) : 0;
+    const skin = whiter ? whiter.skin[q / 3] : 0;
+    const toTarget = grey > 0 ? strength * grey * skin * smoothstep(HIGHLIGHT_FROM[0], HIGHLIGHT_FROM[1], detail![q / 3]) : 0;
+    for (let c = 1; c <= 2; c++) {
+      const greyward = grey > 0 ? grey * (1 - skin) * whiter!.toGrey[c - 1] : 0;
+      lab[q + c] += k * (lab[q + c] * (gain[c] - 1) + offset[c] - (shading ? gain[c] * shading.slope[c - 1] * shade : 0) + greyward);
+      if (toTarget > 0) lab[q + c] += toTarget * (whiter!.targetTint[q + c] - lab[q + c]);
+    }
   }
   return labToRgb(lab, lab);
 }

@@ -214,7 +214,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   // is mostly its light (matched next), and matched on the whole face it deepened an evenly lit source's creases and
   // eyelids to dark bands (img29 -> img34).
   const fineDetail = { width: w, height: h, sigma: faceSize * FINE_DETAIL_SIGMA };
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail });
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail, skin: contrastWeight });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
