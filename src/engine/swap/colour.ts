@@ -132,19 +132,10 @@ function statsOf(pixels: Float32Array, mask: Float32Array, toLab: boolean): Chan
   };
 }
 
-/** The L* of each pixel of interleaved sRGB `rgb`, or of `lab` where it is already converted. */
-function lightnessOf(rgb: Float32Array, lab?: Float32Array): Float32Array {
-  const n = rgb.length / 3;
-  const lightness = floats(n);
-  if (lab) {
-    for (let p = 0; p < n; p++) lightness[p] = lab[p * 3];
-    return lightness;
-  }
-  const one = new Float64Array(3);
-  for (let p = 0; p < n; p++) {
-    labAt(rgb, p * 3, one, 0);
-    lightness[p] = one[0];
-  }
+/** The L* plane of interleaved L*a*b* `lab`. */
+function lightnessOf(lab: Float32Array): Float32Array {
+  const lightness = floats(lab.length / 3);
+  for (let p = 0; p < lightness.length; p++) lightness[p] = lab[p * 3];
   return lightness;
 }
 
@@ -162,11 +153,10 @@ function spreadAbout(lightness: Float32Array, local: Float32Array, mask: Float32
 }
 
 /**
- * The a*, b* of `rgb`'s pixels under `mask` around each pixel (a Gaussian of `sigma`), interleaved with a 0 for L* as
- * L*a*b* is; `mean` where the mask has next to nothing near.
+ * Replaces each pixel's a*, b* in `lab` (interleaved L*a*b*) by their mean over the pixels under `mask` around it (a
+ * Gaussian of `sigma`), or by `mean` where the mask has next to nothing near; returns `lab`.
  */
-function localTint(rgb: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }, mean: ArrayLike<number>): Float32Array {
-  const lab = rgbToLab(rgb);
+function localTint(lab: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }, mean: ArrayLike<number>): Float32Array {
   const n = width * height;
   const weight = gaussianBlur(floatsCopy(mask), width, height, sigma);
   const plane = floats(n);
@@ -301,9 +291,12 @@ export function matchColourStats(
   // The source's lightness finer than fineDetail's sigma (its local mean's difference), and the two spreads of it.
   let detail: Float32Array | null = null;
   let detailSpreads: [number, number] = [0, 0];
+  // The target in L*a*b*, where fineDetail makes it the source's size: for its lightness, and its local tint.
+  let targetLab: Float32Array | null = null;
   if (options.fineDetail) {
     const { width, height, sigma } = options.fineDetail;
-    const [sourceLightness, targetLightness] = [lightnessOf(src, lab), lightnessOf(target)];
+    targetLab = rgbToLab(target);
+    const [sourceLightness, targetLightness] = [lightnessOf(lab), lightnessOf(targetLab)];
     const sourceLocal = gaussianBlur(sourceLightness, width, height, sigma);
     detailSpreads = [spreadAbout(sourceLightness, sourceLocal, srcMask), spreadAbout(targetLightness, gaussianBlur(targetLightness, width, height, sigma), targetMask)];
     detail = sourceLocal;
@@ -340,8 +333,8 @@ export function matchColourStats(
   // is merely paler is shifted as skin.
   const [skinA, skinB] = [s.mean[1], s.mean[2]];
   const skinChroma = skinA * skinA + skinB * skinB;
-  const whiter = options.skin && options.fineDetail && skinChroma >= MIN_SKIN_CHROMA ** 2
-    ? { skin: options.skin, toGrey: [1, 2].map((c) => strength * (gain[c] * s.mean[c] - t.mean[c])), targetTint: localTint(target, targetMask, options.fineDetail, t.mean) }
+  const whiter = options.skin && options.fineDetail && targetLab && skinChroma >= MIN_SKIN_CHROMA ** 2
+    ? { skin: options.skin, toGrey: [1, 2].map((c) => strength * (gain[c] * s.mean[c] - t.mean[c])), targetTint: localTint(targetLab, targetMask, options.fineDetail, t.mean) }
     : null;
   for (let q = 0; q < lab.length; q += 3) {
     // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
