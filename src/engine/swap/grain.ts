@@ -1,6 +1,6 @@
 import type { Raster } from '../image/raster.ts';
 import { smoothstep } from './face-layout.ts';
-import { gaussianBlur } from './mask.ts';
+import { blurRgb } from './mask.ts';
 import type { Rect } from './region.ts';
 import { floats } from '../scratch.ts';
 
@@ -19,10 +19,10 @@ export function addGrain(rgb: Float32Array, w: number, h: number, regions: reado
   const seen = regions.filter((r) => r.width * r.height >= MIN_REGION);
   if (!seen.length) return;
   const wanted = fineDetail(rgb, w, h, reference, { x: 0, y: 0, width: w, height: h }, REFERENCE_STEP);
-  const pores = poreShare(Math.max(w, h));
+  const grain = grainFor(Math.max(w, h));
   for (const region of seen) {
     const there = fineDetail(rgb, w, h, (p) => weight(p) >= 0.5, region, 1);
-    if (wanted > there) grainInto(rgb, w, region, weight, Math.sqrt(wanted * wanted - there * there), pores);
+    if (wanted > there) grainInto(rgb, w, region, weight, Math.sqrt(wanted * wanted - there * there), grain);
   }
 }
 
@@ -40,7 +40,7 @@ export function matchGrain(rgb: Float32Array, target: Raster, rect: Rect, skin: 
   const inRect = (p: number) => skin((((p / target.width) | 0) - rect.y) * w + (p % target.width) - rect.x);
   const wanted = fineDetail(target.data, target.width, target.height, inRect, { ...inner, x: rect.x + 1, y: rect.y + 1 }, REFERENCE_STEP, 4);
   const there = fineDetail(rgb, w, h, skin, inner, REFERENCE_STEP);
-  if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there), poreShare(Math.max(w, h)));
+  if (wanted > there) grainInto(rgb, w, { x: 0, y: 0, width: w, height: h }, weight, Math.sqrt(wanted * wanted - there * there), grainFor(Math.max(w, h)));
   else if (skinWeight && there > SOFTEN_FROM * wanted) soften(rgb, w, h, skin, skinWeight, wanted, there);
 }
 
@@ -57,13 +57,7 @@ const FAINT = [4, 10] as const;
  * as the blur's own fine detail, measured, says.
  */
 function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => boolean, weight: (p: number) => number, wanted: number, there: number): void {
-  const blurred = floats(rgb.length);
-  const plane = floats(w * h);
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < w * h; p++) plane[p] = rgb[p * 3 + c];
-    gaussianBlur(plane, w, h, FINEST, plane);
-    for (let p = 0; p < w * h; p++) blurred[p * 3 + c] = plane[p];
-  }
+  const blurred = blurRgb(rgb, w, h, FINEST);
   const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
   const left = fineDetail(blurred, w, h, skin, inner, REFERENCE_STEP) / there;
   // The share of the difference from the blur kept: wanted / there = keep + (1 - keep) * left.
@@ -86,16 +80,22 @@ function soften(rgb: Float32Array, w: number, h: number, skin: (p: number) => bo
 const PIXEL_GRAIN_FACE = 120;
 const PORE_GRAIN_FACE = 360;
 
-/** How much of a face's grain is pore-sized (0..1), by the face's size (px). */
-const poreShare = (faceSize: number) => Math.max(0, Math.min(1, (faceSize - PIXEL_GRAIN_FACE) / (PORE_GRAIN_FACE - PIXEL_GRAIN_FACE)));
+/** A face's grain pattern: how much of it is pore-sized (0..1), and the pattern's own fine detail. */
+interface Grain {
+  pores: number;
+  detail: number;
+}
 
-/**
- * Adds `weight` (0..1 per pixel) times the grain pattern (`pores` of it pore-sized), its fine detail `amount`, to the
- * luminance of `region` of `rgb`.
- */
-function grainInto(rgb: Float32Array, w: number, region: Rect, weight: (p: number) => number, amount: number, pores: number): void {
-  const k = amount / patternDetail(pores);
-  const noise = grainPattern(region, pores);
+/** The grain pattern of a face of `faceSize` px. */
+function grainFor(faceSize: number): Grain {
+  const pores = Math.max(0, Math.min(1, (faceSize - PIXEL_GRAIN_FACE) / (PORE_GRAIN_FACE - PIXEL_GRAIN_FACE)));
+  return { pores, detail: patternDetail(pores) };
+}
+
+/** Adds `weight` (0..1 per pixel) times the `grain` pattern, its fine detail `amount`, to the luminance of `region` of `rgb`. */
+function grainInto(rgb: Float32Array, w: number, region: Rect, weight: (p: number) => number, amount: number, grain: Grain): void {
+  const k = amount / grain.detail;
+  const noise = grainPattern(region, grain.pores);
   for (let y = 0; y < region.height; y++) {
     for (let x = 0, p = (region.y + y) * w + region.x; x < region.width; x++, p++) {
       const v = k * Math.max(0, Math.min(1, weight(p))) * noise[y * region.width + x];

@@ -160,6 +160,18 @@ export function featherMask(mask: Float32Array, w: number, h: number, options: F
   return dist;
 }
 
+/** {@link gaussianBlur} of each channel of interleaved RGB `rgb` (`w` x `h`), into a new buffer. */
+export function blurRgb(rgb: Float32Array, w: number, h: number, sigma: number): Float32Array {
+  const blurred = floats(rgb.length);
+  const plane = floats(w * h);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < w * h; p++) plane[p] = rgb[p * 3 + c];
+    gaussianBlur(plane, w, h, sigma, plane);
+    for (let p = 0; p < w * h; p++) blurred[p * 3 + c] = plane[p];
+  }
+  return blurred;
+}
+
 /**
  * Approximate Gaussian blur of a float plane: three separable box passes (sizes chosen for `sigma`),
  * with half-sample mirrored edges, so the plane's sum (mean) is preserved. Writes into `out`
