@@ -234,6 +234,12 @@ const MIN_SKIN_CHROMA = 4;
 /** A skin pixel this much lighter (L*) than the skin around it starts to be a highlight, and is one from the next. */
 const HIGHLIGHT_FROM = [2, 8] as const;
 
+/**
+ * ...or this much lighter than the skin's mean: a shine broader than the fine detail's reach (a lit forehead's), whose
+ * whitest part is hardly lighter than the sheen around it.
+ */
+const SHINE_FROM = [6, 14] as const;
+
 /** L* from which a colour transfer's lightness rolls off towards white. */
 const HIGHLIGHT_KNEE = 85;
 
@@ -258,7 +264,10 @@ export interface ColourMatchOptions {
    * and takes none of the tint that comes with the source's shading at that scale.
    */
   fineDetail?: { width: number; height: number; sigma: number };
-  /** Per pixel of `src`, 0..1: how much it is skin, whose highlights take the skin's tint (with `fineDetail` only). */
+  /**
+   * Per pixel of `src`, 0..1: how much it is skin, whose highlights (lighter than the skin around, or than its mean)
+   * take the skin's tint (with `fineDetail` only).
+   */
   skin?: Float32Array;
 }
 
@@ -329,14 +338,15 @@ export function matchColourStats(
   // highlight on a pale pink face came out blue-white (img24 -> img26), a pink face's nose tip on a warm brown face
   // grey-green (img22 -> img24). What is no skin (an eye's white, an iris) keeps that share of grey, the shift's
   // difference per unit of it; a highlight on skin (lighter than the skin around) is the source's light's white, which
-  // takes the tint of the target's skin there instead (the target's own nose tip is as warm as its skin). Skin that
-  // is merely paler is shifted as skin.
+  // takes the tint of the target's skin there instead (the target's own nose tip is as warm as its skin), and so does
+  // a shine over a broad part of it (img13's forehead, grey on img16). Skin that is merely paler is shifted as skin.
   const [skinA, skinB] = [s.mean[1], s.mean[2]];
   const skinChroma = skinA * skinA + skinB * skinB;
   const whiter = options.skin && options.fineDetail && targetLab && skinChroma >= MIN_SKIN_CHROMA ** 2
     ? { skin: options.skin, toGrey: [1, 2].map((c) => strength * (gain[c] * s.mean[c] - t.mean[c])), targetTint: localTint(targetLab, targetMask, options.fineDetail, t.mean) }
     : null;
   for (let q = 0; q < lab.length; q += 3) {
+    const sourceLightness = lab[q];
     // Colour casts scale with lightness: a pixel darker than the source's mean (a beard, a nostril) takes a
     // proportionally smaller change of a* and b*, or the shift that turns brown skin pink turns black hair blue.
     const k = Math.min(1, Math.max(0, lab[q] / Math.max(1, s.mean[0]))) * (hueWeight ? hueWeight[q / 3] : 1);
@@ -350,7 +360,8 @@ export function matchColourStats(
     // The grey share: what is no skin keeps it; a highlight on skin takes, by as much, the target's skin's tint.
     const grey = whiter ? Math.max(0, Math.min(1, 1 - (lab[q + 1] * skinA + lab[q + 2] * skinB) / skinChroma)) : 0;
     const skin = whiter ? whiter.skin[q / 3] : 0;
-    const toTarget = grey > 0 ? strength * grey * skin * smoothstep(HIGHLIGHT_FROM[0], HIGHLIGHT_FROM[1], detail![q / 3]) : 0;
+    const highlight = grey > 0 ? Math.max(smoothstep(HIGHLIGHT_FROM[0], HIGHLIGHT_FROM[1], detail![q / 3]), smoothstep(SHINE_FROM[0], SHINE_FROM[1], sourceLightness - s.mean[0])) : 0;
+    const toTarget = strength * grey * skin * highlight;
     for (let c = 1; c <= 2; c++) {
       const greyward = grey > 0 ? grey * (1 - skin) * whiter!.toGrey[c - 1] : 0;
       lab[q + c] += k * (lab[q + c] * (gain[c] - 1) + offset[c] - (shading ? gain[c] * shading.slope[c - 1] * shade : 0) + greyward);

@@ -214,7 +214,10 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   // is mostly its light (matched next), and matched on the whole face it deepened an evenly lit source's creases and
   // eyelids to dark bands (img29 -> img34).
   const fineDetail = { width: w, height: h, sigma: faceSize * FINE_DETAIL_SIGMA };
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail, skin: contrastWeight });
+  // Whose highlights are skin's: what is like skin, and what lies away from the features, however unlike skin its
+  // colour is (a shine blown to white; a grey patch on img13's forehead over img16 when told by colour alone).
+  const shiny = toPixels(grid, sourceSkin.map((v, c) => Math.max(v, 1 - layout.nearFeatures[c])));
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail, skin: shiny });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
