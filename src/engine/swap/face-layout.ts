@@ -21,11 +21,11 @@ export interface WorkGrid {
 }
 
 /** The face is analysed at about this size (cells across its larger side). */
-const WORK_SIZE = 160;
+export const GRID_SIZE = 160;
 
 /** The grid for a face of `faceSize` px over `rect`, with its mesh (x, y, z per point, picture px) moved onto it. */
 export function workGrid(rect: Rect, mesh: Float32Array, faceSize: number): WorkGrid {
-  const factor = Math.max(1, Math.round(faceSize / WORK_SIZE));
+  const factor = Math.max(1, Math.round(faceSize / GRID_SIZE));
   const local = pointsInCrop(mesh, rect, factor, floats(mesh.length));
   return { rect, factor, width: Math.ceil(rect.width / factor), height: Math.ceil(rect.height / factor), mesh: local, faceSize: faceSize / factor };
 }

@@ -18,7 +18,7 @@ import { enlargeBilinear } from './resample.ts';
 import { swapGeometry } from './shape.ts';
 import { cleanSourceFace } from './source-clean.ts';
 import { addSourceDetail, evenSourceLight, renderSourceFace, sourceFace, type SourceFace } from './source-face.ts';
-import { targetParts } from './target-parts.ts';
+import { targetParts, targetWearsGlasses, type TargetLook } from './target-parts.ts';
 
 /** How one face is swapped. */
 export interface FaceSwapOptions {
@@ -91,12 +91,14 @@ const SCRATCH_BYTES = { fixed: 22e6, perPixel: 80 };
 export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
   const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
   const swap = () => {
+    // Told on the target as it is: bent to the source's proportions, a face near the threshold gained or lost them.
+    const look: TargetLook = { wearsGlasses: targetWearsGlasses(canvas, targetMesh), keepBeard: options.keepTargetBeard ?? false };
     // By the face's own points: iris points (a swap's meshes carry them) move with their eyes, inside the new face.
     scratchStep(() => bendPicture(canvas, targetMesh.subarray(0, MESH_POINTS * 3), plan.geometry.subarray(0, MESH_POINTS * 3), plan.bend));
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
-    const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options);
+    const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options, look);
     const soften = options.softenToTarget !== false;
     // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
     if (soften) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
@@ -174,7 +176,7 @@ interface NewFace {
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
-function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Array, source: SourceFace, options: FaceSwapOptions): NewFace {
+function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Array, source: SourceFace, options: FaceSwapOptions, look: TargetLook): NewFace {
   const faceSize = Math.max(faceRect.width, faceRect.height);
   const { width: w, height: h } = faceRect;
   const n = w * h;
@@ -194,7 +196,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
   const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouths, options.keepTargetBeard ?? false);
+  const { keep, targetSkin } = targetParts(background, grid, layout, mouths, look);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
   const around = gaussianBlur(leftOut, w, h, faceSize * LEFT_OUT_FEATHER);
@@ -245,7 +247,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain'> {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions, look: TargetLook): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain'> {
   const { width: w, height: h } = faceRect;
   // The size shrunkCopy makes.
   const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
@@ -261,7 +263,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
       local[i + 1] = (geometry[i + 1] - faceRect.y) * sy;
       local[i + 2] = geometry[i + 2] * (sx + sy) / 2;
     }
-    const made = newFace(readRgb(small, smallRect), smallRect, local, source, options);
+    const made = newFace(readRgb(small, smallRect), smallRect, local, source, options, look);
     for (const plane of ['rgb', 'mask', 'painted', 'textured', 'bare'] as const) face[plane].set(made[plane]);
     face.texturedBounds = made.texturedBounds;
   });

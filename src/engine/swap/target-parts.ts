@@ -3,8 +3,8 @@ import { bytes, floats, outsideScratch } from '../scratch.ts';
 import { findBeard } from './beard.ts';
 import { rgbToLab, shrink } from './colour.ts';
 import { localContrast } from './detail.ts';
-import { findEyewear } from './eyewear.ts';
-import { cleanRegion, faceLayout, gridRect, grow, seededRegions, SPECK, STRAY_REACH, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
+import { findEyewear, wearsGlasses } from './eyewear.ts';
+import { cleanRegion, faceLayout, GRID_SIZE, gridRect, grow, seededRegions, SPECK, STRAY_REACH, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { gaussianBlur } from './mask.ts';
 import { keptMouth, type Mouths } from './mouth.ts';
 import { FACE_WORK_SIZE, faceAtWorkSize } from './patch.ts';
@@ -22,12 +22,26 @@ const LOW_PATCH = 8;
 /** How far the soft edge of the target's hair over the face reaches past its solid part, relative to the face's size. */
 const HAIR_EDGE = 0.03;
 
+/** What a swap takes of a target face beyond its pixels: whether it wears glasses (see targetWearsGlasses), whether its beard is kept. */
+export interface TargetLook {
+  wearsGlasses: boolean;
+  keepBeard: boolean;
+}
+
+/**
+ * Whether a target face (its mesh x, y, z per point) wears glasses, told on its own picture as it is, at about the
+ * size its parts are looked for at (the grid's).
+ */
+export function targetWearsGlasses(target: Raster, mesh: Float32Array): boolean {
+  return wearsGlasses(target, mesh, GRID_SIZE);
+}
+
 /**
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
  * temples, its glasses, its hairline, and its open mouth (see keptMouth). Its beard too, if `keepBeard`. Also how
  * skin-like each of its grid cells is.
  */
-export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, keepBeard: boolean): { keep: Float32Array; targetSkin: Float32Array } {
+export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array } {
   const cells = grid.width * grid.height;
   const cellsRgb = toGrid(grid, background);
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -38,7 +52,7 @@ export function targetParts(background: Float32Array, grid: WorkGrid, layout: Fa
   const shadedSkin = likeness(cellsRgb, skinColour, { ...SKIN_LIKENESS, shade: 2 });
   for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - shadedSkin[c]);
   const kept = hairOverFace(cleanRegion(hair, grid.width, grid.height, grid.faceSize), grid, layout);
-  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
+  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { known: wearsGlasses });
   for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
   if (keepBeard) {
     const beard = beardOf(background, cellsRgb, grid, layout, skinColour, targetSkin);
