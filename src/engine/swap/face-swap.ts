@@ -188,11 +188,14 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
-  // What the render leaves out of the face, but for the mouth (skin under hair on both sides of the source's face,
-  // whose mirror image is no better), is the target's own skin, in its own light: painted over from the render around
-  // it, it came out a smooth smudge tinted by the hair there (img3, img54). Read before cleanSourceFace fills the gaps.
+  // What the render leaves out of the face, but for the mouth and the eyes (skin under hair on both sides of the
+  // source's face, whose mirror image is no better), is the target's own skin, in its own light: painted over from the
+  // render around it, it came out a smooth smudge tinted by the hair there (img3, img54). By the eyes and on their
+  // lids the target's own skin brings its make-up (img26's eyeliner wing, beside img22's eye): that is painted over.
+  // Read before cleanSourceFace fills the gaps.
   const leftOut = floats(n);
-  for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 ? 0 : 1;
+  const byEyes = toPixels(grid, layout.nearFeaturesButBrows.map((v, c) => Math.max(v, layout.lids[c])));
+  for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 || byEyes[p] >= 0.5 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
   const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
