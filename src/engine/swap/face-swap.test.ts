@@ -436,6 +436,26 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(toothLike(canvas)).toBeLessThan(0.08);
   });
 
+  it("gives the target's lips kept under a source's open smile the source's lips' colour: no lipstick it did not wear (img24 -> img26)", async () => {
+    // Kept whole, img26's closed lips brought her red lipstick onto img24's face.
+    const { canvas, target } = await swapped('img24.jpg', 'img26.jpg');
+    const mesh = target.face.mesh;
+    const rect = boundingRect(mesh, { stride: 3, indices: LIPS_OUTER, clipWidth: canvas.width, clipHeight: canvas.height });
+    const [outer, inner] = [LIPS_OUTER, LIPS_INNER].map((indices) => rasterizePolygon(mesh, rect, { stride: 3, indices }));
+    const medianLab = (image: Raster) => {
+      const lab = rgbToLab(readRgb(image, rect));
+      const values: number[][] = [[], [], []];
+      outer.forEach((v, p) => {
+        if (v > 0.5 && !(inner[p] > 0.5)) for (let c = 0; c < 3; c++) values[c].push(lab[p * 3 + c]);
+      });
+      return values.map((v) => v.sort((a, b) => a - b)[v.length >> 1]);
+    };
+    // The median a* of her lips: 55 in the photo, 53 on the new face before, 30 now (img24's lips' in her light).
+    const [[, photoRed], [, newRed]] = [medianLab(target.image), medianLab(canvas)];
+    expect(photoRed).toBeGreaterThan(50);
+    expect(newRed).toBeLessThan(40);
+  });
+
   it("paints no source's make-up under the eyes as hair: the eyes stay (img46 -> img29)", async () => {
     // img46's eyes are lined with green below; the lining joined the black hair at its temples, and the whole passed
     // for hair reaching in from the edge: the lower half of each eye was painted over, smooth and grey-green.

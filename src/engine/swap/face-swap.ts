@@ -4,18 +4,19 @@ import type { Raster } from '../image/raster.ts';
 import { floats, releaseScratch, scratchLimit, scratchStep, withScratch } from '../scratch.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend } from './blend.ts';
-import { giveTint, matchColourStats, monochromeTint, type ColourMatchOptions } from './colour.ts';
+import { giveTint, labToRgb, matchColourStats, monochromeTint, rgbToLab, type ColourMatchOptions } from './colour.ts';
 import { addTargetTexture } from './detail.ts';
-import { faceLayout, regionBounds, toPixels, workGrid } from './face-layout.ts';
+import { faceLayout, regionBounds, toGrid, toPixels, workGrid, type WorkGrid } from './face-layout.ts';
 import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { mouthOpening, type Mouths } from './mouth.ts';
+import { lipsProper, mouthOpening, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';
 import { swapGeometry } from './shape.ts';
+import { likeness } from './skin.ts';
 import { cleanSourceFace } from './source-clean.ts';
 import { addSourceDetail, evenSourceLight, renderSourceFace, sourceFace, type SourceFace } from './source-face.ts';
 import { targetParts, targetWearsGlasses, type TargetLook } from './target-parts.ts';
@@ -98,7 +99,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
-    const { rgb, mask, bare, paintedGrain } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options, look);
+    const { rgb, mask, bare, paintedGrain, lipColour } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options, look);
     const soften = options.softenToTarget !== false;
     // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
     if (soften) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
@@ -112,6 +113,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);
     if (tint) giveTint(rgb, tint);
+    if (lipColour) shiftColour(canvas, faceRect, lipColour.kept, lipColour.shift);
     compositeInto(canvas, faceRect, rgb, mask);
     return plan.footprint;
   };
@@ -173,6 +175,11 @@ interface NewFace {
    * much each pixel takes, the pixels whose grain it matches. Only where the face was worked out on a smaller copy.
    */
   paintedGrain?: { regions: Rect[]; weight: (p: number) => number; reference: (p: number) => boolean };
+  /**
+   * Where the target's lips stay under a source's open smile (0..1 per pixel), and the L*a*b* shift that gives them the
+   * colour of the source's lips (see lipRecolour).
+   */
+  lipColour?: { kept: Float32Array; shift: number[] };
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -199,7 +206,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
   const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
-  const { keep, targetSkin } = targetParts(background, grid, layout, mouths, look);
+  const { keep, targetSkin, keptLips } = targetParts(background, grid, layout, mouths, look);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
   const around = gaussianBlur(leftOut, w, h, faceSize * LEFT_OUT_FEATHER);
@@ -243,20 +250,58 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   }
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare };
+  const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : undefined;
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, lipColour };
+}
+
+/** The share of the change of lightness that a target's lips kept under a source's open smile take: with all of it a glossy lip's highlight went white. */
+const KEPT_LIPS_LIGHTNESS = 0.5;
+
+/**
+ * The target's lips kept under a source's open smile (`kept`, 0..1 per pixel of `background`) in the colour of the
+ * source's lips as the new face (`lit`) shows them: the target's shape and shading, the source's colour (no lipstick
+ * the source did not wear, none lost that it did). Each colour is the median of the lips' redder half over `lips`
+ * (grid cells); what is like the target's skin (about the lip line) takes none of it, and the lightness only part of
+ * the change (KEPT_LIPS_LIGHTNESS). Returns how much each pixel takes of the L*a*b* shift, and the shift.
+ */
+function lipRecolour(background: Float32Array, lit: Float32Array, kept: Float32Array, grid: WorkGrid, lips: Float32Array): { kept: Float32Array; shift: number[] } {
+  const targetLips = lipsProper(toGrid(grid, background), lips);
+  const sourceLips = lipsProper(toGrid(grid, lit), lips);
+  // Redder or darker than their median is lips too (a lip liner); the skin about them is less red.
+  const like = likeness(background, targetLips, { redder: 0, shade: 2 });
+  for (let p = 0; p < like.length; p++) like[p] *= kept[p];
+  return { kept: like, shift: sourceLips.median.map((v, c) => (v - targetLips.median[c]) * (c === 0 ? KEPT_LIPS_LIGHTNESS : 1)) };
+}
+
+/** Shifts the L*a*b* colour of `canvas` over `rect` by `weight` (0..1 per pixel of the rectangle) times `shift`. */
+function shiftColour(canvas: Raster, rect: Rect, weight: Float32Array, shift: number[]): void {
+  const rgb = readRgb(canvas, rect);
+  const lab = rgbToLab(rgb);
+  for (let p = 0; p < weight.length; p++) for (let c = 0; c < 3; c++) lab[p * 3 + c] += weight[p] * shift[c];
+  labToRgb(lab, rgb);
+  for (let y = 0; y < rect.height; y++) {
+    for (let x = 0; x < rect.width; x++) {
+      const p = y * rect.width + x;
+      if (!(weight[p] > 0)) continue;
+      const o = ((rect.y + y) * canvas.width + rect.x + x) * 4;
+      for (let c = 0; c < 3; c++) canvas.data[o + c] = rgb[p * 3 + c];
+    }
+  }
 }
 
 /**
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
-function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions, look: TargetLook): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain'> {
+function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, scale: number, options: FaceSwapOptions, look: TargetLook): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain' | 'lipColour'> {
   const { width: w, height: h } = faceRect;
   // The size shrunkCopy makes.
   const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
   const sx = sw / w, sy = sh / h;
   // The new face on the copy is all that outlives its step: the scratch memory of its work is the full-size steps'.
   const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [], bare: floats(sw * sh) };
+  const lipsKept = floats(sw * sh);
+  let lipColourShift: number[] | null = null;
   scratchStep(() => {
     const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
     const smallRect = { x: 0, y: 0, width: sw, height: sh };
@@ -269,6 +314,10 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     const made = newFace(readRgb(small, smallRect), smallRect, local, source, options, look);
     for (const plane of ['rgb', 'mask', 'painted', 'textured', 'bare'] as const) face[plane].set(made[plane]);
     face.texturedBounds = made.texturedBounds;
+    if (made.lipColour) {
+      lipsKept.set(made.lipColour.kept);
+      lipColourShift = made.lipColour.shift;
+    }
   });
   const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, sw, sh, w, h);
   const rgb = enlarged(face.rgb, 3);
@@ -295,7 +344,8 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const toGrain = face.painted.map((v, p) => Math.min(1, v) - face.textured[p]);
   const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
   const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
-  return { rgb, mask, bare: enlarged(face.bare), paintedGrain };
+  const lipColour = lipColourShift ? { kept: enlarged(lipsKept), shift: lipColourShift } : undefined;
+  return { rgb, mask, bare: enlarged(face.bare), paintedGrain, lipColour };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */

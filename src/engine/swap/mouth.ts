@@ -36,13 +36,13 @@ export interface Mouths {
 
 /**
  * What of the target's mouth stays over the new face, as feathered planes (0..1 per pixel of its rectangle, pixels
- * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips. The mesh often closes the
- * lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line are the
- * open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the lips
- * stay too: the mesh draws the source's lips shut over its teeth, which then show between them (a pale band, or dark
- * teeth).
+ * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips (`opening`). The mesh often
+ * closes the lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line
+ * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
+ * lips stay too (`lips`, null otherwise): the mesh draws the source's lips shut over its teeth, which then show between
+ * them (a pale band, or dark teeth).
  */
-export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): Float32Array[] {
+export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: Float32Array | null } {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
   const { width: w, height: h } = grid.rect;
   const faceSize = grid.faceSize * grid.factor;
@@ -58,9 +58,11 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
     teeth.push(teethIn(background, aroundOpening, lipColour));
   }
   for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
-  const kept = [gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006))];
-  if (sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING) kept.push(gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)));
-  return kept;
+  const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
+  return {
+    opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)),
+    lips: keptLips ? gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)) : null,
+  };
 }
 
 /** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */
@@ -70,7 +72,7 @@ export function mouthOpening(mesh: Float32Array): number {
 }
 
 /** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
-function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
+export function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
   const lab = rgbToLab(rgb);
   const redness: number[] = [];
   for (let c = 0; c < lips.length; c++) if (lips[c] >= 0.5) redness.push(lab[c * 3 + 1]);

@@ -39,9 +39,10 @@ export function targetWearsGlasses(target: Raster, mesh: Float32Array): boolean 
 /**
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
  * temples, its glasses, its hairline, and its open mouth (see keptMouth). Its beard too, if `keepBeard`. Also how
- * skin-like each of its grid cells is.
+ * skin-like each of its grid cells is, and its lips where they stay under a source's open smile (`keptLips`, part of
+ * `keep`; null where they do not).
  */
-export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array } {
+export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array; keptLips: Float32Array | null } {
   const cells = grid.width * grid.height;
   const cellsRgb = toGrid(grid, background);
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -59,8 +60,10 @@ export function targetParts(background: Float32Array, grid: WorkGrid, layout: Fa
     for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], beard[c]);
   }
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
-  for (const part of keptMouth(background, cellsRgb, grid, layout, mouths)) keepAlso(keep, part);
-  return { keep, targetSkin };
+  const mouth = keptMouth(background, cellsRgb, grid, layout, mouths);
+  keepAlso(keep, mouth.opening);
+  if (mouth.lips) keepAlso(keep, mouth.lips);
+  return { keep, targetSkin, keptLips: mouth.lips };
 }
 
 /**
