@@ -105,6 +105,9 @@ function eyeAxis(mesh: Float32Array) {
   return { lx, ly, rx, ry, span, cos: (rx - lx) / span, sin: (ry - ly) / span };
 }
 
+/** How far from the eyes' and brows' own lines (in eye distances) a dark line may be a frame. */
+const OWN_LINES_MARGIN = 0.06;
+
 /** Around the eyes, in units of their distance from their midpoint along and across the eye line: where frames run. */
 const ZONE = { u: 1.1, above: 0.5, below: 0.6 } as const;
 
@@ -112,7 +115,7 @@ const ZONE = { u: 1.1, above: 0.5, below: 0.6 } as const;
 function framesPart(rect: Rect, mesh: Float32Array, faceSize: number): Rect {
   const { lx, ly, rx, ry, span, cos, sin } = eyeAxis(mesh);
   const ox = (lx + rx) / 2 - rect.x, oy = (ly + ry) / 2 - rect.y;
-  const pad = Math.max(lineRadius(faceSize), span * 0.06) + 2;
+  const pad = Math.max(lineRadius(faceSize), span * OWN_LINES_MARGIN) + 2;
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const u of [-ZONE.u, ZONE.u]) {
     for (const v of [-ZONE.above, ZONE.below]) {
@@ -130,6 +133,7 @@ function lineRadius(faceSize: number): number {
   return Math.max(1, Math.round((faceSize * LINE_WIDTH) / 2));
 }
 
+/** {@link findEyewear} over the whole of `rect`. */
 function findEyewearIn(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSize: number, { rimsUnderBrows = false, lensEdges = false, known }: EyewearOptions): Eyewear {
   const { width: w, height: h } = rect;
   const n = w * h;
@@ -156,7 +160,7 @@ function findEyewearIn(rgb: Float32Array, rect: Rect, mesh: Float32Array, faceSi
   ];
   for (const inside of outlines) for (let p = 0; p < n; p++) if (inside[p] > 0.5) own[p] = 1;
   const toOwn = distanceInside(invert(own), w, h);
-  const margin = span * 0.06;
+  const margin = span * OWN_LINES_MARGIN;
 
   // Around the eyes, where frames run: 1 on the picture-left eye's side of the face's middle, 2 on the other's.
   const zone = bytes(n);
