@@ -113,7 +113,7 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);
     if (tint) giveTint(rgb, tint);
-    if (lipColour) shiftColour(canvas, faceRect, lipColour.kept, lipColour.shift);
+    if (lipColour) shiftColour(canvas, faceRect, lipColour);
     compositeInto(canvas, faceRect, rgb, mask);
     return plan.footprint;
   };
@@ -175,11 +175,8 @@ interface NewFace {
    * much each pixel takes, the pixels whose grain it matches. Only where the face was worked out on a smaller copy.
    */
   paintedGrain?: { regions: Rect[]; weight: (p: number) => number; reference: (p: number) => boolean };
-  /**
-   * Where the target's lips stay under a source's open smile (0..1 per pixel), and the L*a*b* shift that gives them the
-   * colour of the source's lips (see lipRecolour).
-   */
-  lipColour?: { kept: Float32Array; shift: number[] };
+  /** Where the target's lips stay under a source's open smile, and the colour they take (see lipRecolour). */
+  lipColour?: LipColour;
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -250,8 +247,8 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   }
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : undefined;
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, lipColour };
+  const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : null;
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, ...(lipColour && { lipColour }) };
 }
 
 /** The share of the change of lightness that a target's lips kept under a source's open smile take: with all of it a glossy lip's highlight went white. */
@@ -264,29 +261,51 @@ const KEPT_LIPS_LIGHTNESS = 0.5;
  * (grid cells); what is like the target's skin (about the lip line) takes none of it, and the lightness only part of
  * the change (KEPT_LIPS_LIGHTNESS). Returns how much each pixel takes of the L*a*b* shift, and the shift.
  */
-function lipRecolour(background: Float32Array, lit: Float32Array, kept: Float32Array, grid: WorkGrid, lips: Float32Array): { kept: Float32Array; shift: number[] } {
+function lipRecolour(background: Float32Array, lit: Float32Array, kept: Float32Array, grid: WorkGrid, lips: Float32Array): LipColour | null {
+  const { width: w, height: h } = grid.rect;
+  const parts = regionBounds(kept, w, h, LIP_COLOUR_FROM);
+  if (parts.length === 0) return null;
+  const rect = parts.reduce(unionRect);
   const targetLips = lipsProper(toGrid(grid, background), lips);
   const sourceLips = lipsProper(toGrid(grid, lit), lips);
   // Redder or darker than their median is lips too (a lip liner); the skin about them is less red.
-  const like = likeness(background, targetLips, { redder: 0, shade: 2 });
-  for (let p = 0; p < like.length; p++) like[p] *= kept[p];
-  return { kept: like, shift: sourceLips.median.map((v, c) => (v - targetLips.median[c]) * (c === 0 ? KEPT_LIPS_LIGHTNESS : 1)) };
+  const weight = likeness(cropRgb(background, w, rect), targetLips, { redder: 0, shade: 2 });
+  const keptHere = cropPlane(kept, w, rect);
+  for (let p = 0; p < weight.length; p++) weight[p] *= keptHere[p];
+  return { weight, rect, shift: sourceLips.median.map((v, c) => (v - targetLips.median[c]) * (c === 0 ? KEPT_LIPS_LIGHTNESS : 1)) };
 }
 
-/** Shifts the L*a*b* colour of `canvas` over `rect` by `weight` (0..1 per pixel of the rectangle) times `shift`. */
-function shiftColour(canvas: Raster, rect: Rect, weight: Float32Array, shift: number[]): void {
-  const rgb = readRgb(canvas, rect);
-  const lab = rgbToLab(rgb);
-  for (let p = 0; p < weight.length; p++) for (let c = 0; c < 3; c++) lab[p * 3 + c] += weight[p] * shift[c];
-  labToRgb(lab, rgb);
+/** How much of its colour's shift (0..1 a pixel, over `rect` of the face's rectangle) the target's lips take, and the shift (L*a*b*). */
+interface LipColour {
+  weight: Float32Array;
+  rect: Rect;
+  shift: number[];
+}
+
+/** What takes less of the lips' colour than this takes none (the bounds of what is shifted). */
+const LIP_COLOUR_FROM = 0.01;
+
+/** Shifts the L*a*b* colour of `canvas` over its part `rect` of the face's rectangle `faceRect` (see LipColour). */
+function shiftColour(canvas: Raster, faceRect: Rect, { weight, rect, shift }: LipColour): void {
+  // Only what takes some of it: the lips are a small part of a 4K face's rectangle.
+  const offsets: number[] = [];
+  const weights: number[] = [];
   for (let y = 0; y < rect.height; y++) {
     for (let x = 0; x < rect.width; x++) {
-      const p = y * rect.width + x;
-      if (!(weight[p] > 0)) continue;
-      const o = ((rect.y + y) * canvas.width + rect.x + x) * 4;
-      for (let c = 0; c < 3; c++) canvas.data[o + c] = rgb[p * 3 + c];
+      const k = weight[y * rect.width + x];
+      if (!(k > LIP_COLOUR_FROM)) continue;
+      offsets.push(((faceRect.y + rect.y + y) * canvas.width + faceRect.x + rect.x + x) * 4);
+      weights.push(k);
     }
   }
+  const rgb = floats(offsets.length * 3);
+  offsets.forEach((o, i) => rgb.set(canvas.data.subarray(o, o + 3), i * 3));
+  const lab = rgbToLab(rgb);
+  weights.forEach((k, i) => {
+    for (let c = 0; c < 3; c++) lab[i * 3 + c] += k * shift[c];
+  });
+  labToRgb(lab, rgb);
+  offsets.forEach((o, i) => canvas.data.set(rgb.subarray(i * 3, i * 3 + 3), o));
 }
 
 /**
@@ -300,8 +319,9 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const sx = sw / w, sy = sh / h;
   // The new face on the copy is all that outlives its step: the scratch memory of its work is the full-size steps'.
   const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [], bare: floats(sw * sh) };
-  const lipsKept = floats(sw * sh);
-  let lipColourShift: number[] | null = null;
+  // The lips' colour worked out on the copy (its weights over at most the whole copy).
+  const lipWeights = floats(sw * sh);
+  let lips = null as Omit<LipColour, 'weight'> | null;
   scratchStep(() => {
     const small = shrunkCopy(canvas, faceRect, w * scale, h * scale);
     const smallRect = { x: 0, y: 0, width: sw, height: sh };
@@ -315,8 +335,8 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     for (const plane of ['rgb', 'mask', 'painted', 'textured', 'bare'] as const) face[plane].set(made[plane]);
     face.texturedBounds = made.texturedBounds;
     if (made.lipColour) {
-      lipsKept.set(made.lipColour.kept);
-      lipColourShift = made.lipColour.shift;
+      lipWeights.set(made.lipColour.weight);
+      lips = { rect: made.lipColour.rect, shift: made.lipColour.shift };
     }
   });
   const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, sw, sh, w, h);
@@ -344,8 +364,14 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const toGrain = face.painted.map((v, p) => Math.min(1, v) - face.textured[p]);
   const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
   const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
-  const lipColour = lipColourShift ? { kept: enlarged(lipsKept), shift: lipColourShift } : undefined;
-  return { rgb, mask, bare: enlarged(face.bare), paintedGrain, lipColour };
+  const lipColour = lips ? enlargedLipColour(lipWeights, lips, fullSize, w, h) : null;
+  return { rgb, mask, bare: enlarged(face.bare), paintedGrain, ...(lipColour && { lipColour }) };
+}
+
+/** The lips' colour worked out on a copy (`weights` over `rect` of it) brought to full size (`fullSize` maps a rectangle, within w x h). */
+function enlargedLipColour(weights: Float32Array, { rect, shift }: Omit<LipColour, 'weight'>, fullSize: (r: Rect) => Rect, w: number, h: number): LipColour {
+  const full = clipRect(fullSize(rect), w, h);
+  return { weight: enlargeBilinear(weights.subarray(0, rect.width * rect.height), 1, rect.width, rect.height, full.width, full.height), rect: full, shift };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */

@@ -73,12 +73,14 @@ export function mouthOpening(mesh: Float32Array): number {
 
 /** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
 export function lipsProper(rgb: Float32Array, lips: Float32Array): ColourModel {
-  const lab = rgbToLab(rgb);
+  // The lips' cells alone to L*a*b*: they are a small part of the face.
+  const { pixels } = pixelsIn(rgb, lips.map((v) => (v >= 0.5 ? 1 : 0)));
+  const lab = rgbToLab(pixels);
   const redness: number[] = [];
-  for (let c = 0; c < lips.length; c++) if (lips[c] >= 0.5) redness.push(lab[c * 3 + 1]);
+  for (let k = 1; k < lab.length; k += 3) redness.push(lab[k]);
   redness.sort((a, b) => a - b);
   const middle = redness[redness.length >> 1];
-  return colourModel(rgb, lips.map((v, c) => (v >= 0.5 && lab[c * 3 + 1] >= middle ? 1 : 0)));
+  return colourModel(pixels, Float32Array.from({ length: lab.length / 3 }, (_, k) => (lab[k * 3 + 1] >= middle ? 1 : 0)));
 }
 
 /** The pixels of a mouth `region` (0..1 per pixel) that do not look like the lips of `lipColour` (teeth, the dark inside), 0..1. */
