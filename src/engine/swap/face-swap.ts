@@ -225,8 +225,8 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const fineDetail = { width: w, height: h, sigma: faceSize * FINE_DETAIL_SIGMA };
   // Whose highlights are skin's: what is like skin, and what lies away from the features, however unlike skin its
   // colour is (a shine blown to white; a grey patch on img13's forehead over img16 when told by colour alone).
-  const shiny = toPixels(grid, sourceSkin.map((v, c) => Math.max(v, 1 - layout.nearFeatures[c])));
-  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail, skin: shiny });
+  const skinForHighlights = toPixels(grid, sourceSkin.map((v, c) => Math.max(v, 1 - layout.nearFeatures[c])));
+  const coloured = matchColourStats(face.rgb, bare, background, bare, { ...COLOUR_MATCH, hueWeight, contrastWeight, fineDetail, skin: skinForHighlights });
   const lit = matchLight(coloured, background, bare, w, h, { sigma: faceSize * LIGHT_SIGMA });
   // The source's hair or earring painted over is smooth: it takes the target's skin texture there.
   const textured = toPixels(grid, gaussianBlur(strays, grid.width, grid.height, grid.faceSize * TEXTURE_FADE));
@@ -258,8 +258,8 @@ const KEPT_LIPS_LIGHTNESS = 0.5;
  * The target's lips kept under a source's open smile (`kept`, 0..1 per pixel of `background`) in the colour of the
  * source's lips as the new face (`lit`) shows them: the target's shape and shading, the source's colour (no lipstick
  * the source did not wear, none lost that it did). Each colour is the median of the lips' redder half over `lips`
- * (grid cells); what is like the target's skin (about the lip line) takes none of it, and the lightness only part of
- * the change (KEPT_LIPS_LIGHTNESS). Returns how much each pixel takes of the L*a*b* shift, and the shift.
+ * (grid cells); what is unlike the target's lips (the skin about the lip line, less red) takes none of it, and the
+ * lightness only part of the change (KEPT_LIPS_LIGHTNESS). Null where nothing of the lips stays.
  */
 function lipRecolour(background: Float32Array, lit: Float32Array, kept: Float32Array, grid: WorkGrid, lips: Float32Array): LipColour | null {
   const { width: w, height: h } = grid.rect;
