@@ -158,7 +158,7 @@ function spreadAbout(lightness: Float32Array, local: Float32Array, mask: Float32
  */
 function localTint(lab: Float32Array, mask: Float32Array, { width, height, sigma }: { width: number; height: number; sigma: number }, mean: ArrayLike<number>): Float32Array {
   const n = width * height;
-  const weight = gaussianBlur(floatsCopy(mask), width, height, sigma);
+  const weight = gaussianBlur(mask, width, height, sigma);
   const plane = floats(n);
   for (const c of [1, 2]) {
     for (let p = 0; p < n; p++) plane[p] = lab[p * 3 + c] * mask[p];
