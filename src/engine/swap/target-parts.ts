@@ -53,8 +53,9 @@ export function targetParts(background: Float32Array, grid: WorkGrid, layout: Fa
   const shadedSkin = likeness(cellsRgb, skinColour, { ...SKIN_LIKENESS, shade: 2 });
   for (let c = 0; c < cells; c++) hair[c] = (1 - layout.features[c]) * layout.hairZone[c] * (1 - shadedSkin[c]);
   const kept = hairOverFace(cleanRegion(hair, grid.width, grid.height, grid.faceSize), grid, layout);
-  const glasses = findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { known: wearsGlasses });
-  for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], glasses.present ? glasses.frames[c] : 0, 1 - layout.topRamp[c]);
+  // Its glasses' frames, looked for only on a face told to wear them (targetWearsGlasses).
+  const frames = wearsGlasses ? findEyewear(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize, { known: true }).frames : null;
+  for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], frames ? frames[c] : 0, 1 - layout.topRamp[c]);
   if (keepBeard) {
     const beard = beardOf(background, cellsRgb, grid, layout, skinColour, targetSkin);
     for (let c = 0; c < cells; c++) kept[c] = Math.max(kept[c], beard[c]);
