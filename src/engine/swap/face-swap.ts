@@ -11,7 +11,7 @@ import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lipsProper, mouthOpening, type Mouths } from './mouth.ts';
+import { lipsProper, mouthOpening, type KeptLips, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';
@@ -255,18 +255,17 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
 const KEPT_LIPS_LIGHTNESS = 0.5;
 
 /**
- * The target's lips kept under a source's open smile (`kept`, 0..1 per pixel of `background`) in the colour of the
+ * The target's lips kept under a source's open smile (over `background`, with their colour) in the colour of the
  * source's lips as the new face (`lit`) shows them: the target's shape and shading, the source's colour (no lipstick
- * the source did not wear, none lost that it did). Each colour is the median of the lips' redder half over `lips`
- * (grid cells); what is unlike the target's lips (the skin about the lip line, less red) takes none of it, and the
+ * the source did not wear, none lost that it did). Each colour is the median of the lips' redder half (the source's
+ * over `lips`, grid cells); what is unlike the target's lips (the skin about the lip line, less red) takes none of it, and the
  * lightness only part of the change (KEPT_LIPS_LIGHTNESS). Null where nothing of the lips stays.
  */
-function lipRecolour(background: Float32Array, lit: Float32Array, kept: Float32Array, grid: WorkGrid, lips: Float32Array): LipColour | null {
+function lipRecolour(background: Float32Array, lit: Float32Array, { plane: kept, colour: targetLips }: KeptLips, grid: WorkGrid, lips: Float32Array): LipColour | null {
   const { width: w, height: h } = grid.rect;
   const parts = regionBounds(kept, w, h, LIP_COLOUR_FROM);
   if (parts.length === 0) return null;
   const rect = parts.reduce(unionRect);
-  const targetLips = lipsProper(toGrid(grid, background), lips);
   const sourceLips = lipsProper(toGrid(grid, lit), lips);
   // Redder or darker than their median is lips too (a lip liner); the skin about them is less red.
   const weight = likeness(cropRgb(background, w, rect), targetLips, { redder: 0, shade: 2 });

@@ -39,10 +39,10 @@ export interface Mouths {
  * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips (`opening`). The mesh often
  * closes the lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line
  * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
- * lips stay too (`lips`, null otherwise): the mesh draws the source's lips shut over its teeth, which then show between
+ * lips stay too (`lips`, null otherwise, with their colour): the mesh draws the source's lips shut over its teeth, which then show between
  * them (a pale band, or dark teeth).
  */
-export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: Float32Array | null } {
+export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: KeptLips | null } {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
   const { width: w, height: h } = grid.rect;
   const faceSize = grid.faceSize * grid.factor;
@@ -50,7 +50,8 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   const inside = unlike(background, mouth, lipColour);
   // Under a thinner new lip line a wide smile's teeth fill much of the lip region, and its colour model takes them for
   // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
-  const teeth = [teethIn(background, mouth, lipsProper(cellsRgb, layout.lips))];
+  const proper = lipsProper(cellsRgb, layout.lips);
+  const teeth = [teethIn(background, mouth, proper)];
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
     const aroundOpening = floats(lipLine.length);
@@ -61,8 +62,14 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
   return {
     opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)),
-    lips: keptLips ? gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)) : null,
+    lips: keptLips ? { plane: gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null,
   };
+}
+
+/** A target's lips kept whole (0..1 per pixel), and the colour of their redder half (see lipsProper). */
+export interface KeptLips {
+  plane: Float32Array;
+  colour: ColourModel;
 }
 
 /** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */

@@ -6,7 +6,7 @@ import { localContrast } from './detail.ts';
 import { findEyewear, wearsGlasses } from './eyewear.ts';
 import { cleanRegion, faceLayout, GRID_SIZE, gridRect, grow, seededRegions, SPECK, STRAY_REACH, toGrid, toPixels, workGrid, type FaceLayout, type WorkGrid } from './face-layout.ts';
 import { gaussianBlur } from './mask.ts';
-import { keptMouth, type Mouths } from './mouth.ts';
+import { keptMouth, type KeptLips, type Mouths } from './mouth.ts';
 import { FACE_WORK_SIZE, faceAtWorkSize } from './patch.ts';
 import { likeness, SKIN_LIKENESS, skinModel, type ColourModel } from './skin.ts';
 
@@ -42,7 +42,7 @@ export function targetWearsGlasses(target: Raster, mesh: Float32Array): boolean 
  * skin-like each of its grid cells is, and its lips where they stay under a source's open smile (`keptLips`, part of
  * `keep`; null where they do not).
  */
-export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array; keptLips: Float32Array | null } {
+export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array; keptLips: KeptLips | null } {
   const cells = grid.width * grid.height;
   const cellsRgb = toGrid(grid, background);
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -63,7 +63,7 @@ export function targetParts(background: Float32Array, grid: WorkGrid, layout: Fa
   const keep = toPixels(grid, gaussianBlur(kept, grid.width, grid.height, grid.faceSize * 0.005));
   const mouth = keptMouth(background, cellsRgb, grid, layout, mouths);
   keepAlso(keep, mouth.opening);
-  if (mouth.lips) keepAlso(keep, mouth.lips);
+  if (mouth.lips) keepAlso(keep, mouth.lips.plane);
   return { keep, targetSkin, keptLips: mouth.lips };
 }
 
