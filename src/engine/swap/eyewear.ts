@@ -1,9 +1,9 @@
-import { BROWS, EYE_POLYGON, FACE_OVAL } from '../face/regions.ts';
+import { BROWS, EYE_POLYGON } from '../face/regions.ts';
 import { seededRegions, smoothstep } from './face-layout.ts';
 import { distanceInside, rasterizePolygon } from './mask.ts';
-import { cropRgb, lumaOf, readRgb, shrunkCopy } from './patch.ts';
+import { cropRgb, faceAtWorkSize, lumaOf } from './patch.ts';
 import type { Raster } from '../image/raster.ts';
-import { boundingRect, type Rect } from './region.ts';
+import type { Rect } from './region.ts';
 import { bytes, floats, int32s } from '../scratch.ts';
 
 /** Glasses found on a face. */
@@ -77,16 +77,8 @@ export function findEyewear(rgb: Float32Array, rect: Rect, mesh: Float32Array, f
  * `size` px across: only the part where frames run is shrunk to that scale, which is most of the cost.
  */
 export function wearsGlasses(image: Raster, mesh: Float32Array, size: number): boolean {
-  const bounds = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
-  const faceSize = Math.max(bounds.width, bounds.height);
-  const scale = Math.min(1, size / faceSize);
-  const part = framesPart(bounds, mesh, faceSize);
-  const region = { x: bounds.x + part.x, y: bounds.y + part.y, width: part.width, height: part.height };
-  const small = shrunkCopy(image, region, Math.max(1, Math.round(region.width * scale)), Math.max(1, Math.round(region.height * scale)));
-  const rect = { x: 0, y: 0, width: small.width, height: small.height };
-  const [sx, sy] = [small.width / region.width, small.height / region.height];
-  const local = mesh.map((v, i) => (i % 3 === 0 ? (v - region.x) * sx : i % 3 === 1 ? (v - region.y) * sy : v * scale));
-  return findEyewear(readRgb(small, rect), rect, local, faceSize * scale).present;
+  const { rgb, rect, mesh: local, faceSize } = faceAtWorkSize(image, mesh, size, (face) => framesPart(face, mesh, Math.max(face.width, face.height)));
+  return findEyewear(rgb, rect, local, faceSize).present;
 }
 
 /** The eyes' centres (picture px), their distance, and the direction from the picture-left one to the other. */

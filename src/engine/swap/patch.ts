@@ -61,16 +61,20 @@ export function lumaOf(rgb: Float32Array, out?: Float32Array): Float32Array {
 export const FACE_WORK_SIZE = 256;
 
 /**
- * The face of `mesh` in `image`, its outline's bounds shrunk to at most `workSize` px across as a swap works on it:
- * interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels: (x - bounds.x) * scale, (y - bounds.y) * scale.
+ * The face of `mesh` in `image`, its outline's bounds shrunk to at most `workSize` px across as a swap works on it
+ * (its larger side then `faceSize` px): interleaved RGB over `rect` (from 0, 0), and the mesh in its pixels:
+ * (x - bounds.x) * scale, (y - bounds.y) * scale. With `part` (a rectangle within the outline's bounds, in their px),
+ * only that part of the face is shrunk and `bounds` is that part.
  */
-export function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number): { rgb: Float32Array; rect: Rect; mesh: Float32Array; bounds: Rect; scale: number } {
-  const bounds = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
-  const scale = Math.min(1, workSize / Math.max(bounds.width, bounds.height));
+export function faceAtWorkSize(image: Raster, mesh: Float32Array, workSize: number, part?: (face: Rect) => Rect): { rgb: Float32Array; rect: Rect; mesh: Float32Array; bounds: Rect; scale: number; faceSize: number } {
+  const face = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
+  const scale = Math.min(1, workSize / Math.max(face.width, face.height));
+  const within = part?.(face);
+  const bounds = within ? { ...within, x: face.x + within.x, y: face.y + within.y } : face;
   const small = shrunkCopy(image, bounds, Math.max(1, Math.round(bounds.width * scale)), Math.max(1, Math.round(bounds.height * scale)));
   const rect = { x: 0, y: 0, width: small.width, height: small.height };
   const local = mesh.map((v, i) => (i % 3 === 0 ? (v - bounds.x) * scale : i % 3 === 1 ? (v - bounds.y) * scale : v * scale));
-  return { rgb: readRgb(small, rect), rect, mesh: local, bounds, scale };
+  return { rgb: readRgb(small, rect), rect, mesh: local, bounds, scale, faceSize: Math.max(face.width, face.height) * scale };
 }
 
 /** A copy of `rect` of `canvas` shrunk to `width` x `height`: halved while that stays at least twice as large, then Lanczos. */
