@@ -9,6 +9,17 @@ import { lumaOf, readRgb } from './patch.ts';
 /** Fine detail over `rect` of a w-wide luma plane. */
 const fineDetail = (luma: Float32Array, w: number, rect: { x: number; y: number; width: number; height: number }) => medianFineDetail((x, y) => luma[y * w + x], rect);
 
+/**
+ * `rect` of a photo and the same blurred (a new face there from a soft or enlarged source), and the fine detail of
+ * either's luma but for the edge pixels.
+ */
+const photoAndSoftened = async (name: string, rect: { x: number; y: number; width: number; height: number }) => {
+  const image = await loadRaster(name);
+  const original = readRgb(image, rect);
+  const inner = { x: 1, y: 1, width: rect.width - 2, height: rect.height - 2 };
+  return { image, original, soft: blurRgb(original, rect.width, rect.height, 2), detail: (rgb: Float32Array) => fineDetail(lumaOf(rgb), rect.width, inner) };
+};
+
 describe('addGrain', () => {
   it("gives a smoothed patch of real skin a grain as fine as the skin's around it, and leaves the rest alone", async () => {
     // img26's cheek (powdered, fine pores), its middle smoothed as a fill leaves it.
@@ -47,16 +58,13 @@ describe('addGrain', () => {
 
   it("gives a face smoother than the target photo's skin that skin's grain, and leaves one as grainy alone", async () => {
     // img26's cheek as the target photo; the new face there, the same cheek blurred (a soft or enlarged source's).
-    const image = await loadRaster('img26.jpg');
     const rect = { x: 470, y: 700, width: 160, height: 160 };
     const { width: w, height: h } = rect;
-    const original = readRgb(image, rect);
-    const soft = blurRgb(original, w, h, 2);
-    const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
-    const skin = fineDetail(lumaOf(original), w, inner);
-    expect(fineDetail(lumaOf(soft), w, inner)).toBeLessThan(skin * 0.3);
+    const { image, original, soft, detail } = await photoAndSoftened('img26.jpg', rect);
+    const skin = detail(original);
+    expect(detail(soft)).toBeLessThan(skin * 0.3);
     matchGrain(soft, image, rect, () => true, () => 1, () => 1);
-    const grained = fineDetail(lumaOf(soft), w, inner);
+    const grained = detail(soft);
     expect(grained).toBeGreaterThan(skin * 0.7);
     expect(grained).toBeLessThan(skin * 1.4);
     // A face as grainy as the photo takes none; nor does any where no weight asks.
@@ -74,15 +82,12 @@ describe('addGrain', () => {
     // selfie-many-people.jpg's wall, noisy as the skin of its 100 px faces is; the new face there, the wall blurred.
     // Grain of pores a pixel or two across, as strong by the fine-detail measure, was 3.6 times as strong as the
     // photo's noise at 2-4 px across: dark blotches over the face.
-    const image = await loadRaster('selfie-many-people.jpg');
     const rect = { x: 20, y: 20, width: 100, height: 100 };
     const { width: w, height: h } = rect;
-    const original = readRgb(image, rect);
-    const soft = blurRgb(original, w, h, 2);
+    const { image, original, soft, detail } = await photoAndSoftened('selfie-many-people.jpg', rect);
     matchGrain(soft, image, rect, () => true, () => 1);
-    const inner = { x: 1, y: 1, width: w - 2, height: h - 2 };
-    const noise = fineDetail(lumaOf(original), w, inner);
-    const grained = fineDetail(lumaOf(soft), w, inner);
+    const noise = detail(original);
+    const grained = detail(soft);
     expect(grained).toBeGreaterThan(noise * 0.7);
     expect(grained).toBeLessThan(noise * 1.4);
     /** The median size of the luma's detail 2-4 px across (its blur by 1 px less its blur by 2.5 px), off the edges. */
