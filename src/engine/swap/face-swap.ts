@@ -11,7 +11,7 @@ import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lipsProper, mouthOpening, type KeptLips, type Mouths } from './mouth.ts';
+import { lipsProper, mouthOpening, withLipsShut, type KeptLips, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';
@@ -177,6 +177,8 @@ interface NewFace {
   paintedGrain?: { regions: Rect[]; weight: (p: number) => number; reference: (p: number) => boolean };
   /** Where the target's lips stay under a source's open smile, and the colour they take (see lipRecolour). */
   lipColour?: LipColour;
+  /** Whether the source's face was drawn with its lips shut (see renderedGeometry). */
+  mouthShut: boolean;
 }
 
 /** The new face over `rect` of a picture whose pixels there are `background` (interleaved RGB). */
@@ -185,13 +187,15 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   const { width: w, height: h } = faceRect;
   const n = w * h;
 
-  const face = renderSourceFace(source, geometry, faceRect, faceSize);
   // Skin, hair, glasses and lips are looked for on a coarser grid; what is found is brought back to pixels.
   const grid = workGrid(faceRect, geometry, faceSize);
   const layout = faceLayout(grid);
   const outline = rasterizePolygon(geometry, faceRect, { stride: 3, indices: FACE_OVAL });
   const mouth = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_INNER });
   const lipLine = rasterizePolygon(geometry, faceRect, { stride: 3, indices: LIPS_OUTER });
+  const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
+  const { keep, targetSkin, keptLips, mouthShut } = targetParts(background, grid, layout, mouths, look);
+  const face = renderSourceFace(source, renderedGeometry(geometry, mouthShut), faceRect, faceSize);
   // What the render leaves out of the face, but for the mouth and the eyes (skin under hair on both sides of the
   // source's face, whose mirror image is no better), is the target's own skin, in its own light: painted over from the
   // render around it, it came out a smooth smudge tinted by the hair there (img3, img54). By the eyes and on their
@@ -202,8 +206,6 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   for (let p = 0; p < n; p++) leftOut[p] = face.coverage[p] > 0 || !(outline[p] > 0) || lipLine[p] > 0 || byEyes[p] >= 0.5 ? 0 : 1;
   const { skin: sourceSkin, painted, strays } = cleanSourceFace(face, grid, layout, outline, mouth, lipLine);
   evenSourceLight(face, source, geometry, grid, layout, sourceSkin);
-  const mouths: Mouths = { opening: mouth, lipLine, openness: mouthOpening(geometry), sourceOpenness: mouthOpening(source.mesh) };
-  const { keep, targetSkin, keptLips } = targetParts(background, grid, layout, mouths, look);
   const mask = faceMask(geometry, faceRect, outline, faceSize, options);
   // All of what was left out, however narrow, and a soft edge around it: a strip's fill is tinted by the hair beside it.
   const around = gaussianBlur(leftOut, w, h, faceSize * LEFT_OUT_FEATHER);
@@ -248,7 +250,16 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
   const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : null;
-  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, ...(lipColour && { lipColour }) };
+  return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, mouthShut, ...(lipColour && { lipColour }) };
+}
+
+/**
+ * Where the source's face is drawn: the new geometry, with the lips shut where the target's mouth is (see keptMouth).
+ * The mesh draws a shut mouth a little open; drawn as it is, the gap between the lips was painted from their dark
+ * inner edges (a dark wedge between img13's lips on img16).
+ */
+function renderedGeometry(geometry: Float32Array, mouthShut: boolean): Float32Array {
+  return mouthShut ? withLipsShut(geometry) : geometry;
 }
 
 /** The share of the change of lightness that a target's lips kept under a source's open smile take: with all of it a glossy lip's highlight went white. */
@@ -317,7 +328,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const sw = Math.max(1, Math.round(w * scale)), sh = Math.max(1, Math.round(h * scale));
   const sx = sw / w, sy = sh / h;
   // The new face on the copy is all that outlives its step: the scratch memory of its work is the full-size steps'.
-  const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [], bare: floats(sw * sh) };
+  const face: NewFace = { rgb: floats(sw * sh * 3), mask: floats(sw * sh), painted: floats(sw * sh), textured: floats(sw * sh), texturedBounds: [], bare: floats(sw * sh), mouthShut: false };
   // The lips' colour worked out on the copy (its weights over at most the whole copy).
   const lipWeights = floats(sw * sh);
   let lips = null as Omit<LipColour, 'weight'> | null;
@@ -333,6 +344,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     const made = newFace(readRgb(small, smallRect), smallRect, local, source, options, look);
     for (const plane of ['rgb', 'mask', 'painted', 'textured', 'bare'] as const) face[plane].set(made[plane]);
     face.texturedBounds = made.texturedBounds;
+    face.mouthShut = made.mouthShut;
     if (made.lipColour) {
       lipWeights.set(made.lipColour.weight);
       lips = { rect: made.lipColour.rect, shift: made.lipColour.shift };
@@ -347,7 +359,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const unpainted = floats(face.painted.length);
   for (let p = 0; p < unpainted.length; p++) unpainted[p] = 1 - Math.min(1, face.painted[p]);
   const detailWeight = enlarged(unpainted);
-  scratchStep(() => addSourceDetail(rgb, detailWeight, source, geometry, faceRect, f));
+  scratchStep(() => addSourceDetail(rgb, detailWeight, source, renderedGeometry(geometry, face.mouthShut), faceRect, f));
   // A region's bounds on the copy, brought to full size.
   const fullSize = (b: Rect) => {
     const x = Math.floor(b.x / sx), y = Math.floor(b.y / sy);

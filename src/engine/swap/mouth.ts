@@ -1,3 +1,4 @@
+import { LIPS_INNER } from '../face/regions.ts';
 import { floats } from '../scratch.ts';
 import { rgbToLab } from './colour.ts';
 import { smoothstep, type FaceLayout, type WorkGrid } from './face-layout.ts';
@@ -40,17 +41,24 @@ export interface Mouths {
  * closes the lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line
  * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
  * lips stay too (`lips`, null otherwise, with their colour): the mesh draws the source's lips shut over its teeth, which then show between
- * them (a pale band, or dark teeth).
+ * them (a pale band, or dark teeth). A mouth the mesh draws a little open that shows no teeth is `shut`: nothing of its
+ * opening stays, and the new face is drawn with its lips shut (withLipsShut).
  */
-export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: KeptLips | null } {
+export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: KeptLips | null; shut: boolean } {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
   const { width: w, height: h } = grid.rect;
   const faceSize = grid.faceSize * grid.factor;
-  const lipColour = colourModel(cellsRgb, layout.lips);
-  const inside = unlike(background, mouth, lipColour);
   // Under a thinner new lip line a wide smile's teeth fill much of the lip region, and its colour model takes them for
   // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
   const proper = lipsProper(cellsRgb, layout.lips);
+  const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
+  const lips = keptLips ? { plane: gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
+  // A mouth drawn a little open that shows no teeth is shut: what its opening holds is lips, the line where they meet,
+  // or a moustache over them. Kept as its open mouth, that showed on the new lips (the sheen of img34's lower lip as a
+  // pale patch, img26's lipstick as a red edge).
+  if (!keptLips && opening < SLIGHTLY_OPEN[1] && teethShare(background, mouth, proper) < SHUT_TEETH) return { opening: floats(mouth.length), lips, shut: true };
+  const lipColour = colourModel(cellsRgb, layout.lips);
+  const inside = unlike(background, mouth, lipColour);
   const teeth = [teethIn(background, mouth, proper)];
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
@@ -59,11 +67,46 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
     teeth.push(teethIn(background, aroundOpening, lipColour));
   }
   for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
-  const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
-  return {
-    opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)),
-    lips: keptLips ? { plane: gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null,
-  };
+  return { opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)), lips, shut: false };
+}
+
+/** A mouth drawn slightly open whose teeth fill less than this share of its opening is shut. */
+const SHUT_TEETH = 0.1;
+/** Teeth are hardly red (a* under this), whatever colour the lips around them; a lip's gloss or a pale lower lip is redder. */
+const TEETH_REDNESS = 12;
+
+/**
+ * The share of a mouth's `opening` (0..1 per pixel of `rgb`) that shows teeth: hardly red and lighter than the lips
+ * (`lipColour`). Stricter than teethIn, which looks for the teeth of a mouth known to be open: a glossy lip's
+ * highlight or a pale lower lip passed it (img26, img29).
+ */
+function teethShare(rgb: Float32Array, opening: Float32Array, lipColour: ColourModel): number {
+  const { inside, pixels } = pixelsIn(rgb, opening);
+  const lab = rgbToLab(pixels, pixels);
+  let teeth = 0, area = 0;
+  inside.forEach((p, k) => {
+    area += opening[p];
+    if (lab[k * 3 + 1] < TEETH_REDNESS && lab[k * 3] > lipColour.median[0] + TEETH.lighter) teeth += opening[p];
+  });
+  return area > 0 ? teeth / area : 0;
+}
+
+/** The inner lip line's points, its lower lip's (corner to corner) and its upper lip's above each. */
+const LOWER_INNER = LIPS_INNER.slice(1, 10);
+const UPPER_INNER = LIPS_INNER.slice(11, 20).reverse();
+
+/**
+ * A copy of `mesh` (x, y, z per point) with its lips shut: each inner lip point meets the one across at their
+ * midpoint. A shut mouth is drawn so (see keptMouth): the lips meet where the photo shows them meeting, each with its
+ * own edge, rather than a painted gap between them.
+ */
+export function withLipsShut(mesh: Float32Array): Float32Array {
+  const shut = mesh.slice();
+  LOWER_INNER.forEach((lower, k) => {
+    const upper = UPPER_INNER[k];
+    for (let c = 0; c < 3; c++) shut[lower * 3 + c] = shut[upper * 3 + c] = (mesh[lower * 3 + c] + mesh[upper * 3 + c]) / 2;
+  });
+  return shut;
 }
 
 /** A target's lips kept whole (0..1 per pixel), and the colour of their redder half (see lipsProper). */

@@ -39,10 +39,10 @@ export function targetWearsGlasses(target: Raster, mesh: Float32Array): boolean 
 /**
  * What of the target stays over the new face (0..1 per pixel of its rectangle): its hair over the brow or the
  * temples, its glasses, its hairline, and its open mouth (see keptMouth). Its beard too, if `keepBeard`. Also how
- * skin-like each of its grid cells is, and its lips where they stay under a source's open smile (`keptLips`, part of
- * `keep`; null where they do not).
+ * skin-like each of its grid cells is, its lips where they stay under a source's open smile (`keptLips`, part of
+ * `keep`; null where they do not), and whether its mouth is shut, whatever the mesh draws (see keptMouth).
  */
-export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array; keptLips: KeptLips | null } {
+export function targetParts(background: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths, { keepBeard, wearsGlasses }: TargetLook): { keep: Float32Array; targetSkin: Float32Array; keptLips: KeptLips | null; mouthShut: boolean } {
   const cells = grid.width * grid.height;
   const cellsRgb = toGrid(grid, background);
   const skinColour = skinModel(cellsRgb, gridRect(grid), grid.mesh, grid.faceSize);
@@ -64,7 +64,7 @@ export function targetParts(background: Float32Array, grid: WorkGrid, layout: Fa
   const mouth = keptMouth(background, cellsRgb, grid, layout, mouths);
   keepAlso(keep, mouth.opening);
   if (mouth.lips) keepAlso(keep, mouth.lips.plane);
-  return { keep, targetSkin, keptLips: mouth.lips };
+  return { keep, targetSkin, keptLips: mouth.lips, mouthShut: mouth.shut };
 }
 
 /**
