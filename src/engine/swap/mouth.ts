@@ -52,7 +52,7 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
   const proper = lipsProper(cellsRgb, layout.lips);
   const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
-  const lips = keptLips ? { plane: gaussianBlur(lipLine, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
+  const lips = keptLips ? { plane: gaussianBlur(keptLipsOf(background, w, lipLine, mouth, proper), w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
   // A mouth drawn a little open that shows no teeth is shut: what its opening holds is lips, the line where they meet,
   // or a moustache over them. Kept as its open mouth, that showed on the new lips (the sheen of img34's lower lip as a
   // pale patch, img26's lipstick as a red edge).
@@ -113,6 +113,30 @@ export function withLipsShut(mesh: Float32Array): Float32Array {
 export interface KeptLips {
   plane: Float32Array;
   colour: ColourModel;
+}
+
+/** A moustache over the lips is this much less red (a*, ramp) and darker (L*, ramp) than the lips' median. */
+const MOUSTACHE = { lessRed: [6, 12], darker: [0, 10] } as const;
+
+/**
+ * The target's lips within the new lip line (0..1 per pixel of `rgb`, `width` px a row): all of it but a moustache
+ * over the upper lip, less red and darker than the lips (`lips`, their redder half). Only above the mouth's `opening`
+ * (0..1 a pixel): a lip's highlight is less red but lighter, and the shade at the mouth's corners is the target's.
+ */
+function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, opening: Float32Array, lips: ColourModel): Float32Array {
+  // Each column's first row in the opening; none where the opening does not reach.
+  const top = new Int32Array(width).fill(-1);
+  for (let p = 0; p < opening.length; p++) if (opening[p] >= 0.5 && top[p % width] < 0) top[p % width] = Math.floor(p / width);
+  const overUpperLip = floats(lipLine.length);
+  for (let p = 0; p < lipLine.length; p++) if (Math.floor(p / width) < top[p % width]) overUpperLip[p] = lipLine[p];
+  const kept = lipLine.slice();
+  const { inside, pixels } = pixelsIn(rgb, overUpperLip);
+  const lab = rgbToLab(pixels, pixels);
+  const [mL, ma] = lips.median;
+  inside.forEach((p, k) => {
+    kept[p] *= 1 - smoothstep(MOUSTACHE.lessRed[0], MOUSTACHE.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(MOUSTACHE.darker[0], MOUSTACHE.darker[1], mL - lab[k * 3]);
+  });
+  return kept;
 }
 
 /** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */
