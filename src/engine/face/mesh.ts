@@ -139,7 +139,22 @@ const LEVEL_TOLERANCE = (5 * Math.PI) / 180;
 const LEVELLING_PASSES = 4;
 
 /**
- * The mesh for a detection: a first pass from the detector's box and eye line, then `refinements` passes (default 1)
+ * A face that the picture's edge cuts is larger than the detector's box (which boxes what shows of it): its first
+ * crop is also tried this much wider, and the mesh the model is surer of kept. Squeezed into a crop too tight, the
+ * mesh drew selfie-many-people.jpg's bottom-right man (cut by two edges) from his brows to his upper lip, his chin
+ * and open mouth below it, and the swap put a new face there.
+ */
+const CUT_FACE_CROP = 1.3;
+
+/** Whether a crop reaches past the edge of a `width` x `height` picture. */
+function cutByEdge({ cx, cy, size }: FaceRegion, width: number, height: number): boolean {
+  const half = size / 2;
+  return cx - half < 0 || cy - half < 0 || cx + half > width || cy + half > height;
+}
+
+/**
+ * The mesh for a detection: a first pass from the detector's box and eye line (a wider one too where that reaches
+ * past the picture's edge, see CUT_FACE_CROP), then `refinements` passes (default 1)
  * from the previous mesh; when the first turns far from its crop, up to {@link LEVELLING_PASSES} of those, while the
  * face still does. Stops early when a pass's face flag drops below the previous one's, or when the first is below
  * `minFaceScore` (the caller will drop the face anyway).
@@ -152,6 +167,11 @@ export async function meshForDetection(
   minFaceScore = 0,
 ): Promise<MeshResult> {
   let best = await estimateMesh(backend, pyramid, regionFromDetection(detection));
+  const [{ width, height }] = pyramid.levels;
+  if (cutByEdge(best.region, width, height)) {
+    const wider = await estimateMesh(backend, pyramid, { ...best.region, size: best.region.size * CUT_FACE_CROP });
+    if (wider.faceScore > best.faceScore - 0.05) best = wider;
+  }
   if (best.faceScore < minFaceScore) return best;
   const turned = (m: MeshResult) => Math.abs(angleBetween(meshRoll(m.mesh), m.region.angle)) > LEVEL_TOLERANCE;
   const passes = turned(best) ? Math.max(refinements, LEVELLING_PASSES) : refinements;
