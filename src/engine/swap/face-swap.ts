@@ -6,7 +6,7 @@ import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend } from './blend.ts';
 import { giveTint, labToRgb, matchColourStats, monochromeTint, rgbToLab, type ColourMatchOptions } from './colour.ts';
 import { addTargetTexture } from './detail.ts';
-import { faceLayout, regionBounds, toGrid, toPixels, workGrid, type WorkGrid } from './face-layout.ts';
+import { faceLayout, regionBounds, smoothstep, toGrid, toPixels, workGrid, type WorkGrid } from './face-layout.ts';
 import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
@@ -278,10 +278,18 @@ function lipRecolour(background: Float32Array, lit: Float32Array, { plane: kept,
   if (parts.length === 0) return null;
   const rect = parts.reduce(unionRect);
   const sourceLips = lipsProper(toGrid(grid, lit), lips);
-  // Redder or darker than their median is lips too (a lip liner); the skin about them is less red.
-  const weight = likeness(cropRgb(background, w, rect), targetLips, { redder: 0, shade: 2 });
+  // Redder or darker than their median is lips too (a lip liner); the skin about them is less red. So is what is
+  // darker and nearly as red: the deep red where a lipstick's lips meet, left red by the likeness alone (a wedge at
+  // img26's mouth corner).
+  const rgb = cropRgb(background, w, rect);
+  const weight = likeness(rgb, targetLips, { redder: 0, shade: 2 });
+  const lab = rgbToLab(rgb, rgb);
+  const [lightness, redness] = targetLips.median;
   const keptHere = cropPlane(kept, w, rect);
-  for (let p = 0; p < weight.length; p++) weight[p] *= keptHere[p];
+  for (let p = 0; p < weight.length; p++) {
+    if (redness > 0 && lab[p * 3] < lightness) weight[p] = Math.max(weight[p], smoothstep(DEEP_RED[0], DEEP_RED[1], lab[p * 3 + 1] / redness));
+    weight[p] *= keptHere[p];
+  }
   return { weight, rect, shift: sourceLips.median.map((v, c) => (v - targetLips.median[c]) * (c === 0 ? KEPT_LIPS_LIGHTNESS : 1)) };
 }
 
@@ -291,6 +299,9 @@ interface LipColour {
   rect: Rect;
   shift: number[];
 }
+
+/** Darker than the target's lips, a colour this share of their redness (a*, a ramp) is theirs too. */
+const DEEP_RED = [0.65, 0.85] as const;
 
 /** What takes less of the lips' colour than this takes none (the bounds of what is shifted). */
 const LIP_COLOUR_FROM = 0.01;
