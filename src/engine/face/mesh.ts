@@ -146,7 +146,7 @@ const LEVELLING_PASSES = 4;
  */
 const CUT_FACE_CROP = 1.3;
 
-/** Whether a crop reaches past the edge of a `width` x `height` picture. */
+/** Whether a crop reaches past the edge of a `width` x `height` picture (its square as if unturned: near enough here). */
 function cutByEdge({ cx, cy, size }: FaceRegion, width: number, height: number): boolean {
   const half = size / 2;
   return cx - half < 0 || cy - half < 0 || cx + half > width || cy + half > height;

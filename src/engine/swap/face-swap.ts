@@ -283,7 +283,7 @@ function lipRecolour(background: Float32Array, lit: Float32Array, { plane: kept,
   // img26's mouth corner).
   const rgb = cropRgb(background, w, rect);
   const weight = likeness(rgb, targetLips, { redder: 0, shade: 2 });
-  const lab = rgbToLab(rgb, rgb);
+  const lab = rgbToLab(rgb);
   const [lightness, redness] = targetLips.median;
   const keptHere = cropPlane(kept, w, rect);
   for (let p = 0; p < weight.length; p++) {

@@ -40,9 +40,10 @@ export interface Mouths {
  * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips (`opening`). The mesh often
  * closes the lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line
  * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
- * lips stay too (`lips`, null otherwise, with their colour): the mesh draws the source's lips shut over its teeth, which then show between
- * them (a pale band, or dark teeth). A mouth the mesh draws a little open that shows no teeth is `shut`: nothing of its
- * opening stays, and the new face is drawn with its lips shut (withLipsShut).
+ * lips stay too (`lips`, null otherwise, with their colour; not a moustache over them, see keptLipsOf): the mesh draws
+ * the source's lips shut over its teeth, which then show between them (a pale band, or dark teeth). A mouth the mesh
+ * draws a little open that shows no teeth is `shut`: nothing of its opening stays, and the new face is drawn with its
+ * lips shut (withLipsShut).
  */
 export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: KeptLips | null; shut: boolean } {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
@@ -129,7 +130,8 @@ function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, ope
   for (let p = 0; p < opening.length; p++) if (opening[p] >= 0.5 && top[p % width] < 0) top[p % width] = Math.floor(p / width);
   const overUpperLip = floats(lipLine.length);
   for (let p = 0; p < lipLine.length; p++) if (Math.floor(p / width) < top[p % width]) overUpperLip[p] = lipLine[p];
-  const kept = lipLine.slice();
+  const kept = floats(lipLine.length);
+  kept.set(lipLine);
   const { inside, pixels } = pixelsIn(rgb, overUpperLip);
   const lab = rgbToLab(pixels, pixels);
   const [mL, ma] = lips.median;
