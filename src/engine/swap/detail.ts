@@ -14,8 +14,8 @@ import { forEachEnlargedRow } from './resample.ts';
 export function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f: number, from: Float32Array, window: Rect, coverage?: Float32Array): void {
   const { x: x0, y: y0, width: bw, height: bh } = window;
   const cw = Math.ceil(bw / f), ch = Math.ceil(bh / f);
-  // Per block: the sums of R, G, B (weighted by the coverage) and of the coverage, then the means of
-  // what was rendered only (no false detail along its edge) and the share rendered.
+  // Per block: the sums of R, G, B (weighted by the coverage) and of the coverage, then both over the block's area:
+  // the mean of what was rendered times the share rendered, and that share.
   const blocks = floats(cw * ch * 4);
   const column = int32s(bw);
   for (let x = 0; x < bw; x++) column[x] = ((x / f) | 0) * 4;
@@ -33,20 +33,23 @@ export function addDetail(rgb: Float32Array, weight: Float32Array, w: number, f:
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const c = (y * cw + x) * 4;
-      const mass = blocks[c + 3];
-      for (let k = 0; k < 3; k++) blocks[c + k] = mass > 1e-3 * f * f ? blocks[c + k] / mass : 0;
-      blocks[c + 3] = mass / (Math.min(f, bw - x * f) * Math.min(f, bh - y * f));
+      const area = Math.min(f, bw - x * f) * Math.min(f, bh - y * f);
+      for (let k = 0; k < 4; k++) blocks[c + k] /= area;
     }
   }
-  // The means enlarged back, and the share rendered, along whose edge the detail fades out (there the copy's
-  // render has the mirrored side or the outline's blur instead); a row at a time.
+  // Both enlarged back, the mean of what was rendered their ratio: a block with nothing rendered weighs nothing in it
+  // (enlarged as a mean of 0 beside a rendered one, it darkened the mean along the render's edge, and the detail came
+  // out as light dashed lines there: img29 onto img34, around the parts taken from the mirrored side). Along the
+  // edge of what was rendered the detail fades out (there the copy's render has the mirrored side or the outline's
+  // blur instead); a row at a time.
   forEachEnlargedRow(blocks, 4, cw, ch, bw, bh, f, (y, smooth) => {
     for (let x = 0; x < bw; x++) {
       const q = y * bw + x, p = (y + y0) * w + x + x0;
-      if (coverage && !(coverage[q] > 0)) continue;
-      const k = (coverage ? smoothstep(0.6, 1, smooth[x * 4 + 3]) : 1) * Math.min(1, weight[p]);
+      const share = smooth[x * 4 + 3];
+      if ((coverage && !(coverage[q] > 0)) || !(share > 1e-3)) continue;
+      const k = (coverage ? smoothstep(0.6, 1, share) : 1) * Math.min(1, weight[p]);
       if (!(k > 0)) continue;
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[x * 4 + c]);
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] += k * (from[q * 3 + c] - smooth[x * 4 + c] / share);
     }
   });
 }
