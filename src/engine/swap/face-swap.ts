@@ -102,7 +102,8 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     const { rgb, mask, bare, paintedGrain, lipColour } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options, look);
     const soften = options.softenToTarget !== false;
     // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
-    if (soften) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5));
+    // An enlarged source's face softer than the photo's is sharpened towards it.
+    if (soften) scratchStep(() => matchFocus(rgb, canvas, faceRect, (p) => mask[p] > 0.5, sourceEnlargement(faceRect, sourceMesh)));
     // A soft source photo, or one enlarged, is smoother than the target photo's skin around the new face, and a sharp
     // one on a soft photo grainier, which gives the face away as pasted: it takes the photo's grain.
     matchGrain(rgb, canvas, faceRect, (p) => bare[p] >= 0.5, (p) => mask[p], soften ? (p) => mask[p] * bare[p] : undefined);
@@ -123,6 +124,12 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
   if (scratchBytesOf(plan.faceRect) <= scratchLimit()) return withScratch(swap);
   releaseScratch();
   return swap();
+}
+
+/** How many times its size the source face (its mesh's outline) is drawn at in `faceRect`. */
+function sourceEnlargement(faceRect: Rect, sourceMesh: Float32Array): number {
+  const source = boundingRect(sourceMesh, { stride: 3, indices: FACE_OVAL });
+  return Math.max(faceRect.width, faceRect.height) / Math.max(1, source.width, source.height);
 }
 
 /** The scratch memory that swapping the face of `targetMesh` into a `width` x `height` canvas takes (bytes). */

@@ -52,6 +52,28 @@ describe('matchFocus', () => {
     expect(edgeSharpness(lumaOf(rgb), w, h, everywhere)).toBeCloseTo(photoSharpness, 1);
   });
 
+  it('sharpens a face from an enlarged source towards a sharper photo, no further than the photo', async () => {
+    const { width: w, height: h } = FACE;
+    const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
+    // An enlarged source's face: the photo's own blurred by two [1 2 1] passes (sigma 1 px).
+    const soft = sharp.slice();
+    blurPass(soft, w, h, 3);
+    blurPass(soft, w, h, 3);
+    const sharpness = (rgb: Float32Array) => edgeSharpness(lumaOf(rgb), w, h, everywhere);
+    const photo = rasterOf(sharp, w, h);
+    const sharpened = (enlargement: number) => {
+      const rgb = soft.slice();
+      expect(matchFocus(rgb, photo, { x: 0, y: 0, width: w, height: h }, everywhere, enlargement)).toBe(0);
+      return sharpness(rgb);
+    };
+    const [before, twice, slightly] = [sharpness(soft), sharpened(2), sharpened(1.1)];
+    // 0.34 before, 0.38 after: the most it takes (its lost finest detail is not back).
+    expect(twice).toBeGreaterThan(before * 1.1);
+    expect(twice).toBeLessThanOrEqual(sharpness(sharp));
+    // A source hardly enlarged is as sharp as it is.
+    expect(slightly).toBe(before);
+  });
+
   it('leaves a face no sharper than the photo as it is', async () => {
     const { width: w, height: h } = FACE;
     const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
