@@ -36,13 +36,18 @@ describe('edgeSharpness', () => {
 });
 
 describe('matchFocus', () => {
+  /** img24's face (interleaved RGB) as it is, and blurred by `passes` [1 2 1] passes (two: sigma 1 px). */
+  const faceAndBlurred = async (passes: number) => {
+    const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
+    const soft = sharp.slice();
+    for (let k = 0; k < passes; k++) blurPass(soft, FACE.width, FACE.height, 3);
+    return { sharp, soft };
+  };
+
   it("blurs a sharp face to a photo's softness, by as much as the photo was blurred", async () => {
     const { width: w, height: h } = FACE;
-    const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
-    // The photo: the same face blurred by two [1 2 1] passes (sigma 1 px).
-    const soft = sharp.slice();
-    blurPass(soft, w, h, 3);
-    blurPass(soft, w, h, 3);
+    // The photo: the same face blurred.
+    const { sharp, soft } = await faceAndBlurred(2);
     const photo = rasterOf(soft, w, h);
     const rgb = sharp.slice();
     const sigma = matchFocus(rgb, photo, { x: 0, y: 0, width: w, height: h }, everywhere);
@@ -54,11 +59,8 @@ describe('matchFocus', () => {
 
   it('sharpens a face from an enlarged source towards a sharper photo, no further than the photo', async () => {
     const { width: w, height: h } = FACE;
-    const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
-    // An enlarged source's face: the photo's own blurred by two [1 2 1] passes (sigma 1 px).
-    const soft = sharp.slice();
-    blurPass(soft, w, h, 3);
-    blurPass(soft, w, h, 3);
+    // An enlarged source's face: the photo's own blurred.
+    const { sharp, soft } = await faceAndBlurred(2);
     const sharpness = (rgb: Float32Array) => edgeSharpness(lumaOf(rgb), w, h, everywhere);
     const photo = rasterOf(sharp, w, h);
     const sharpened = (enlargement: number) => {
@@ -76,10 +78,8 @@ describe('matchFocus', () => {
 
   it('leaves a face no sharper than the photo as it is', async () => {
     const { width: w, height: h } = FACE;
-    const sharp = readRgb(await loadRaster('img24.jpg'), FACE);
-    const soft = sharp.slice();
-    blurPass(soft, w, h, 3);
-    // A soft face on the sharp photo, and the photo's own face on it.
+    const { sharp, soft } = await faceAndBlurred(1);
+    // A soft face on the sharp photo (its source not enlarged), and the photo's own face on it.
     for (const [face, photo] of [[soft, sharp], [sharp, sharp]]) {
       const rgb = face.slice();
       expect(matchFocus(rgb, rasterOf(photo, w, h), { x: 0, y: 0, width: w, height: h }, everywhere)).toBe(0);
