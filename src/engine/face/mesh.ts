@@ -138,11 +138,14 @@ const LEVEL_TOLERANCE = (5 * Math.PI) / 180;
 /** At most this many passes after the first: each turns the crop about 10 degrees (58, 68, 78, 88 for a face at 90). */
 const LEVELLING_PASSES = 4;
 
+/** A mesh from a better crop (wider, or re-cropped from the last mesh) is taken unless its face flag is this much lower. */
+const FLAG_DROP = 0.05;
+
 /**
  * A face that the picture's edge cuts is larger than the detector's box (which boxes what shows of it): its first
- * crop is also tried this much wider, and the mesh the model is surer of kept. Squeezed into a crop too tight, the
- * mesh drew selfie-many-people.jpg's bottom-right man (cut by two edges) from his brows to his upper lip, his chin
- * and open mouth below it, and the swap put a new face there.
+ * crop is also tried this much wider, and that mesh kept unless the model is clearly less sure of it (FLAG_DROP).
+ * Squeezed into a crop too tight, the mesh drew selfie-many-people.jpg's bottom-right man (cut by two edges) from his
+ * brows to his upper lip, his chin and open mouth below it, and the swap put a new face there.
  */
 const CUT_FACE_CROP = 1.3;
 
@@ -154,10 +157,10 @@ function cutByEdge({ cx, cy, size }: FaceRegion, width: number, height: number):
 
 /**
  * The mesh for a detection: a first pass from the detector's box and eye line (a wider one too where that reaches
- * past the picture's edge, see CUT_FACE_CROP), then `refinements` passes (default 1)
- * from the previous mesh; when the first turns far from its crop, up to {@link LEVELLING_PASSES} of those, while the
- * face still does. Stops early when a pass's face flag drops below the previous one's, or when the first is below
- * `minFaceScore` (the caller will drop the face anyway).
+ * past the picture's edge, see CUT_FACE_CROP), then `refinements` passes (default 1) from the previous mesh; when the
+ * first turns far from its crop, up to {@link LEVELLING_PASSES} of those, while the face still does. Stops early when a
+ * pass's face flag drops more than FLAG_DROP below the previous one's, or when the first is below `minFaceScore` (the
+ * caller will drop the face anyway).
  */
 export async function meshForDetection(
   backend: InferenceBackend,
@@ -170,7 +173,7 @@ export async function meshForDetection(
   const [{ width, height }] = pyramid.levels;
   if (cutByEdge(best.region, width, height)) {
     const wider = await estimateMesh(backend, pyramid, { ...best.region, size: best.region.size * CUT_FACE_CROP });
-    if (wider.faceScore > best.faceScore - 0.05) best = wider;
+    if (wider.faceScore > best.faceScore - FLAG_DROP) best = wider;
   }
   if (best.faceScore < minFaceScore) return best;
   const turned = (m: MeshResult) => Math.abs(angleBetween(meshRoll(m.mesh), m.region.angle)) > LEVEL_TOLERANCE;
@@ -179,7 +182,7 @@ export async function meshForDetection(
     // Past the refinements asked for, only while the face still turns from its crop.
     if (i >= refinements && !turned(best)) break;
     const next = await estimateMesh(backend, pyramid, regionFromMesh(best.mesh));
-    if (next.faceScore < best.faceScore - 0.05) break;
+    if (next.faceScore < best.faceScore - FLAG_DROP) break;
     best = next;
   }
   return best;
