@@ -811,16 +811,19 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     expect(lidsToFace(canvas, target.face.mesh)).toBeGreaterThan(0.85 * lidsToFace(source.image, source.face.mesh));
   });
 
-  it('puts a grey face on a black-and-white photo, and a sepia one on a sepia photo (img18 -> img20)', async () => {
+  it('puts a grey face on a black-and-white photo, and a sepia one on a sepia photo (img18 -> img20, img8 -> img3)', async () => {
     // The colour match keeps part of the source's colours (its lips and eyes more): a pink-lipped face on a grey photo.
-    const [source, target] = await Promise.all([photo('img18.jpg'), photo('img20.jpg')]);
-    for (const how of ['grey', 'sepia'] as const) {
-      const tinted = sharp(`${FACES_DIR}/img20.jpg`);
-      const image = await loadRaster(sharp(await (how === 'grey' ? tinted.grayscale().toColourspace('srgb') : tinted.tint({ r: 180, g: 140, b: 100 })).jpeg({ quality: 90 }).toBuffer()));
-      const rect = swapFace(image, target.face.mesh, source.image, source.face.mesh);
-      // The changed rectangle is of one tint as the photo is: before, on the grey photo, its colours lay up to 16 from
-      // the photo's own at their lightness (the 99th percentile; monochromeTint's limit is 8).
-      expect(monochromeTint(image, rect)).not.toBeNull();
+    // Under img8's open smile img3's lips stay, in the colour of img8's: they were pink on the grey photo too.
+    for (const [sourceName, targetName] of [['img18.jpg', 'img20.jpg'], ['img8.jpg', 'img3.jpg']]) {
+      const [source, target] = await Promise.all([photo(sourceName), photo(targetName)]);
+      for (const how of ['grey', 'sepia'] as const) {
+        const tinted = sharp(`${FACES_DIR}/${targetName}`);
+        const image = await loadRaster(sharp(await (how === 'grey' ? tinted.grayscale().toColourspace('srgb') : tinted.tint({ r: 180, g: 140, b: 100 })).jpeg({ quality: 90 }).toBuffer()));
+        const rect = swapFace(image, target.face.mesh, source.image, source.face.mesh);
+        // The changed rectangle is of one tint as the photo is: before, on the grey photo, its colours lay up to 16 from
+        // the photo's own at their lightness (the 99th percentile; monochromeTint's limit is 8).
+        expect(monochromeTint(image, rect), `${sourceName} -> ${how} ${targetName}`).not.toBeNull();
+      }
     }
   });
 

@@ -114,7 +114,8 @@ export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raste
     // target, that was a coloured face on a grey photo. There the new face takes the target's one tint.
     const tint = monochromeTint(canvas, faceRect);
     if (tint) giveTint(rgb, tint);
-    if (lipColour) shiftColour(canvas, faceRect, lipColour);
+    // The target's lips kept there take the source's lips' lightness only: they have the photo's tint already.
+    if (lipColour) shiftColour(canvas, faceRect, tint ? { ...lipColour, shift: [lipColour.shift[0], 0, 0] } : lipColour);
     compositeInto(canvas, faceRect, rgb, mask);
     return plan.footprint;
   };
