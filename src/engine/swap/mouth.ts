@@ -42,8 +42,8 @@ export interface Mouths {
  * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
  * lips stay too (`lips`, null otherwise, with their colour; not a moustache over them, see keptLipsOf): the mesh draws
  * the source's lips shut over its teeth, which then show between them (a pale band, or dark teeth). A mouth the mesh
- * draws a little open that shows no teeth is `shut`: nothing of its opening stays, and the new face is drawn with its
- * lips shut (withLipsShut).
+ * draws a little open that shows no teeth, nor a parted mouth's dark inside, is `shut`: nothing of its opening stays,
+ * and the new face is drawn with its lips shut (withLipsShut).
  */
 export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid: WorkGrid, layout: FaceLayout, mouths: Mouths): { opening: Float32Array; lips: KeptLips | null; shut: boolean } {
   const { opening: mouth, lipLine, openness: opening, sourceOpenness: sourceOpening } = mouths;
@@ -54,10 +54,13 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   const proper = lipsProper(cellsRgb, layout.lips);
   const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
   const lips = keptLips ? { plane: gaussianBlur(keptLipsOf(background, w, lipLine, mouth, proper), w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
-  // A mouth drawn a little open that shows no teeth is shut: what its opening holds is lips, the line where they meet,
-  // or a moustache over them. Kept as its open mouth, that showed on the new lips (the sheen of img34's lower lip as a
-  // pale patch, img26's lipstick as a red edge).
-  if (!keptLips && opening < SLIGHTLY_OPEN[1] && teethShare(background, mouth, proper) < SHUT_TEETH) return { opening: floats(mouth.length), lips, shut: true };
+  // A mouth drawn a little open that shows no teeth, and no dark inside as wide as a parted mouth's, is shut: what its
+  // opening holds is lips, the line where they meet, or a moustache over them. Kept as its open mouth, that showed on
+  // the new lips (the sheen of img34's lower lip as a pale patch, img26's lipstick as a red edge).
+  if (!keptLips && opening < SLIGHTLY_OPEN[1]) {
+    const { teeth, dark } = openingHolds(background, mouth, proper);
+    if (teeth < SHUT_TEETH && opening * dark < PARTED) return { opening: floats(mouth.length), lips, shut: true };
+  }
   const lipColour = colourModel(cellsRgb, layout.lips);
   const inside = unlike(background, mouth, lipColour);
   const teeth = [teethIn(background, mouth, proper)];
@@ -71,25 +74,36 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   return { opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)), lips, shut: false };
 }
 
-/** A mouth drawn slightly open whose teeth fill less than this share of its opening is shut. */
+/** A mouth drawn slightly open whose teeth fill less than this share of its opening is shut... */
 const SHUT_TEETH = 0.1;
+/**
+ * ...unless its dark inside is this wide (its share of the opening times the opening, relative to the mouth's width):
+ * the line where shut lips meet is thin, whatever share of a thin opening it fills (0.002-0.023 over the test photos'
+ * shut mouths, a bearded one's included), while img67's lips part over a dark inside (0.06) that a shut mouth lost.
+ */
+const PARTED = 0.03;
 /** Teeth are hardly red (a* under this), whatever colour the lips around them; a lip's gloss or a pale lower lip is redder. */
 const TEETH_REDNESS = 12;
+/** The inside of an open mouth is darker than this (L*) and than the lips by at least DARKER_THAN_LIPS. */
+const DARK_INSIDE = 25;
+const DARKER_THAN_LIPS = 15;
 
 /**
- * The share of a mouth's `opening` (0..1 per pixel of `rgb`) that shows teeth: hardly red and lighter than the lips
- * (`lipColour`). Stricter than teethIn, which looks for the teeth of a mouth known to be open: a glossy lip's
- * highlight or a pale lower lip passed it (img26, img29).
+ * The shares of a mouth's `opening` (0..1 per pixel of `rgb`) that show teeth (hardly red and lighter than the lips,
+ * `lipColour`) and the dark inside. Stricter than teethIn, which looks for the teeth of a mouth known to be open: a
+ * glossy lip's highlight or a pale lower lip passed it (img26, img29).
  */
-function teethShare(rgb: Float32Array, opening: Float32Array, lipColour: ColourModel): number {
+function openingHolds(rgb: Float32Array, opening: Float32Array, lipColour: ColourModel): { teeth: number; dark: number } {
   const { inside, pixels } = pixelsIn(rgb, opening);
   const lab = rgbToLab(pixels, pixels);
-  let teeth = 0, area = 0;
+  const darkBelow = Math.min(DARK_INSIDE, lipColour.median[0] - DARKER_THAN_LIPS);
+  let teeth = 0, dark = 0, area = 0;
   inside.forEach((p, k) => {
     area += opening[p];
     if (lab[k * 3 + 1] < TEETH_REDNESS && lab[k * 3] > lipColour.median[0] + TEETH.lighter) teeth += opening[p];
+    if (lab[k * 3] < darkBelow) dark += opening[p];
   });
-  return area > 0 ? teeth / area : 0;
+  return area > 0 ? { teeth: teeth / area, dark: dark / area } : { teeth: 0, dark: 0 };
 }
 
 /** The inner lip line's points, its lower lip's (corner to corner) and its upper lip's above each. */
