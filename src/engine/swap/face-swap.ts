@@ -17,6 +17,7 @@ import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type R
 import { enlargeBilinear } from './resample.ts';
 import { swapGeometry } from './shape.ts';
 import { likeness } from './skin.ts';
+import { flattenSmileFolds } from './smile-folds.ts';
 import { cleanSourceFace } from './source-clean.ts';
 import { addSourceDetail, evenSourceLight, renderSourceFace, sourceFace, type SourceFace } from './source-face.ts';
 import { targetParts, targetWearsGlasses, type TargetLook } from './target-parts.ts';
@@ -255,6 +256,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
       }
     }
   }
+  flattenSmileFolds(lit, background, faceRect, faceSize, geometry, source.mesh, { source: contrastWeight, target: toPixels(grid, targetSkin) }, lipLine);
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
   const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : null;
