@@ -22,6 +22,7 @@ const FOLD_REACH = [0.03, 0.06] as const;
 const FOLD_SCALE = [0.01, 0.08] as const;
 /** How much more the source smiles than the target (see expressionOf) for its folds to go: not at all, then fully. */
 const SMILING_MORE = [0.03, 0.1] as const;
+const NEGLIGIBLE = 0.05;
 /** How deep a face's shading at the folds' scale is, is measured over this reach (relative to the face's size). */
 const DEPTH_REACH = 0.03;
 /** Over the first stretch of each fold's course (this share of it) less is flattened the nearer the nose's wing: its edge is the nose's. */
@@ -38,7 +39,8 @@ const LIPS_MARGIN = 0.01;
  */
 export function flattenSmileFolds(rgb: Float32Array, background: Float32Array, rect: Rect, faceSize: number, geometry: Float32Array, sourceMesh: Float32Array, skin: { source: Float32Array; target: Float32Array }, lipLine: Float32Array): void {
   const strength = smoothstep(SMILING_MORE[0], SMILING_MORE[1], expressionOf(sourceMesh).smile - expressionOf(geometry).smile);
-  if (!(strength > 0)) return;
+  // A twentieth of the flattening or less is none one sees, and not worth its 20 ms.
+  if (!(strength > NEGLIGIBLE)) return;
   const { width: w, height: h } = rect;
   const n = w * h;
   const along = foldsZone(rect, faceSize, geometry);
