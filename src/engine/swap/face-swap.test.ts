@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { blotchinessNear, faceSharpness, fineDetailNear, skinFineDetail } from '../../../test/fine-detail.ts';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { skinTintDeparture } from '../../../test/skin-tint.ts';
+import { largestFace, swapPhoto } from '../../../test/swap-photo.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces, type AnalyzeOptions, type Face } from '../face/analyze.ts';
 import { cosineSimilarity } from '../face/embed.ts';
@@ -26,7 +27,6 @@ import { sourceVisibility } from './visibility.ts';
 const MODELS = hasModels('blazeface', 'facemesh', 'iris', 'faceres');
 const MESH_ONLY: AnalyzeOptions = { skipEmbedding: true, iris: false };
 
-const largest = (faces: Face[]) => faces.reduce((a, b) => (a.box.width * a.box.height >= b.box.width * b.box.height ? a : b));
 const copy = (image: Raster): Raster => ({ width: image.width, height: image.height, data: image.data.slice() });
 /** Mean absolute difference to the 4-neighbour mean over interleaved RGB of `rect`'s size: the fine detail. */
 const detail = (rgb: Float32Array, { width: w, height: h }: { width: number; height: number }) => {
@@ -79,7 +79,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   const photo = (name: string) => {
     let entry = photos.get(name);
     if (!entry) {
-      entry = loadRaster(name).then(async (image) => ({ image, face: largest(await analyzeFaces(backend, image, 'target')) }));
+      entry = loadRaster(name).then(async (image) => ({ image, face: largestFace(await analyzeFaces(backend, image, 'target')) }));
       photos.set(name, entry);
     }
     return entry;
@@ -87,29 +87,19 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   let couple4K: Promise<{ image: Raster; face: Face }> | undefined;
   /** couple.jpg enlarged to 3840 px wide and its larger face (about 1,000 x 1,200 px), analysed once. */
   const coupleAt4K = () =>
-    (couple4K ??= loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 3840 })).then(async (image) => ({ image, face: largest(await analyzeFaces(backend, image, 'target', MESH_ONLY)) })));
+    (couple4K ??= loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 3840 })).then(async (image) => ({ image, face: largestFace(await analyzeFaces(backend, image, 'target', MESH_ONLY)) })));
   const swapped = async (sourceName: string, targetName: string, options: FaceSwapOptions = DEFAULT_FACE_SWAP) => {
     const [source, target] = await Promise.all([photo(sourceName), photo(targetName)]);
     const canvas = copy(target.image);
     const rect = swapFace(canvas, target.face.mesh, source.image, source.face.mesh, options);
     return { canvas, rect, target };
   };
-  /** A shared photo and the mesh a swap takes of its largest face (the app's analysis, SWAP_ANALYSIS), analysed once. */
-  const swapPhotos = new Map<string, Promise<{ image: Raster; mesh: Float32Array }>>();
-  const swapPhoto = (name: string) => {
-    let entry = swapPhotos.get(name);
-    if (!entry) {
-      entry = loadRaster(name).then(async (image) => ({ image, mesh: swapMesh(largest(await analyzeFaces(backend, image, 'target', SWAP_ANALYSIS))) }));
-      swapPhotos.set(name, entry);
-    }
-    return entry;
-  };
   /**
    * `sourceName`'s face on `targetName`'s with the meshes the app swaps with, and the pixels of the new lips: their
    * rectangle, within their outline, and above their opening (the upper lip).
    */
   const swappedLips = async (sourceName: string, targetName: string) => {
-    const [source, target] = await Promise.all([swapPhoto(sourceName), swapPhoto(targetName)]);
+    const [source, target] = await Promise.all([swapPhoto(backend, sourceName), swapPhoto(backend, targetName)]);
     const canvas = copy(target.image);
     swapFace(canvas, target.mesh, source.image, source.mesh);
     const geometry = swapGeometry(source.mesh, target.mesh, { strength: DEFAULT_FACE_SWAP.shapeStrength });
@@ -122,7 +112,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   };
   /** Whether the largest face of a picture wears glasses, by the engine's own detector. */
   const wearsGlasses = async (image: Raster, face?: Face) => {
-    const mesh = (face ?? largest(await analyzeFaces(backend, image, 'target', MESH_ONLY))).mesh;
+    const mesh = (face ?? largestFace(await analyzeFaces(backend, image, 'target', MESH_ONLY))).mesh;
     const rect = boundingRect(mesh, { stride: 3, indices: FACE_OVAL, pad: 4, clipWidth: image.width, clipHeight: image.height });
     return findEyewear(readRgb(image, rect), rect, mesh, Math.max(rect.width, rect.height)).present;
   };
@@ -218,7 +208,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     const [source, first] = await Promise.all([photo('img1.jpg'), photo('img29.jpg')]);
     // Faces small enough to be swapped in scratch memory, both of them.
     const secondImage = await loadRaster(sharp(`${FACES_DIR}/couple.jpg`).resize({ width: 1600 }));
-    const second = largest(await analyzeFaces(backend, secondImage, 'target', MESH_ONLY));
+    const second = largestFace(await analyzeFaces(backend, secondImage, 'target', MESH_ONLY));
     releaseScratch();
     // A fresh mesh object: the source's copies are made in the first swap, then used again after another face's.
     const sourceMesh = source.face.mesh.slice();
@@ -279,7 +269,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
   it('works a face shrunk by less than 1.5 out on a copy as sharply as at full size', async () => {
     // img1 at 700 px wide: its face is ~376 px tall, worked out at 256 (x0.68).
     const target = await loadRaster(sharp(`${FACES_DIR}/img1.jpg`).resize({ width: 700 }));
-    const face = largest(await analyzeFaces(backend, target, 'target', MESH_ONLY));
+    const face = largestFace(await analyzeFaces(backend, target, 'target', MESH_ONLY));
     const source = await photo('img3.jpg');
     const result = (options: FaceSwapOptions) => {
       const canvas = copy(target);
@@ -440,7 +430,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // img24's smile's 0.149): img24's lips were drawn shut over its teeth there, and they showed through.
     const [source, target] = await Promise.all(['img24.jpg', 'img26.jpg'].map(async (name) => {
       const image = await loadRaster(name);
-      return { image, mesh: largest(await analyzeFaces(backend, image, 'target', SWAP_ANALYSIS)).mesh };
+      return { image, mesh: largestFace(await analyzeFaces(backend, image, 'target', SWAP_ANALYSIS)).mesh };
     }));
     const canvas = copy(target.image);
     swapFace(canvas, target.mesh, source.image, source.mesh);
@@ -553,7 +543,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
       });
       return sum.map((v) => v / count);
     };
-    const output = largest(await analyzeFaces(backend, canvas, 'target', MESH_ONLY)).mesh;
+    const output = largestFace(await analyzeFaces(backend, canvas, 'target', MESH_ONLY)).mesh;
     for (const eye of [EYE_POLYGON.left, EYE_POLYGON.right]) {
       const [, a0, b0] = meanLab(source.image, source.face.mesh, eye);
       const [, a1, b1] = meanLab(canvas, output, eye);
@@ -661,7 +651,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // parts and past their growth once stretched over a target showing more of that side, stayed as a dark dash by
     // mesh point 213 on both faces.
     const [source, target] = [await loadRaster('img1.jpg'), await loadRaster('couple.jpg')];
-    const sourceFace = largest(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
+    const sourceFace = largestFace(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
     const faces = await analyzeFaces(backend, target, 'target', SWAP_ANALYSIS);
     const canvas = copy(target);
     for (const face of faces) swapFace(canvas, face.mesh, source, sourceFace.mesh);
@@ -676,7 +666,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // img1's earring, painted over from the skin around it, sat by couple.jpg's man's ear, where his cheek is shaded:
     // the light matched over the whole face left the fill as light as img1's cheek, a pale patch by mesh point 213.
     const [source, target] = [await loadRaster('img1.jpg'), await loadRaster('couple.jpg')];
-    const sourceFace = largest(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
+    const sourceFace = largestFace(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
     const [, man] = await analyzeFaces(backend, target, 'target', SWAP_ANALYSIS);
     const canvas = copy(target);
     swapFace(canvas, man.mesh, source, sourceFace.mesh);
@@ -707,8 +697,8 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     // strands that reach in from the edge, stayed as pale yellow streaks.
     // The app's meshes: where its bits land depends on them.
     const [source, target] = [await loadRaster('img3.jpg'), await loadRaster('couple.jpg')];
-    const sourceFace = largest(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
-    const face = largest(await analyzeFaces(backend, target, 'target', SWAP_ANALYSIS));
+    const sourceFace = largestFace(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS));
+    const face = largestFace(await analyzeFaces(backend, target, 'target', SWAP_ANALYSIS));
     const canvas = copy(target);
     swapFace(canvas, face.mesh, source, sourceFace.mesh);
     const rect = boundingRect(face.mesh, { stride: 3, indices: FACE_OVAL, clipWidth: canvas.width, clipHeight: canvas.height });
@@ -763,7 +753,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     for (const name of ['img22.jpg', 'img24.jpg', 'img1.jpg']) {
       const source = await loadRaster(name);
       const canvas = copy(target);
-      swapFace(canvas, mesh, source, swapMesh(largest(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS))));
+      swapFace(canvas, mesh, source, swapMesh(largestFace(await analyzeFaces(backend, source, 'source', SWAP_ANALYSIS))));
       const after = luma(canvas);
       let lighter = 0, count = 0;
       for (let p = 0; p < frames.length; p++) {
@@ -980,7 +970,7 @@ describe.skipIf(!MODELS)('swapFace on real photos', () => {
     ['img26.jpg', 'img29.jpg', 'img27.jpg', 'img30.jpg'],
   ])('%s onto %s is recognised as the source person', async (sourceName, targetName, sourceElsewhere, targetElsewhere) => {
     const { canvas } = await swapped(sourceName, targetName);
-    const result = largest(await analyzeFaces(backend, canvas, 'target'));
+    const result = largestFace(await analyzeFaces(backend, canvas, 'target'));
     const [s, t] = await Promise.all([photo(sourceElsewhere), photo(targetElsewhere)]);
     const toSource = cosineSimilarity(result.embedding, s.face.embedding);
     const toTarget = cosineSimilarity(result.embedding, t.face.embedding);

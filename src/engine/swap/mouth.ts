@@ -59,7 +59,7 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   // the new lips (the sheen of img34's lower lip as a pale patch, img26's lipstick as a red edge).
   if (!keptLips && opening < SLIGHTLY_OPEN[1]) {
     const { teeth, dark } = openingHolds(background, mouth, proper);
-    if (teeth < SHUT_TEETH && opening * dark < PARTED) return { opening: floats(mouth.length), lips, shut: true };
+    if (teeth < SHUT_TEETH && opening * dark < PARTED) return { opening: floats(mouth.length), lips: null, shut: true };
   }
   const lipColour = colourModel(cellsRgb, layout.lips);
   const inside = unlike(background, mouth, lipColour);

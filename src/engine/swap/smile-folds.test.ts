@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasModels, loadRaster } from '../../../test/load-raster.ts';
+import { hasModels } from '../../../test/load-raster.ts';
+import { swapPhoto } from '../../../test/swap-photo.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
-import { analyzeFaces } from '../face/analyze.ts';
 import { FACE_OVAL, LIPS_OUTER } from '../face/regions.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
 import { withScratch } from '../scratch.ts';
-import { SWAP_ANALYSIS, swapMesh } from '../swap-job.ts';
 import { DEFAULT_FACE_SWAP, swapFace } from './face-swap.ts';
 import { gaussianBlur, rasterizePolygon } from './mask.ts';
 import { lumaOf, readRgb } from './patch.ts';
@@ -19,11 +18,7 @@ describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris'))('smile folds on a f
   beforeAll(() => {
     backend = createNodeBackend();
   });
-  const photo = async (name: string) => {
-    const image = await loadRaster(name);
-    const [face] = await analyzeFaces(backend, image, 'target', SWAP_ANALYSIS);
-    return { image, mesh: swapMesh(face) };
-  };
+  const photo = (name: string) => swapPhoto(backend, name);
 
   /**
    * How creased `image` is along the folds' course on the new face (`sourceName`'s on `targetName`'s): the mean size
