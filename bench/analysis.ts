@@ -1,6 +1,6 @@
 /**
  * Per-stage timings of face analysis (pyramid, detect, mesh, iris, embed) in Node with onnxruntime-node,
- * on a 1080p and a 4K picture made from couple.jpg (2 faces) and selfie-many-people.jpg (6 faces) with sharp.
+ * on a 1080p and a 4K picture made from couple.jpg (2 faces) and selfie-many-people.jpg (7 faces, fewer where its frame no longer cuts them) with sharp.
  * Median of several runs after a warm-up. Run: npx tsx bench/analysis.ts
  */
 import sharp from 'sharp';

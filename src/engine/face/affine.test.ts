@@ -75,6 +75,18 @@ describe('warpToTensor', () => {
     expect(edge[0]).toBeCloseTo(63, 4);
   });
 
+  it('reads the picture mirrored about its outermost pixels beyond its edges', () => {
+    // Output pixel (u, v) reads pixel (u - 10, v - 5): red is x, green y in the picture.
+    const t = warpToTensor(image, [1, 0, 10, 0, 1, 5], 84, 58, { range: [0, 255], samples: 1, border: 'mirror' });
+    const at = (u: number, v: number) => [t[(v * 84 + u) * 3], t[(v * 84 + u) * 3 + 1]];
+    expect(at(3, 2)[0]).toBeCloseTo(7, 4);
+    expect(at(3, 2)[1]).toBeCloseTo(3, 4);
+    expect(at(20, 20)).toEqual([10, 15]);
+    // Past the right and bottom edges (x 63, y 47): x 66 reads 60, y 50 reads 44.
+    expect(at(76, 55)[0]).toBeCloseTo(60, 4);
+    expect(at(76, 55)[1]).toBeCloseTo(44, 4);
+  });
+
   it('gives the same result on the fast and the general path', () => {
     const m = cropAffine(30, 20, 50, 0.4, 40);
     const fast = warpToTensor(image, m, 40, 40, { samples: 1 });

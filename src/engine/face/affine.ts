@@ -86,8 +86,11 @@ export function estimateSimilarity(from: ArrayLike<number>, to: ArrayLike<number
 export interface WarpOptions {
   /** The value range that 0…255 maps to; default [0, 1]. */
   range?: readonly [number, number];
-  /** What lies outside the raster: 'zero' (black, the default) or 'edge' (the nearest edge pixel repeated). */
-  border?: 'zero' | 'edge';
+  /**
+   * What lies outside the raster: 'zero' (black, the default), 'edge' (the nearest edge pixel repeated) or 'mirror'
+   * (the raster reflected about its outermost pixels).
+   */
+  border?: 'zero' | 'edge' | 'mirror';
   /** Write here (length width·height·3) instead of allocating. */
   out?: Float32Array;
   /**
@@ -107,8 +110,8 @@ export function warpToTensor(image: Raster, toOutput: Affine, width: number, hei
   const n = Math.max(1, Math.min(4, Math.round(options.samples ?? Math.ceil(1 / affineScale(toOutput) - 1e-6))));
   const inv = invertAffine(toOutput);
   const k = (hi - lo) / 255 / (n * n);
-  const edge = options.border === 'edge';
-  if (n === 1 && !edge) {
+  const border = options.border ?? 'zero';
+  if (n === 1 && border === 'zero') {
     warpOneSample(image, inv, width, height, lo, k, out);
     return out;
   }
@@ -132,7 +135,10 @@ export function warpToTensor(image: Raster, toOutput: Affine, width: number, hei
           // Source position in pixel-index space (centres at integers).
           let x = inv[0] * ox + inv[1] * oy + inv[2] - 0.5;
           let y = inv[3] * ox + inv[4] * oy + inv[5] - 0.5;
-          if (edge) {
+          if (border === 'mirror') {
+            x = reflect(x, xMax);
+            y = reflect(y, yMax);
+          } else if (border === 'edge') {
             x = x < 0 ? 0 : x > xMax ? xMax : x;
             y = y < 0 ? 0 : y > yMax ? yMax : y;
           }
@@ -145,6 +151,12 @@ export function warpToTensor(image: Raster, toOutput: Affine, width: number, hei
     }
   }
   return out;
+}
+
+/** Position `x` reflected into [0, max] about its ends (pixel-index space), the nearest end beyond one reflection. */
+function reflect(x: number, max: number): number {
+  const inside = x < 0 ? -x : x > max ? 2 * max - x : x;
+  return inside < 0 ? 0 : inside > max ? max : inside;
 }
 
 /** Whether every sample of an n × n-per-pixel warp lies between the raster's outermost pixel centres. */

@@ -114,6 +114,8 @@ export interface DetectorWindow {
   toInput: Affine;
   width: number;
   height: number;
+  /** What the input shows beyond the picture's edges; default black. */
+  border?: 'zero' | 'mirror';
 }
 
 /**
@@ -138,7 +140,7 @@ export async function runBlazeFace(backend: InferenceBackend, windows: readonly 
     const data = buffer ? new Float32Array(buffer) : new Float32Array((end - start) * pixels);
     for (let i = start; i < end; i++) {
       const out = data.subarray((i - start) * pixels, (i - start + 1) * pixels);
-      warpToTensor(windows[i].image, windows[i].toInput, width, height, { range: [-1, 1], out, samples: 1 });
+      warpToTensor(windows[i].image, windows[i].toInput, width, height, { range: [-1, 1], out, samples: 1, border: windows[i].border });
     }
     const outputs = await backend.run(DETECTOR_MODEL, { data, dims: [end - start, height, width, 3] }).finally(() => buffer && buffers!.give(buffer));
     for (let i = start; i < end; i++) tables.push(blazeFaceTable(outputs, width, height, i - start));

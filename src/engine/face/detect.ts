@@ -241,19 +241,30 @@ export function upsideDownWindow(width: number, height: number): Window {
 /** Share of a detection's box inside a bigger, better one above which it is dropped. */
 const CONTAINED = 0.6;
 
+/**
+ * Whether a detection's box reaches past the edges of a width × height picture: a face cut by the frame. Its hidden
+ * keypoints are the detector's guesses, and a second look at it with black beyond the edge finds half a face
+ * (selfie-many-people.jpg's bottom-left woman, cut near her nose: 0.48); with the picture mirrored there, a whole one
+ * (0.79).
+ */
+export function cutByFrame(d: Detection, width: number, height: number): boolean {
+  return d.box.x < 0 || d.box.y < 0 || d.box.x + d.box.width > width || d.box.y + d.box.height > height;
+}
+
 /** Window side relative to the face box for {@link confirmDetection}. */
 const CONFIRM_SCALE = 2;
 
 /**
  * A second opinion on one detection: the detector's best score for a face near the centre of a window
- * centred on the detection, levelled by its roll, with the face filling about half of it (0 when none).
+ * centred on the detection, levelled by its roll, with the face filling about half of it (0 when none). `beyond`: what
+ * the window shows past the picture's edges, black or the picture mirrored (see {@link cutByFrame}).
  */
-export async function confirmDetection(backend: InferenceBackend, pyramid: Pyramid, d: Detection): Promise<number> {
+export async function confirmDetection(backend: InferenceBackend, pyramid: Pyramid, d: Detection, beyond: 'zero' | 'mirror' = 'zero'): Promise<number> {
   const size = DETECTOR_SIZE;
   const side = Math.max(d.box.width, d.box.height);
   const toInput = cropAffine(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2, side * CONFIRM_SCALE, d.angle, size);
   const level = pickLevel(pyramid, toInput, affineScale(toInput), Math.SQRT2);
-  const [table] = await runBlazeFace(backend, [{ image: level.image, toInput: level.toOutput, width: size, height: size }]);
+  const [table] = await runBlazeFace(backend, [{ image: level.image, toInput: level.toOutput, width: size, height: size, border: beyond }]);
   const reach = (0.25 * size) / CONFIRM_SCALE;
   let best = 0;
   for (const c of decodeBlazeFace(table, size, size, 0.05)) {

@@ -101,16 +101,19 @@ export function regionFromMesh(mesh: Float32Array): FaceRegion {
   return { cx: cu * cos - cv * sin, cy: cu * sin + cv * cos, size: Math.max(maxU - minU, maxV - minV) * MESH_SCALE, angle };
 }
 
+/** What a mesh crop shows past the picture's edges: black, or the picture mirrored (see `cutByFrame` in detect.ts). */
+export type Beyond = 'zero' | 'mirror';
+
 /** The [192 × 192 × 3] model input, values in [0, 1], for a region. */
-export function meshInput(pyramid: Pyramid, region: FaceRegion, out?: Float32Array): Float32Array {
+export function meshInput(pyramid: Pyramid, region: FaceRegion, beyond: Beyond = 'zero'): Float32Array {
   const toCrop = cropAffine(region.cx, region.cy, region.size, region.angle, MESH_SIZE);
   const level = pickLevel(pyramid, toCrop, affineScale(toCrop));
-  return warpToTensor(level.image, level.toOutput, MESH_SIZE, MESH_SIZE, { range: [0, 1], out });
+  return warpToTensor(level.image, level.toOutput, MESH_SIZE, MESH_SIZE, { range: [0, 1], border: beyond });
 }
 
 /** Runs the mesh model on one region and maps its points back to the image. */
-export async function estimateMesh(backend: InferenceBackend, pyramid: Pyramid, region: FaceRegion): Promise<MeshResult> {
-  const input = meshInput(pyramid, region);
+export async function estimateMesh(backend: InferenceBackend, pyramid: Pyramid, region: FaceRegion, beyond: Beyond = 'zero'): Promise<MeshResult> {
+  const input = meshInput(pyramid, region, beyond);
   const outputs = Object.values(await backend.run(MESH_MODEL, { data: input, dims: [1, MESH_SIZE, MESH_SIZE, 3] }));
   const points = outputs.find((t) => t.data.length === MESH_POINTS * 3);
   const flag = outputs.find((t) => t.data.length === 1);
@@ -160,7 +163,7 @@ function cutByEdge({ cx, cy, size }: FaceRegion, width: number, height: number):
  * past the picture's edge, see CUT_FACE_CROP), then `refinements` passes (default 1) from the previous mesh; when the
  * first turns far from its crop, up to {@link LEVELLING_PASSES} of those, while the face still does. Stops early when a
  * pass's face flag drops more than FLAG_DROP below the previous one's, or when the first is below `minFaceScore` (the
- * caller will drop the face anyway).
+ * caller will drop the face anyway). `beyond`: what every crop shows past the picture's edges.
  */
 export async function meshForDetection(
   backend: InferenceBackend,
@@ -168,11 +171,12 @@ export async function meshForDetection(
   detection: Detection,
   refinements = 1,
   minFaceScore = 0,
+  beyond: Beyond = 'zero',
 ): Promise<MeshResult> {
-  let best = await estimateMesh(backend, pyramid, regionFromDetection(detection));
+  let best = await estimateMesh(backend, pyramid, regionFromDetection(detection), beyond);
   const [{ width, height }] = pyramid.levels;
   if (cutByEdge(best.region, width, height)) {
-    const wider = await estimateMesh(backend, pyramid, { ...best.region, size: best.region.size * CUT_FACE_CROP });
+    const wider = await estimateMesh(backend, pyramid, { ...best.region, size: best.region.size * CUT_FACE_CROP }, beyond);
     if (wider.faceScore > best.faceScore - FLAG_DROP) best = wider;
   }
   if (best.faceScore < minFaceScore) return best;
@@ -181,7 +185,7 @@ export async function meshForDetection(
   for (let i = 0; i < passes; i++) {
     // Past the refinements asked for, only while the face still turns from its crop.
     if (i >= refinements && !turned(best)) break;
-    const next = await estimateMesh(backend, pyramid, regionFromMesh(best.mesh));
+    const next = await estimateMesh(backend, pyramid, regionFromMesh(best.mesh), beyond);
     if (next.faceScore < best.faceScore - FLAG_DROP) break;
     best = next;
   }
