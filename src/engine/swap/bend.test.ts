@@ -80,4 +80,28 @@ describe('bendPicture', () => {
     // 0.64 of the original's with bilinear samples, 0.80 with Catmull-Rom ones.
     expect(fineDetail(image)).toBeGreaterThan(0.75 * fineDetail(original));
   });
+
+  it("brings nothing in from beyond the picture's edge: a face cut by it stretches, it does not smear into stripes", async () => {
+    // img3's hair, a face's points around the bottom edge moving up 8 px: what comes to the last rows would lie past the
+    // edge. Clamped to the last row, it repeated it down every column (row after row alike: 7 of the last 8).
+    const image = cropRaster(await loadRaster('img3.jpg'), { x: 380, y: 700, width: 200, height: 200 });
+    const points: number[] = [];
+    const moved: number[] = [];
+    const ring: number[] = [];
+    for (let k = 0; k < 24; k++) {
+      const a = (k / 24) * 2 * Math.PI;
+      points.push(100 + 40 * Math.cos(a), 190 + 40 * Math.sin(a));
+      moved.push(100 + 40 * Math.cos(a), 182 + 40 * Math.sin(a));
+      ring.push(100 + 90 * Math.cos(a), 190 + 90 * Math.sin(a));
+    }
+    bendPicture(image, points, moved, { stride: 2, ring, cell: 3 });
+    const row = (y: number) => image.data.subarray(y * 200 * 4 + 70 * 4, y * 200 * 4 + 130 * 4);
+    // Of the last 8 rows, how many repeat the row above them, over the 60 columns around the middle.
+    let repeats = 0;
+    for (let y = 192; y < 200; y++) if (row(y).every((v, i) => v === row(y - 1)[i])) repeats++;
+    expect(repeats).toBe(0);
+    // And they did move: the last row is not the photo's.
+    const original = cropRaster(await loadRaster('img3.jpg'), { x: 380, y: 700, width: 200, height: 200 });
+    expect(row(150).some((v, i) => v !== original.data[150 * 800 + 280 + i])).toBe(true);
+  });
 });

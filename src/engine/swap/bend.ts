@@ -86,8 +86,16 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
     for (let c = 0; c < cells; c++) shift[c * 3 + k] = still[c] ? 0 : plane[c];
   }
 
-  // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it.
+  // Samples come from a copy of the rectangle: the shift is 0 at its edges, so they stay in it, except at the
+  // picture's edges, where a face at the edge bends up to it and beyond is nothing to bring in. There, within `band`
+  // px, a shift outwards tapers to 0 at the edge: what is inside is stretched, where clamped samples smeared the last
+  // row into stripes (selfie-many-people.jpg's bottom-left woman, her chin cut by the bottom edge). Twice the largest
+  // shift keeps the stretch in order (each pixel's sample beyond the one before it).
+  let largest = 0;
+  for (let c = 0; c < cells; c++) largest = Math.max(largest, Math.abs(shift[c * 3]), Math.abs(shift[c * 3 + 1]));
+  const band = 2 * largest + cell;
   const { x: rx, y: ry, width: rw, height: rh } = rect;
+  const { width: pw, height: ph } = picture;
   const snapshot = rasterWords(cropRaster(picture, rect));
   const data = picture.data;
   // The shift is bilinear in the grid: per column its cell and fraction, per row the two grid rows mixed once.
@@ -103,6 +111,7 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
   for (let y = 0; y < rh; y++) {
     const gy = (y + 0.5) / cell;
     const j0 = Math.min(gh - 2, Math.floor(gy));
+    const up = Math.min(1, (ry + y) / band), down = Math.min(1, (ph - 1 - ry - y) / band);
     const fy = gy - j0;
     let moves = false;
     for (let i = 0; i < gw; i++) {
@@ -114,9 +123,11 @@ export function bendPicture(picture: Raster, from: ArrayLike<number>, to: ArrayL
     if (!moves) continue;
     for (let x = 0; x < rw; x++) {
       const i0 = column[x], fx = columnFraction[x];
-      const dx = rowDx[i0] + fx * (rowDx[i0 + 1] - rowDx[i0]);
-      const dy = rowDy[i0] + fx * (rowDy[i0 + 1] - rowDy[i0]);
+      let dx = rowDx[i0] + fx * (rowDx[i0 + 1] - rowDx[i0]);
+      let dy = rowDy[i0] + fx * (rowDy[i0 + 1] - rowDy[i0]);
       if (Math.abs(dx) < 1e-3 && Math.abs(dy) < 1e-3) continue;
+      dx *= Math.min(1, (dx < 0 ? rx + x : pw - 1 - rx - x) / band);
+      dy *= dy < 0 ? up : down;
       // Catmull-Rom sample at the shifted pixel centre, edges clamped: a bilinear one blurred what it moved (hair,
       // ears, a collar around the face lost a third of their fine detail).
       const sx = Math.min(rw - 1, Math.max(0, x + dx));
