@@ -5,7 +5,8 @@ import { createNodeBackend } from '../../node/ort-node-backend.ts';
 import { analyzeFaces } from '../face/analyze.ts';
 import type { InferenceBackend } from '../inference.ts';
 import { SWAP_ANALYSIS } from '../swap-job.ts';
-import { evenLightStrength, lightAsymmetry } from './even-light.ts';
+import { evenLight, evenLightStrength, lightAsymmetry } from './even-light.ts';
+import type { WorkGrid } from './face-layout.ts';
 
 describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris'))('lightAsymmetry', () => {
   let backend: InferenceBackend;
@@ -35,5 +36,28 @@ describe.skipIf(!hasModels('blazeface', 'facemesh', 'iris'))('lightAsymmetry', (
     const mirrored = await loadRaster(sharp(`${FACES_DIR}/img34.jpg`).flop());
     const [face] = await analyzeFaces(backend, mirrored, 'source', { ...SWAP_ANALYSIS, largestOnly: true });
     expect(Math.abs(lightAsymmetry(mirrored, face.mesh) - asymmetry)).toBeLessThan(0.15);
+  });
+});
+
+describe('evenLight', () => {
+  it('fades where the two sides are seen bare too little to tell, without a step', () => {
+    // Bare skin on both sides only in two discs of an 80 x 80 grid (a face the frame cuts, turned: img34 on
+    // selfie-many-people.jpg's bottom-left woman), its mirror image lit 1.6 times as bright. Where too little was
+    // seen, the light was left as it was, and that edge showed as patches of the shaded side, cut sharp.
+    const side = 80;
+    const grid: WorkGrid = { rect: { x: 0, y: 0, width: side, height: side }, factor: 1, width: side, height: side, mesh: new Float32Array(0), faceSize: side };
+    const rgb = new Float32Array(side * side * 3).fill(100);
+    const weight = new Float32Array(side * side);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) if (Math.hypot(x - 20, y - 20) < 8 || Math.hypot(x - 60, y - 60) < 8) weight[y * side + x] = 1;
+    }
+    evenLight(rgb, new Float32Array(side * side).fill(1), new Float32Array(side * side * 3).fill(100), new Float32Array(side * side * 3).fill(160), weight, grid, side * 0.06, 1);
+    // Brightened where both sides were seen, towards their geometric mean (sRGB 100 and 160 meet at about 128).
+    expect(rgb[(20 * side + 20) * 3]).toBeGreaterThan(120);
+    let step = 0;
+    for (let y = 0; y < side; y++) {
+      for (let x = 1; x < side; x++) step = Math.max(step, Math.abs(rgb[(y * side + x) * 3] - rgb[(y * side + x - 1) * 3]));
+    }
+    expect(step).toBeLessThan(5);
   });
 });

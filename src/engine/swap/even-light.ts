@@ -67,7 +67,12 @@ export function lightAsymmetry(image: Raster, mesh: Float32Array): number {
   return differences[differences.length >> 1];
 }
 
-/** Where there is less bare skin around a cell than this (its smoothed weight), its light is left as it is... */
+/**
+ * Bare skin around a cell (its smoothed weight) counts against this much more of no difference, so that where little
+ * is seen the light is left about as it is, fading smoothly: cut off at this weight instead, the light jumped there
+ * (img34 on selfie-many-people.jpg's bottom-left woman, turned and cut by the frame: patches of his shaded side with
+ * sharp edges)...
+ */
 const MIN_MASS = 0.05;
 /**
  * ...and a side's log light moves by at most half of this (a shaded side brightened up to 2.7 times). Half as far,
@@ -98,7 +103,7 @@ export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float3
   const gains = weighted.map((plane) => {
     const sums = gaussianBlur(plane, grid.width, grid.height, sigma, plane);
     for (let c = 0; c < cells; c++) {
-      const difference = masses[c] > MIN_MASS ? Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / masses[c])) : 0;
+      const difference = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / (masses[c] + MIN_MASS)));
       sums[c] = Math.exp((strength * difference) / 2);
     }
     return toPixels(grid, sums);
