@@ -73,7 +73,7 @@ export function lightAsymmetry(image: Raster, mesh: Float32Array): number {
  * (img34 on selfie-many-people.jpg's bottom-left woman, turned and cut by the frame: patches of his shaded side with
  * sharp edges)...
  */
-const MIN_MASS = 0.05;
+const UNSEEN_WEIGHT = 0.05;
 /**
  * ...and a side's log light moves by at most half of this (a shaded side brightened up to 2.7 times). Half as far,
  * img34's shaded cheek stayed a dark band on img1 and img38; further, its noise shows and the sides do not meet better.
@@ -103,7 +103,7 @@ export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float3
   const gains = weighted.map((plane) => {
     const sums = gaussianBlur(plane, grid.width, grid.height, sigma, plane);
     for (let c = 0; c < cells; c++) {
-      const difference = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / (masses[c] + MIN_MASS)));
+      const difference = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, sums[c] / (masses[c] + UNSEEN_WEIGHT)));
       sums[c] = Math.exp((strength * difference) / 2);
     }
     return toPixels(grid, sums);
