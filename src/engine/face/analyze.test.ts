@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixtures from '../../../test/fixtures/landmarks.json' with { type: 'json' };
+import { cutPhoto } from '../../../test/cut-photo.ts';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { degreesApart } from '../../../test/shapes.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
@@ -68,6 +69,27 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     // Her lower lip's edge is at y 570-575 by eye, her chin at the picture's bottom edge.
     expect(m[152 * 3 + 1]).toBeGreaterThan(578);
     expect(gap(13, 14) / gap(61, 291)).toBeGreaterThan(0.18);
+  });
+
+  it('finds a face the bottom edge cuts below its nose, though it reads surer upside down (img8, img50, img59)', async () => {
+    // Cut at 45 % of the face's height from the bottom, each scored 0.40-0.48 as it is and 0.61-0.72 upside down: the
+    // picture was analysed turned over, where the mesh confirmed no face, and none was found.
+    for (const name of ['img8.jpg', 'img50.jpg', 'img59.jpg']) {
+      const { image, shown } = await cutPhoto(backend, name, 'bottom', 0.45);
+      const faces = await analyzeFaces(backend, image, 'target', { ...SWAP_ANALYSIS, skipEmbedding: true, iris: false });
+      expect(faces.length, name).toBe(1);
+      expect(contains(faces[0], shown), name).toBe(true);
+      expect(Math.abs(faces[0].rollDegrees), name).toBeLessThan(15);
+    }
+  });
+
+  it('finds a face the frame cuts in a picture under 512 px (img46 cut by the right edge, 262 x 487 px)', async () => {
+    // The finer detector level ran only where it did not enlarge the picture: the whole picture at 256 px alone missed it.
+    const { image, shown } = await cutPhoto(backend, 'img46.jpg', 'right', 0.45);
+    expect(Math.max(image.width, image.height)).toBeLessThan(512);
+    const faces = await analyzeFaces(backend, image, 'target', { ...SWAP_ANALYSIS, skipEmbedding: true, iris: false });
+    expect(faces.length).toBe(1);
+    expect(contains(faces[0], shown)).toBe(true);
   });
 
   it("takes no face-like texture at a picture's edge for a face cut by it (img44's logo)", async () => {

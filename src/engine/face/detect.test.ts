@@ -67,9 +67,10 @@ describe('windows', () => {
     expect(sizes(1920, 1080)).toEqual([[256, 256], [544, 320]]);
     expect(sizes(3840, 2160)).toEqual([[256, 256], [544, 320], [1056, 608]]);
     expect(sizes(1080, 1920)).toEqual([[256, 256], [320, 544]]);
-    // Level 1 runs from a 512 px long side on, level 2 from 2048 px; smaller pictures need fewer.
+    // Level 1 runs from a 256 px long side on (enlarging up to twice), level 2 from 2048 px; smaller pictures need fewer.
     expect(sizes(600, 604)).toEqual([[256, 256], [544, 544]]);
-    expect(sizes(400, 400)).toEqual([[256, 256]]);
+    expect(sizes(400, 400)).toEqual([[256, 256], [544, 544]]);
+    expect(sizes(255, 200)).toEqual([[256, 256]]);
     expect(sizes(2280, 1588)).toEqual([[256, 256], [544, 416], [1056, 768]]);
     expect(sizes(2000, 1500)).toEqual([[256, 256], [544, 416]]);
     expect(sizes(3840, 2160, { levels: 1 })).toEqual([[256, 256], [544, 320]]);

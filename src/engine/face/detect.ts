@@ -14,8 +14,9 @@
  *    for the default two levels: 45 px in a 4K picture). A face there over 128 input px (level 1) or 64 (level 2)
  *    is dropped, as the coarser level sees it whole: level 2 adds only faces under 24 px of its input (12 px of
  *    level 1's), and its larger finds were parts of big faces (5 on a 4K couple photo, each costing a mesh
- *    check); level 1 keeps the wider range for faces cut by the frame, which level 0 misses. Level 1 runs when it does not enlarge the picture,
- *    level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as 45 px faces are already
+ *    check); level 1 keeps the wider range for faces cut by the frame, which level 0 misses. Level 1 runs unless it
+ *    would enlarge the picture more than twice (below 512 px, enlarged: a small picture's face cut by its frame is
+ *    found there, not at level 0 alone), level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as 45 px faces are already
  *    found at level 1).
  *  - Levels are resampled from the pyramid halving nearest their scale, so they cost the same at any picture
  *    size: 2 runs for 1080p (256×256 and 544×320 px), 3 for 4K (and 1056×608).
@@ -69,7 +70,7 @@ export interface DetectOptions {
   levels?: number;
   /**
    * Levels k ≥ 2 run only while the picture's long side / 2^k is at least this many px (the picture px that 256
-   * input px cover); default 512. Level 1 runs whenever that is at least 256 px (small pictures with faces cut
+   * input px cover); default 512. Level 1 runs whenever that is at least 128 px (small pictures with faces cut
    * by the frame gain from it).
    */
   minSpan?: number;
@@ -98,7 +99,7 @@ export function planWindows(width: number, height: number, options: DetectOption
   const minSpan = options.minSpan ?? 512;
   for (let level = 1; level <= levels; level++) {
     const span = long / 2 ** level;
-    if (span < (level === 1 ? size : minSpan)) break;
+    if (span < (level === 1 ? size / 2 : minSpan)) break;
     windows.push(levelWindow(width, height, size / span, level === 1 ? size / 2 : size / 4));
   }
   return windows;
