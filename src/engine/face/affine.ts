@@ -82,15 +82,18 @@ export function estimateSimilarity(from: ArrayLike<number>, to: ArrayLike<number
   return [a, -b, ux - a * mx + b * my, b, a, uy - b * mx - a * my];
 }
 
+/**
+ * What a crop shows past the picture's edges: 'zero' (black), or 'mirror' (the picture reflected about its outermost
+ * pixels: a face the frame cuts near its middle looks whole so; see `cutByFrame` in detect.ts).
+ */
+export type Beyond = 'zero' | 'mirror';
+
 /** Options for {@link warpToTensor}. */
 export interface WarpOptions {
   /** The value range that 0…255 maps to; default [0, 1]. */
   range?: readonly [number, number];
-  /**
-   * What lies outside the raster: 'zero' (black, the default), 'edge' (the nearest edge pixel repeated) or 'mirror'
-   * (the raster reflected about its outermost pixels).
-   */
-  border?: 'zero' | 'edge' | 'mirror';
+  /** What lies outside the raster: {@link Beyond}, or 'edge' (the nearest edge pixel repeated). */
+  border?: Beyond | 'edge';
   /** Write here (length width·height·3) instead of allocating. */
   out?: Float32Array;
   /**

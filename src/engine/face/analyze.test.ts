@@ -71,7 +71,7 @@ describe.skipIf(!MODELS)('analyzeFaces on real photos', () => {
     expect(gap(13, 14) / gap(61, 291)).toBeGreaterThan(0.18);
   });
 
-  it('finds a face the bottom edge cuts below its nose, though it reads surer upside down (img8, img50, img59)', async () => {
+  it('finds a face the bottom edge cuts below its eyes, though it reads surer upside down (img8, img50, img59)', async () => {
     // Cut at 45 % of the face's height from the bottom, each scored 0.40-0.48 as it is and 0.61-0.72 upside down: the
     // picture was analysed turned over, where the mesh confirmed no face, and none was found.
     for (const name of ['img8.jpg', 'img50.jpg', 'img59.jpg']) {

@@ -7,7 +7,7 @@
 import type { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend, Tensor } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { warpToTensor, type Affine } from './affine.ts';
+import { warpToTensor, type Affine, type Beyond } from './affine.ts';
 
 /** The detector's model file stem. */
 export const DETECTOR_MODEL = 'blazeface';
@@ -115,7 +115,7 @@ export interface DetectorWindow {
   width: number;
   height: number;
   /** What the input shows beyond the picture's edges; default black. */
-  border?: 'zero' | 'mirror';
+  border?: Beyond;
 }
 
 /**

@@ -16,8 +16,8 @@
  *    level 1's), and its larger finds were parts of big faces (5 on a 4K couple photo, each costing a mesh
  *    check); level 1 keeps the wider range for faces cut by the frame, which level 0 misses. Level 1 runs unless it
  *    would enlarge the picture more than twice (below 512 px, enlarged: a small picture's face cut by its frame is
- *    found there, not at level 0 alone), level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as 45 px faces are already
- *    found at level 1).
+ *    found there, not at level 0 alone), level 2 only while it still shrinks it by 2 or more (4K: yes, 1080p: no, as
+ *    45 px faces are already found at level 1).
  *  - Levels are resampled from the pyramid halving nearest their scale, so they cost the same at any picture
  *    size: 2 runs for 1080p (256×256 and 544×320 px), 3 for 4K (and 1056×608).
  *  - Rotation: measured on photos turned by -90…90° in 15° steps, this BlazeFace finds every face without
@@ -33,7 +33,7 @@
 import type { BufferPool } from '../image/buffer-pool.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { Raster } from '../image/raster.ts';
-import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, type Affine } from './affine.ts';
+import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, type Affine, type Beyond } from './affine.ts';
 import { decodeBlazeFace, DETECTOR_SIZE, DETECTOR_STEP, KEYPOINTS, runBlazeFace, type Candidate } from './blazeface.ts';
 import { buildPyramid, pickLevel, type Pyramid } from './pyramid.ts';
 
@@ -260,7 +260,7 @@ const CONFIRM_SCALE = 2;
  * centred on the detection, levelled by its roll, with the face filling about half of it (0 when none). `beyond`: what
  * the window shows past the picture's edges, black or the picture mirrored (see {@link cutByFrame}).
  */
-export async function confirmDetection(backend: InferenceBackend, pyramid: Pyramid, d: Detection, beyond: 'zero' | 'mirror' = 'zero'): Promise<number> {
+export async function confirmDetection(backend: InferenceBackend, pyramid: Pyramid, d: Detection, beyond: Beyond = 'zero'): Promise<number> {
   const size = DETECTOR_SIZE;
   const side = Math.max(d.box.width, d.box.height);
   const toInput = cropAffine(d.box.x + d.box.width / 2, d.box.y + d.box.height / 2, side * CONFIRM_SCALE, d.angle, size);

@@ -7,7 +7,7 @@
  * better than the detector's box and keypoints can.
  */
 import type { InferenceBackend } from '../inference.ts';
-import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, warpToTensor } from './affine.ts';
+import { affineScale, angleBetween, applyAffine, cropAffine, invertAffine, warpToTensor, type Beyond } from './affine.ts';
 import type { Detection } from './detect.ts';
 import { EYE_OUTLINE, MESH_POINTS } from './landmarks.ts';
 import { pickLevel, type Pyramid } from './pyramid.ts';
@@ -100,9 +100,6 @@ export function regionFromMesh(mesh: Float32Array): FaceRegion {
   const cv = (minV + maxV) / 2;
   return { cx: cu * cos - cv * sin, cy: cu * sin + cv * cos, size: Math.max(maxU - minU, maxV - minV) * MESH_SCALE, angle };
 }
-
-/** What a mesh crop shows past the picture's edges: black, or the picture mirrored (see `cutByFrame` in detect.ts). */
-export type Beyond = 'zero' | 'mirror';
 
 /** The [192 × 192 × 3] model input, values in [0, 1], for a region. */
 export function meshInput(pyramid: Pyramid, region: FaceRegion, beyond: Beyond = 'zero'): Float32Array {
