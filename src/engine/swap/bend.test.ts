@@ -27,19 +27,16 @@ function edgeAt(image: Raster, x: number): number {
   return NaN;
 }
 
+/** 24 points on a circle of `radius` around (cx, cy), as flat x, y pairs. */
+function circle(cx: number, cy: number, radius: number): number[] {
+  return Array.from({ length: 24 }, (_, k) => [cx + radius * Math.cos((k / 12) * Math.PI), cy + radius * Math.sin((k / 12) * Math.PI)]).flat();
+}
+
 describe('bendPicture', () => {
   // Points on a circle around the centre, all moved 8 px up; the ring, twice as wide, holds still.
-  const from: number[] = [];
-  const to: number[] = [];
-  const ring: number[] = [];
-  for (let k = 0; k < 24; k++) {
-    const a = (k / 24) * 2 * Math.PI;
-    from.push(100 + 30 * Math.cos(a), 100 + 30 * Math.sin(a));
-    to.push(100 + 30 * Math.cos(a), 100 - 8 + 30 * Math.sin(a));
-    ring.push(100 + 70 * Math.cos(a), 100 + 70 * Math.sin(a));
-  }
-  from.push(100, 100);
-  to.push(100, 92);
+  const from = [...circle(100, 100, 30), 100, 100];
+  const to = [...circle(100, 92, 30), 100, 92];
+  const ring = circle(100, 100, 70);
 
   it('moves what was at the points to their new places, and nothing past the ring', () => {
     const original = edgePicture();
@@ -85,16 +82,7 @@ describe('bendPicture', () => {
     // img3's hair, a face's points around the bottom edge moving up 8 px: what comes to the last rows would lie past the
     // edge. Clamped to the last row, it repeated it down every column (row after row alike: 7 of the last 8).
     const image = cropRaster(await loadRaster('img3.jpg'), { x: 380, y: 700, width: 200, height: 200 });
-    const points: number[] = [];
-    const moved: number[] = [];
-    const ring: number[] = [];
-    for (let k = 0; k < 24; k++) {
-      const a = (k / 24) * 2 * Math.PI;
-      points.push(100 + 40 * Math.cos(a), 190 + 40 * Math.sin(a));
-      moved.push(100 + 40 * Math.cos(a), 182 + 40 * Math.sin(a));
-      ring.push(100 + 90 * Math.cos(a), 190 + 90 * Math.sin(a));
-    }
-    bendPicture(image, points, moved, { stride: 2, ring, cell: 3 });
+    bendPicture(image, circle(100, 190, 40), circle(100, 182, 40), { stride: 2, ring: circle(100, 190, 90), cell: 3 });
     const row = (y: number) => image.data.subarray(y * 200 * 4 + 70 * 4, y * 200 * 4 + 130 * 4);
     // Of the last 8 rows, how many repeat the row above them, over the 60 columns around the middle.
     let repeats = 0;
