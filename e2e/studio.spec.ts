@@ -169,6 +169,18 @@ test('"All faces" on selfie-many-people.jpg swaps every face found', async ({ pa
   const target = region(page, 'target');
   await expect(target.locator('label[data-face-index]')).toHaveCount(count);
   await expect(target.getByRole('radio', { name: 'All faces' })).toBeChecked();
+  // Faces the frame cuts (both at the left edge, the two men on the right) are outlined, numbers and all, on what
+  // shows of them: inside the picture.
+  const picture = (await target.locator('img').first().boundingBox())!;
+  for (const outline of await target.locator('label[data-face-index]').all()) {
+    for (const part of [outline, outline.locator('span[aria-hidden]')]) {
+      const box = (await part.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(picture.x - 1);
+      expect(box.y).toBeGreaterThanOrEqual(picture.y - 1);
+      expect(box.x + box.width).toBeLessThanOrEqual(picture.x + picture.width + 1);
+      expect(box.y + box.height).toBeLessThanOrEqual(picture.y + picture.height + 1);
+    }
+  }
   await shot(page, testInfo, '01-many-faces');
 
   await swap(page, 'png');

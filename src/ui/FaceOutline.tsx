@@ -18,7 +18,11 @@ const pct = (value: number, of: number) => `${(value / of) * 100}%`;
 
 /** One detected face: a box over it with its number (1-based; its API index is one less). */
 export function FaceOutline({ role, face, picture, pickable, checked, selected, onChoose }: Props) {
-  const { x, y, width, height } = face.box;
+  // What shows of the face: a face the frame cuts has its box reach past the picture, and its number with it.
+  const x = Math.max(0, face.box.x);
+  const y = Math.max(0, face.box.y);
+  const width = Math.min(picture.width, face.box.x + face.box.width) - x;
+  const height = Math.min(picture.height, face.box.y + face.box.height) - y;
   const number = face.index + 1;
   // Centred on the face and never smaller than a comfortable touch target.
   const style = {
