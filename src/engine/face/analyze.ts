@@ -10,7 +10,7 @@ import { FaceSwapError, type ImageRole } from '../errors.ts';
 import type { InferenceBackend } from '../inference.ts';
 import type { BufferPool } from '../image/buffer-pool.ts';
 import { rasterWords, type Raster } from '../image/raster.ts';
-import { affineScale } from './affine.ts';
+import { affineScale, angleBetween } from './affine.ts';
 import { confirmDetection, containment, cutByFrame, DEFAULT_IOU, detectInWindows, iou, mergeDetections, planWindows, UPRIGHT_SURE, UPSIDE_DOWN_SURE, upsideDownWindow, type Box, type Detection, type DetectOptions } from './detect.ts';
 import { DEFAULT_EMBEDDER, embedFace, type Embedder } from './embed.ts';
 import { estimateIris } from './iris.ts';
@@ -182,6 +182,7 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
       t = lap('detect', t);
       faces = await meshFaces(backend, pyramid, mergeDetections(found, iouThreshold), options);
     }
+    faces = withoutOddRolls(faces);
     t = lap('mesh', t);
     if (!faces.length) {
       // Faces are found at any roll on the test photos, but a small face upside down in a picture the right way up is
@@ -214,6 +215,23 @@ async function analyse(backend: InferenceBackend, image: Raster, role: ImageRole
     releasePyramidOnce();
   }
 }
+
+/**
+ * A face the detector is unsure of (under {@link UNSURE}) that lies rolled far from a sure one ({@link SURE} or more) of
+ * the same picture, by over {@link ODD_ROLL} degrees, is texture: the logo at img44's top, read as a face on its side
+ * (roll 75-81 degrees, scores 0.35-0.41, its mesh as sure as a face's) beside her upright face (0.95) in the picture
+ * shrunk to 300-500 px, and at roll 62 in a crop of it (0.40, beside 0.90). Faces of one picture lean either way by up
+ * to 30 degrees (see turnsUpright).
+ */
+function withoutOddRolls(faces: Face[]): Face[] {
+  const sure = faces.filter((f) => f.score >= SURE);
+  return faces.filter((f) => f.score >= UNSURE || !sure.some((s) => degreesBetween(s.rollDegrees, f.rollDegrees) > ODD_ROLL));
+}
+
+const UNSURE = 0.5;
+const SURE = 0.75;
+const ODD_ROLL = 45;
+const degreesBetween = (a: number, b: number) => (Math.abs(angleBetween((a * Math.PI) / 180, (b * Math.PI) / 180)) * 180) / Math.PI;
 
 /** A face's roll from its mesh's eye line, in degrees ({@link Face.rollDegrees}). */
 const rollDegrees = (mesh: Float32Array) => (meshRoll(mesh) * 180) / Math.PI;
