@@ -67,14 +67,13 @@ export function flattenSmileFolds(rgb: Float32Array, background: Float32Array, r
   }
 }
 
-/** The shading of `luma` (w x h) at the folds' scale (FOLD_SCALE), over the pixels `weight` picks (normalised blurs). */
+/** The shading of `luma` (w x h) at the folds' scale (FOLD_SCALE), over the pixels `weight` picks. */
 function shadingBand(luma: Float32Array, weight: Float32Array, w: number, h: number, faceSize: number): Float32Array {
   const n = w * h;
   const weighted = floats(n);
   for (let p = 0; p < n; p++) weighted[p] = weight[p] * luma[p];
-  const [fine, coarse] = FOLD_SCALE.map((scale) => gaussianBlur(weighted, w, h, faceSize * scale));
-  const [fineMass, coarseMass] = FOLD_SCALE.map((scale) => gaussianBlur(weight, w, h, faceSize * scale));
-  for (let p = 0; p < n; p++) fine[p] = fineMass[p] > 1e-3 && coarseMass[p] > 1e-3 ? fine[p] / fineMass[p] - coarse[p] / coarseMass[p] : 0;
+  const [fine, coarse] = FOLD_SCALE.map((scale) => meanOver(weighted, weight, w, h, faceSize * scale));
+  for (let p = 0; p < n; p++) fine[p] = Number.isNaN(fine[p]) || Number.isNaN(coarse[p]) ? 0 : fine[p] - coarse[p];
   return fine;
 }
 
@@ -83,10 +82,20 @@ function shadingDepth(band: Float32Array, weight: Float32Array, w: number, h: nu
   const n = w * h;
   const size = floats(n);
   for (let p = 0; p < n; p++) size[p] = weight[p] * Math.abs(band[p]);
-  const depth = gaussianBlur(size, w, h, faceSize * DEPTH_REACH);
-  const mass = gaussianBlur(weight, w, h, faceSize * DEPTH_REACH);
-  for (let p = 0; p < n; p++) depth[p] = mass[p] > 1e-3 ? depth[p] / mass[p] : 0;
+  const depth = meanOver(size, weight, w, h, faceSize * DEPTH_REACH);
+  for (let p = 0; p < n; p++) if (Number.isNaN(depth[p])) depth[p] = 0;
   return depth;
+}
+
+/**
+ * The mean about each pixel of the values whose `weight`ed sum is `weighted` (w x h), a Gaussian of `sigma` apart: a
+ * normalised blur; NaN where next to no weight lies.
+ */
+function meanOver(weighted: Float32Array, weight: Float32Array, w: number, h: number, sigma: number): Float32Array {
+  const mean = gaussianBlur(weighted, w, h, sigma);
+  const mass = gaussianBlur(weight, w, h, sigma);
+  for (let p = 0; p < mean.length; p++) mean[p] = mass[p] > 1e-3 ? mean[p] / mass[p] : NaN;
+  return mean;
 }
 
 /** How near each pixel of `rect` lies to a fold's course on `geometry` (1 within FOLD_REACH's first distance, 0 past its second). */
