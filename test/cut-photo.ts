@@ -4,6 +4,10 @@ import type { InferenceBackend } from '../src/engine/inference.ts';
 import { SWAP_ANALYSIS } from '../src/engine/swap-job.ts';
 import { loadRaster } from './load-raster.ts';
 
+/** Whether a face's box holds the point (x, y). */
+export const contains = (face: { box: { x: number; y: number; width: number; height: number } }, [x, y]: readonly number[]) =>
+  x >= face.box.x && y >= face.box.y && x <= face.box.x + face.box.width && y <= face.box.y + face.box.height;
+
 /** The edge of a picture that cuts a face. */
 export type Edge = 'left' | 'right' | 'top' | 'bottom';
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixtures from '../../../test/fixtures/landmarks.json' with { type: 'json' };
-import { cutPhoto } from '../../../test/cut-photo.ts';
+import { contains, cutPhoto } from '../../../test/cut-photo.ts';
 import { FACES_DIR, hasModels, loadRaster } from '../../../test/load-raster.ts';
 import { degreesApart } from '../../../test/shapes.ts';
 import { createNodeBackend } from '../../node/ort-node-backend.ts';
@@ -16,7 +16,6 @@ const NAMES = ['leftEye', 'rightEye', 'nose', 'leftMouth', 'rightMouth'] as cons
 type Labelled = (typeof fixtures.faces)[number];
 
 const centre = (f: Face) => [f.box.x + f.box.width / 2, f.box.y + f.box.height / 2];
-const contains = (f: Face, [x, y]: number[]) => x >= f.box.x && y >= f.box.y && x <= f.box.x + f.box.width && y <= f.box.y + f.box.height;
 const iod = (l: Labelled) => Math.hypot(l.rightEye[0] - l.leftEye[0], l.rightEye[1] - l.leftEye[1]);
 
 describe('orderFaces', () => {
