@@ -10,6 +10,7 @@ import { faceLayout, regionBounds, smoothstep, toGrid, toPixels, workGrid, type 
 import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
+import { withInnerLipsFitted } from './lip-fit.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
 import { lipsProper, mouthOpening, withLipsShut, type KeptLips, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
@@ -90,7 +91,9 @@ const SCRATCH_BYTES = { fixed: 22e6, perPixel: 80 };
  * Meshes are 468 (or more) x,y,z points in their own picture's pixels. Returns the rectangle that may have changed
  * (its {@link swapFootprint}): every pixel outside it is left bit-identical.
  */
-export function swapFace(canvas: Raster, targetMesh: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
+export function swapFace(canvas: Raster, meshAsFound: Float32Array, source: Raster, sourceMesh: Float32Array, options: FaceSwapOptions = DEFAULT_FACE_SWAP): Rect {
+  // The mouth's opening as the photo shows it: the new face takes its shape (see lip-fit.ts).
+  const targetMesh = withInnerLipsFitted(canvas, meshAsFound);
   const plan = planSwap(canvas.width, canvas.height, targetMesh, sourceMesh, options);
   const swap = () => {
     // Told on the target as it is: bent to the source's proportions, a face near the threshold gained or lost them.

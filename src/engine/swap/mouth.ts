@@ -63,14 +63,15 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   }
   const lipColour = colourModel(cellsRgb, layout.lips);
   const inside = unlike(background, mouth, lipColour);
-  const teeth = [teethIn(background, mouth, proper)];
+  // Its teeth and its dark inside, which unlike the lips' colour misses in part (see darkIn).
+  const alsoInside = [teethIn(background, mouth, proper), darkIn(background, mouth, proper)];
   if (opening > SLIGHTLY_OPEN[0] && opening < SLIGHTLY_OPEN[1]) {
     const nearOpening = gaussianBlur(mouth, w, h, faceSize * MOUTH_SEARCH);
     const aroundOpening = floats(lipLine.length);
     for (let p = 0; p < lipLine.length; p++) aroundOpening[p] = lipLine[p] > 0 && !(mouth[p] > 0) && nearOpening[p] > 0.02 ? lipLine[p] : 0;
-    teeth.push(teethIn(background, aroundOpening, lipColour));
+    alsoInside.push(teethIn(background, aroundOpening, lipColour));
   }
-  for (const found of teeth) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
+  for (const found of alsoInside) for (let p = 0; p < inside.length; p++) inside[p] = Math.max(inside[p], found[p]);
   return { opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)), lips, shut: false };
 }
 
@@ -196,6 +197,34 @@ function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel
     out[p] = region[p] * smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(0, TEETH.lighter, lab[k * 3] - mL);
   });
   return out;
+}
+
+/**
+ * The pixels of `region` (0..1 per pixel) that show an open mouth's dark inside (see darkInside). Its shadowed red is
+ * like the lips in hue, and `unlike` kept only its darkest core (img57's rounded, talking mouth: a slit of it, the new
+ * lips drawn over the rest).
+ */
+function darkIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  const { inside, pixels } = pixelsIn(rgb, region);
+  const lab = rgbToLab(pixels, pixels);
+  const out = floats(region.length);
+  inside.forEach((p, k) => (out[p] = region[p] * darkInside(lab, k * 3, lipColour.median[0])));
+  return out;
+}
+
+/** The inside of a mouth is redder than it is yellow by this much (a* - b*, ramp), or darker than this (L*) whatever its hue... */
+const INSIDE_REDDER = [2, 6] as const;
+const BLACK = 8;
+
+/**
+ * How surely (0..1) the L*a*b* colour at `o` of `lab` is an open mouth's dark inside: darker than the lips' L*
+ * (`lipLightness`) by DARKER_THAN_LIPS (over a ramp), and red or black. A moustache over the lip line is as dark, but
+ * brown: as yellow as it is red (img16).
+ */
+export function darkInside(lab: Float32Array, o: number, lipLightness: number): number {
+  const [L, a, b] = [lab[o], lab[o + 1], lab[o + 2]];
+  const dark = smoothstep(DARKER_THAN_LIPS - 5, DARKER_THAN_LIPS + 5, lipLightness - L);
+  return dark * Math.max(smoothstep(INSIDE_REDDER[0], INSIDE_REDDER[1], a - b), L < BLACK ? 1 : 0);
 }
 
 /** The pixels where `region` is above 0, and their interleaved RGB out of `rgb`. */

@@ -1,0 +1,195 @@
+import { LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
+import type { Raster } from '../image/raster.ts';
+import { rgbToLab } from './colour.ts';
+import { darkInside, mouthOpening } from './mouth.ts';
+
+/**
+ * The inner lip line fitted to the open mouth a photo shows. The mesh places a rounded, talking mouth's opening too
+ * low and too small (img57: its upper inner lip across the middle of the dark inside), and the new face takes the
+ * target's mouth from it: the source's upper lip was drawn over the top of the opening, the mouth left a slit.
+ */
+
+/** Across the mouth, corner to corner: the inner lip line's lower and upper points, and the outer line's beside them. */
+const LOWER_INNER = LIPS_INNER.slice(1, 10);
+const UPPER_INNER = LIPS_INNER.slice(11, 20).reverse();
+const LOWER_OUTER = LIPS_OUTER.slice(1, 10);
+const UPPER_OUTER = LIPS_OUTER.slice(11, 20).reverse();
+const [LEFT_CORNER, RIGHT_CORNER] = [61, 291];
+/**
+ * Only mouths the mesh draws open at least this far (see mouthOpening) are fitted: where it draws them shut, a lip in
+ * shadow reads as an opening (img34's, lit from one side).
+ */
+const MESH_OPEN = 0.06;
+/** Mouths narrower than this (px) are left as the mesh has them: too few pixels to tell lips from what they open on. */
+const MIN_MOUTH_WIDTH = 24;
+/** Teeth are hardly red (a* under the first) and lighter than the lips' median L* by the second. */
+const TEETH = { redness: 12, lighter: 10 } as const;
+/** An opening the fit moves to is at least this high (relative to the mouth's width): less is where shut lips meet. */
+const MIN_OPENING = 0.06;
+/** Samples along each line across the lips, per px. */
+const SAMPLES_PER_PX = 2;
+/** Gaps in the inside up to this long (relative to the mouth's width) are bridged: a tooth's edge, a glint. */
+const GAP = 0.02;
+/** The fitted line keeps this share of the lips' thickness (each lip's, outer to inner line) as lip. */
+const MIN_LIP = 0.25;
+
+/**
+ * A copy of `mesh` (x, y, z per point, picture px) whose inner lip points lie on the edges of the mouth's opening as
+ * `image` shows it: along each line from the upper lip's outer edge to the lower lip's, the run of what is no lip (the
+ * dark inside, teeth) where the mesh draws the opening, or next to it. Where no such run is found (a shut mouth, a
+ * small one) the points stay; the corners always do. Returns `mesh` itself when nothing moves.
+ */
+export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32Array {
+  const width = Math.hypot(mesh[RIGHT_CORNER * 3] - mesh[LEFT_CORNER * 3], mesh[RIGHT_CORNER * 3 + 1] - mesh[LEFT_CORNER * 3 + 1]);
+  if (!(width >= MIN_MOUTH_WIDTH) || mouthOpening(mesh) < MESH_OPEN) return mesh;
+  const lines = UPPER_OUTER.map((upper, k) => lineAcross(image, mesh, upper, LOWER_OUTER[k]));
+  const lipL = median(lines.flatMap((line, k) => lipLightness(line, mesh, UPPER_INNER[k], LOWER_INNER[k])));
+  if (!Number.isFinite(lipL)) return mesh;
+  // Teeth are told from lips less surely (a glossy lip, a pale lower one): a mouth showing them is left as the mesh has
+  // it, which follows a smile's teeth well.
+  if (teethShare(lines, mesh, lipL) > MAX_TEETH) return mesh;
+  const runs = lines.map((line, k) => openingRun(line, lipL, width, mesh, UPPER_INNER[k], LOWER_INNER[k]));
+  if (runs.every((run) => run === null)) return mesh;
+  // Each line's move (px, along it) for the upper and the lower lip, the median of it and its neighbours': one line
+  // that reads a glint or a lip's shadow does not jag the line.
+  const moves = (pick: (run: Run, line: Line, k: number) => number) => runs.map((run, k) => (run ? pick(run, lines[k], k) : 0));
+  const upper = medianOfThree(moves((run, line, k) => (run.from - along(line, mesh, UPPER_INNER[k])) * line.length));
+  const lower = medianOfThree(moves((run, line, k) => (run.to - along(line, mesh, LOWER_INNER[k])) * line.length));
+  if (upper.every((move) => move === 0) && lower.every((move) => move === 0)) return mesh;
+  const fitted = mesh.slice();
+  lines.forEach((line, k) => {
+    for (const [point, move] of [[UPPER_INNER[k], upper[k]], [LOWER_INNER[k], lower[k]]] as const) {
+      fitted[point * 3] += (move * line.dx) / line.length;
+      fitted[point * 3 + 1] += (move * line.dy) / line.length;
+    }
+  });
+  return fitted;
+}
+
+/** A mouth whose opening, as the mesh draws it, shows teeth over more than this share is left as it is. */
+const MAX_TEETH = 0.15;
+
+/** The share of the mesh's opening along `lines` that shows teeth (hardly red, lighter than the lips' L* `lipL`). */
+function teethShare(lines: Line[], mesh: Float32Array, lipL: number): number {
+  let teeth = 0, all = 0;
+  lines.forEach((line, k) => {
+    const [u, l] = [along(line, mesh, UPPER_INNER[k]), along(line, mesh, LOWER_INNER[k])];
+    for (let s = 0; s < line.count; s++) {
+      const t = s / (line.count - 1);
+      if (t < u || t > l) continue;
+      all++;
+      if (line.lab[s * 3 + 1] < TEETH.redness && line.lab[s * 3] > lipL + TEETH.lighter) teeth++;
+    }
+  });
+  return all ? teeth / all : 0;
+}
+
+function medianOfThree(values: number[]): number[] {
+  return values.map((v, k) => {
+    const [a, b] = [values[Math.max(0, k - 1)], values[Math.min(values.length - 1, k + 1)]];
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), v));
+  });
+}
+
+/** A run along a line (0..1 from its upper end). */
+interface Run {
+  from: number;
+  to: number;
+}
+
+/** Samples of the picture along a line from point `from` to point `to` of the mesh: L*, a* and the line itself. */
+interface Line {
+  x0: number;
+  y0: number;
+  dx: number;
+  dy: number;
+  length: number;
+  /** Samples, evenly from 0 (`from`) to 1 (`to`). */
+  lab: Float32Array;
+  count: number;
+}
+
+function lineAcross(image: Raster, mesh: Float32Array, from: number, to: number): Line {
+  const x0 = mesh[from * 3], y0 = mesh[from * 3 + 1];
+  const dx = mesh[to * 3] - x0, dy = mesh[to * 3 + 1] - y0;
+  const count = Math.max(2, Math.ceil(Math.hypot(dx, dy) * SAMPLES_PER_PX) + 1);
+  const rgb = new Float32Array(count * 3);
+  for (let s = 0; s < count; s++) {
+    const t = s / (count - 1);
+    bilinearRgb(image, x0 + t * dx, y0 + t * dy, rgb, s * 3);
+  }
+  return { x0, y0, dx, dy, length: Math.hypot(dx, dy), lab: rgbToLab(rgb, rgb), count };
+}
+
+/** Where along `line` (0..1) a mesh point lies: its projection. */
+function along(line: Line, mesh: Float32Array, point: number): number {
+  const length2 = line.dx * line.dx + line.dy * line.dy;
+  return length2 > 0 ? ((mesh[point * 3] - line.x0) * line.dx + (mesh[point * 3 + 1] - line.y0) * line.dy) / length2 : 0;
+}
+
+/** L* of the lips along a line: between its outer ends and the mesh's inner points, away from both. */
+function lipLightness(line: Line, mesh: Float32Array, upper: number, lower: number): number[] {
+  const [u, l] = [along(line, mesh, upper), along(line, mesh, lower)];
+  const out: number[] = [];
+  for (let s = 0; s < line.count; s++) {
+    const t = s / (line.count - 1);
+    const inUpper = t > u * 0.25 && t < u * 0.75;
+    const inLower = t > l + (1 - l) * 0.25 && t < l + (1 - l) * 0.75;
+    if (inUpper || inLower) out.push(line.lab[s * 3]);
+  }
+  return out;
+}
+
+/**
+ * The run of samples along `line` that show the mouth's dark inside (see darkInside), small gaps bridged,
+ * that overlaps the mesh's opening between its `upper` and `lower` inner points most, as positions 0..1 along the
+ * line, each lip left at least MIN_LIP of its thickness; null where none overlaps it, or is MIN_OPENING of the
+ * mouth's width long.
+ */
+function openingRun(line: Line, lipL: number, mouthWidth: number, mesh: Float32Array, upper: number, lower: number): Run | null {
+  const { count, lab } = line;
+  const pxPerSample = line.length / (count - 1);
+  const inside = new Uint8Array(count);
+  for (let s = 0; s < count; s++) {
+    inside[s] = darkInside(lab, s * 3, lipL) >= 0.5 ? 1 : 0;
+  }
+  const gap = Math.round((GAP * mouthWidth) / pxPerSample);
+  const [u, l] = [along(line, mesh, upper), along(line, mesh, lower)];
+  let best: { from: number; to: number; overlap: number } | null = null;
+  for (let s = 0; s < count; ) {
+    if (!inside[s]) {
+      s++;
+      continue;
+    }
+    let end = s;
+    for (let e = s + 1; e < count && e - end <= gap + 1; e++) if (inside[e]) end = e;
+    const [from, to] = [s / (count - 1), end / (count - 1)];
+    const overlap = Math.min(to, l) - Math.max(from, u);
+    if (!best || overlap > best.overlap) best = { from, to, overlap };
+    s = end + 1;
+  }
+  if (!best || !(best.overlap > 0) || (best.to - best.from) * line.length < MIN_OPENING * mouthWidth) return null;
+  // Each lip keeps at least part of its thickness: a dark lipstick's edge or a beard below is no mouth.
+  const from = Math.max(best.from, u * MIN_LIP);
+  const to = Math.min(best.to, l + (1 - l) * (1 - MIN_LIP));
+  return to > from ? { from, to } : null;
+}
+
+function bilinearRgb(image: Raster, x: number, y: number, out: Float32Array, o: number): void {
+  const { width: w, height: h, data } = image;
+  const cx = Math.min(w - 1, Math.max(0, x)), cy = Math.min(h - 1, Math.max(0, y));
+  const x0 = Math.floor(cx), y0 = Math.floor(cy);
+  const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
+  const fx = cx - x0, fy = cy - y0;
+  for (let c = 0; c < 3; c++) {
+    const top = data[(y0 * w + x0) * 4 + c] * (1 - fx) + data[(y0 * w + x1) * 4 + c] * fx;
+    const bottom = data[(y1 * w + x0) * 4 + c] * (1 - fx) + data[(y1 * w + x1) * 4 + c] * fx;
+    out[o + c] = top * (1 - fy) + bottom * fy;
+  }
+}
+
+function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
