@@ -253,7 +253,7 @@ function warpOneSample(image: Raster, inv: Affine, width: number, height: number
 }
 
 /** Adds the bilinear RGB sample at pixel-index position (x, y) to `acc`; outside the raster reads as black. */
-function sampleBilinear(image: Raster, x: number, y: number, acc: Float64Array): void {
+export function sampleBilinear(image: Raster, x: number, y: number, acc: Float64Array): void {
   const w = image.width;
   const h = image.height;
   const src = image.data;

@@ -1,7 +1,9 @@
-import { LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
+import { sampleBilinear } from '../face/affine.ts';
+import { LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
-import { darkInside, mouthOpening } from './mouth.ts';
+import { darkInside, LOWER_INNER, mouthOpening, UPPER_INNER } from './mouth.ts';
+import { medianOf } from './skin.ts';
 
 /**
  * The inner lip line fitted to the open mouth a photo shows. The mesh places a rounded, talking mouth's opening too
@@ -9,9 +11,7 @@ import { darkInside, mouthOpening } from './mouth.ts';
  * target's mouth from it: the source's upper lip was drawn over the top of the opening, the mouth left a slit.
  */
 
-/** Across the mouth, corner to corner: the inner lip line's lower and upper points, and the outer line's beside them. */
-const LOWER_INNER = LIPS_INNER.slice(1, 10);
-const UPPER_INNER = LIPS_INNER.slice(11, 20).reverse();
+/** Across the mouth, corner to corner: the outer lip line's lower and upper points, beside the inner line's. */
 const LOWER_OUTER = LIPS_OUTER.slice(1, 10);
 const UPPER_OUTER = LIPS_OUTER.slice(11, 20).reverse();
 const [LEFT_CORNER, RIGHT_CORNER] = [61, 291];
@@ -35,16 +35,19 @@ const MIN_LIP = 0.25;
 
 /**
  * A copy of `mesh` (x, y, z per point, picture px) whose inner lip points lie on the edges of the mouth's opening as
- * `image` shows it: along each line from the upper lip's outer edge to the lower lip's, the run of what is no lip (the
- * dark inside, teeth) where the mesh draws the opening, or next to it. Where no such run is found (a shut mouth, a
- * small one) the points stay; the corners always do. Returns `mesh` itself when nothing moves.
+ * `image` shows it: along each line from the upper lip's outer edge to the lower lip's, the run of its dark inside
+ * that overlaps the opening the mesh draws. Where no such run is found (a shut mouth, one showing teeth, a small one,
+ * one the frame cuts) the points stay; the corners always do. Returns `mesh` itself when nothing moves.
  */
 export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32Array {
   const width = Math.hypot(mesh[RIGHT_CORNER * 3] - mesh[LEFT_CORNER * 3], mesh[RIGHT_CORNER * 3 + 1] - mesh[LEFT_CORNER * 3 + 1]);
   if (!(width >= MIN_MOUTH_WIDTH) || mouthOpening(mesh) < MESH_OPEN) return mesh;
-  const lines = UPPER_OUTER.map((upper, k) => lineAcross(image, mesh, upper, LOWER_OUTER[k]));
-  const lipL = median(lines.flatMap((line, k) => lipLightness(line, mesh, UPPER_INNER[k], LOWER_INNER[k])));
-  if (!Number.isFinite(lipL)) return mesh;
+  const sampled = UPPER_OUTER.map((upper, k) => lineAcross(image, mesh, upper, LOWER_OUTER[k]));
+  if (!sampled.every((line) => line !== null)) return mesh;
+  const lines: Line[] = sampled;
+  const lightness = lines.flatMap((line, k) => lipLightness(line, mesh, UPPER_INNER[k], LOWER_INNER[k]));
+  if (!lightness.length) return mesh;
+  const lipL = medianOf(Float32Array.from(lightness));
   // Teeth are told from lips less surely (a glossy lip, a pale lower one): a mouth showing them is left as the mesh has
   // it, which follows a smile's teeth well.
   if (teethShare(lines, mesh, lipL) > MAX_TEETH) return mesh;
@@ -97,7 +100,7 @@ interface Run {
   to: number;
 }
 
-/** Samples of the picture along a line from point `from` to point `to` of the mesh: L*, a* and the line itself. */
+/** Samples of the picture along a line from point `from` to point `to` of the mesh (L*a*b*), and the line itself. */
 interface Line {
   x0: number;
   y0: number;
@@ -109,14 +112,20 @@ interface Line {
   count: number;
 }
 
-function lineAcross(image: Raster, mesh: Float32Array, from: number, to: number): Line {
+/** The line from point `from` to point `to` of the mesh, sampled; null where it leaves the picture. */
+function lineAcross(image: Raster, mesh: Float32Array, from: number, to: number): Line | null {
   const x0 = mesh[from * 3], y0 = mesh[from * 3 + 1];
   const dx = mesh[to * 3] - x0, dy = mesh[to * 3 + 1] - y0;
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= image.width - 1 && y <= image.height - 1;
+  if (!inside(x0, y0) || !inside(x0 + dx, y0 + dy)) return null;
   const count = Math.max(2, Math.ceil(Math.hypot(dx, dy) * SAMPLES_PER_PX) + 1);
   const rgb = new Float32Array(count * 3);
+  const sample = new Float64Array(3);
   for (let s = 0; s < count; s++) {
     const t = s / (count - 1);
-    bilinearRgb(image, x0 + t * dx, y0 + t * dy, rgb, s * 3);
+    sample.fill(0);
+    sampleBilinear(image, x0 + t * dx, y0 + t * dy, sample);
+    rgb.set(sample, s * 3);
   }
   return { x0, y0, dx, dy, length: Math.hypot(dx, dy), lab: rgbToLab(rgb, rgb), count };
 }
@@ -173,23 +182,4 @@ function openingRun(line: Line, lipL: number, mouthWidth: number, mesh: Float32A
   const from = Math.max(best.from, u * MIN_LIP);
   const to = Math.min(best.to, l + (1 - l) * (1 - MIN_LIP));
   return to > from ? { from, to } : null;
-}
-
-function bilinearRgb(image: Raster, x: number, y: number, out: Float32Array, o: number): void {
-  const { width: w, height: h, data } = image;
-  const cx = Math.min(w - 1, Math.max(0, x)), cy = Math.min(h - 1, Math.max(0, y));
-  const x0 = Math.floor(cx), y0 = Math.floor(cy);
-  const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
-  const fx = cx - x0, fy = cy - y0;
-  for (let c = 0; c < 3; c++) {
-    const top = data[(y0 * w + x0) * 4 + c] * (1 - fx) + data[(y0 * w + x1) * 4 + c] * fx;
-    const bottom = data[(y1 * w + x0) * 4 + c] * (1 - fx) + data[(y1 * w + x1) * 4 + c] * fx;
-    out[o + c] = top * (1 - fy) + bottom * fy;
-  }
-}
-
-function median(values: number[]): number {
-  if (!values.length) return NaN;
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }

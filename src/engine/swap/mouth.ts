@@ -108,8 +108,8 @@ function openingHolds(rgb: Float32Array, opening: Float32Array, lipColour: Colou
 }
 
 /** The inner lip line's points, its lower lip's (corner to corner) and its upper lip's above each. */
-const LOWER_INNER = LIPS_INNER.slice(1, 10);
-const UPPER_INNER = LIPS_INNER.slice(11, 20).reverse();
+export const LOWER_INNER = LIPS_INNER.slice(1, 10);
+export const UPPER_INNER = LIPS_INNER.slice(11, 20).reverse();
 
 /**
  * A copy of `mesh` (x, y, z per point) with its lips shut: each inner lip point meets the one across at their

@@ -106,7 +106,7 @@ export function likeness(rgb: Float32Array, model: ColourModel, options: Likenes
 }
 
 /** The median of `v` (reordered in place): the same as sorting it, in linear time (sorting was a face's slowest step). */
-function medianOf(v: Float32Array): number {
+export function medianOf(v: Float32Array): number {
   const m = v.length >> 1;
   select(v, m);
   if (v.length % 2) return v[m];
