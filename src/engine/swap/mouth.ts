@@ -75,8 +75,11 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   return { opening: gaussianBlur(inside, w, h, Math.max(1, faceSize * 0.006)), lips, shut: false };
 }
 
-/** A mouth drawn slightly open whose teeth fill less than this share of its opening is shut... */
-const SHUT_TEETH = 0.1;
+/**
+ * A mouth drawn slightly open whose teeth fill less than this share of its opening is shut (the test photos' shut
+ * mouths: none; img47's teeth in shade, 9 %)...
+ */
+const SHUT_TEETH = 0.05;
 /**
  * ...unless its dark inside is this wide (its share of the opening times the opening, relative to the mouth's width):
  * the line where shut lips meet is thin, whatever share of a thin opening it fills (0.002-0.023 over the test photos'
@@ -85,6 +88,12 @@ const SHUT_TEETH = 0.1;
 const PARTED = 0.03;
 /** Teeth are hardly red (a* under this), whatever colour the lips around them; a lip's gloss or a pale lower lip is redder. */
 const TEETH_REDNESS = 12;
+/**
+ * Teeth in the upper lip's shade are no lighter than pale or glossy lips, but far less red: by this much (a*), and at
+ * most this much darker (L*). Told only by being lighter, img41's and img47's teeth filled 1 % of the opening the mesh
+ * draws over them, and their mouths were drawn shut.
+ */
+const SHADED_TEETH = { lessRed: 12, darker: 5 } as const;
 /** The inside of an open mouth is darker than this (L*) and than the lips by at least DARKER_THAN_LIPS. */
 const DARK_INSIDE = 25;
 const DARKER_THAN_LIPS = 15;
@@ -101,7 +110,9 @@ function openingHolds(rgb: Float32Array, opening: Float32Array, lipColour: Colou
   let teeth = 0, dark = 0, area = 0;
   inside.forEach((p, k) => {
     area += opening[p];
-    if (lab[k * 3 + 1] < TEETH_REDNESS && lab[k * 3] > lipColour.median[0] + TEETH.lighter) teeth += opening[p];
+    const [L, a] = [lab[k * 3], lab[k * 3 + 1]];
+    const [lipL, lipA] = lipColour.median;
+    if (a < TEETH_REDNESS && (L > lipL + TEETH.lighter || (lipA - a > SHADED_TEETH.lessRed && L > lipL - SHADED_TEETH.darker))) teeth += opening[p];
     if (lab[k * 3] < darkBelow) dark += opening[p];
   });
   return area > 0 ? { teeth: teeth / area, dark: dark / area } : { teeth: 0, dark: 0 };
