@@ -2,7 +2,7 @@ import { sampleBilinear } from '../face/affine.ts';
 import { LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
-import { darkInside, LOWER_INNER, mouthOpening, UPPER_INNER } from './mouth.ts';
+import { darkInside, looksLikeTeeth, LOWER_INNER, mouthOpening, UPPER_INNER } from './mouth.ts';
 import { medianOf } from './skin.ts';
 
 /**
@@ -22,8 +22,6 @@ const [LEFT_CORNER, RIGHT_CORNER] = [61, 291];
 const MESH_OPEN = 0.06;
 /** Mouths narrower than this (px) are left as the mesh has them: too few pixels to tell lips from what they open on. */
 const MIN_MOUTH_WIDTH = 24;
-/** Teeth are hardly red (a* under the first) and lighter than the lips' median L* by the second. */
-const TEETH = { redness: 12, lighter: 10 } as const;
 /** An opening the fit moves to is at least this high (relative to the mouth's width): less is where shut lips meet. */
 const MIN_OPENING = 0.06;
 /** Samples along each line across the lips, per px. */
@@ -45,12 +43,14 @@ export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32A
   const sampled = UPPER_OUTER.map((upper, k) => lineAcross(image, mesh, upper, LOWER_OUTER[k]));
   if (!sampled.every((line) => line !== null)) return mesh;
   const lines: Line[] = sampled;
-  const lightness = lines.flatMap((line, k) => lipLightness(line, mesh, UPPER_INNER[k], LOWER_INNER[k]));
-  if (!lightness.length) return mesh;
-  const lipL = medianOf(Float32Array.from(lightness));
+  const onLips = lines.map((line, k) => lipSamples(line, mesh, UPPER_INNER[k], LOWER_INNER[k]));
+  if (!onLips.some((samples) => samples.length)) return mesh;
+  // The lips' median L* and a*.
+  const lips = [0, 1].map((channel) => medianOf(Float32Array.from(onLips.flatMap((samples, k) => samples.map((s) => lines[k].lab[s * 3 + channel])))));
+  const lipL = lips[0];
   // Teeth are told from lips less surely (a glossy lip, a pale lower one): a mouth showing them is left as the mesh has
   // it, which follows a smile's teeth well.
-  if (teethShare(lines, mesh, lipL) > MAX_TEETH) return mesh;
+  if (teethShare(lines, mesh, lips) > MAX_TEETH) return mesh;
   const runs = lines.map((line, k) => openingRun(line, lipL, width, mesh, UPPER_INNER[k], LOWER_INNER[k]));
   if (runs.every((run) => run === null)) return mesh;
   // Each line's move (px, along it) for the upper and the lower lip, the median of it and its neighbours': one line
@@ -72,8 +72,8 @@ export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32A
 /** A mouth whose opening, as the mesh draws it, shows teeth over more than this share is left as it is. */
 const MAX_TEETH = 0.15;
 
-/** The share of the mesh's opening along `lines` that shows teeth (hardly red, lighter than the lips' L* `lipL`). */
-function teethShare(lines: Line[], mesh: Float32Array, lipL: number): number {
+/** The share of the mesh's opening along `lines` that shows teeth (see looksLikeTeeth; `lips`, their median L* and a*). */
+function teethShare(lines: Line[], mesh: Float32Array, lips: number[]): number {
   let teeth = 0, all = 0;
   lines.forEach((line, k) => {
     const [u, l] = [along(line, mesh, UPPER_INNER[k]), along(line, mesh, LOWER_INNER[k])];
@@ -81,7 +81,7 @@ function teethShare(lines: Line[], mesh: Float32Array, lipL: number): number {
       const t = s / (line.count - 1);
       if (t < u || t > l) continue;
       all++;
-      if (line.lab[s * 3 + 1] < TEETH.redness && line.lab[s * 3] > lipL + TEETH.lighter) teeth++;
+      if (looksLikeTeeth(line.lab, s * 3, lips)) teeth++;
     }
   });
   return all ? teeth / all : 0;
@@ -136,15 +136,15 @@ function along(line: Line, mesh: Float32Array, point: number): number {
   return length2 > 0 ? ((mesh[point * 3] - line.x0) * line.dx + (mesh[point * 3 + 1] - line.y0) * line.dy) / length2 : 0;
 }
 
-/** L* of the lips along a line: between its outer ends and the mesh's inner points, away from both. */
-function lipLightness(line: Line, mesh: Float32Array, upper: number, lower: number): number[] {
+/** The samples of a line on the lips: between its outer ends and the mesh's inner points, away from both. */
+function lipSamples(line: Line, mesh: Float32Array, upper: number, lower: number): number[] {
   const [u, l] = [along(line, mesh, upper), along(line, mesh, lower)];
   const out: number[] = [];
   for (let s = 0; s < line.count; s++) {
     const t = s / (line.count - 1);
     const inUpper = t > u * 0.25 && t < u * 0.75;
     const inLower = t > l + (1 - l) * 0.25 && t < l + (1 - l) * 0.75;
-    if (inUpper || inLower) out.push(line.lab[s * 3]);
+    if (inUpper || inLower) out.push(s);
   }
   return out;
 }

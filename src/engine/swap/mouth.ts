@@ -110,12 +110,19 @@ function openingHolds(rgb: Float32Array, opening: Float32Array, lipColour: Colou
   let teeth = 0, dark = 0, area = 0;
   inside.forEach((p, k) => {
     area += opening[p];
-    const [L, a] = [lab[k * 3], lab[k * 3 + 1]];
-    const [lipL, lipA] = lipColour.median;
-    if (a < TEETH_REDNESS && (L > lipL + TEETH.lighter || (lipA - a > SHADED_TEETH.lessRed && L > lipL - SHADED_TEETH.darker))) teeth += opening[p];
+    if (looksLikeTeeth(lab, k * 3, lipColour.median)) teeth += opening[p];
     if (lab[k * 3] < darkBelow) dark += opening[p];
   });
   return area > 0 ? { teeth: teeth / area, dark: dark / area } : { teeth: 0, dark: 0 };
+}
+
+/**
+ * Whether the L*a*b* colour at `o` of `lab` is surely teeth beside lips of median L*a*b* `lips`: hardly red, and
+ * lighter than the lips, or in the upper lip's shade, far less red and hardly darker.
+ */
+export function looksLikeTeeth(lab: Float32Array, o: number, lips: ArrayLike<number>): boolean {
+  const [L, a, lipL, lipA] = [lab[o], lab[o + 1], lips[0], lips[1]];
+  return a < TEETH_REDNESS && (L > lipL + TEETH.lighter || (lipA - a > SHADED_TEETH.lessRed && L > lipL - SHADED_TEETH.darker));
 }
 
 /** The inner lip line's points, its lower lip's (corner to corner) and its upper lip's above each. */
