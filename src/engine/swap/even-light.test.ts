@@ -61,3 +61,63 @@ describe('evenLight', () => {
     expect(step).toBeLessThan(5);
   });
 });
+
+describe('evenLight on skin', () => {
+  it("smooths the colour of what it brightens much, not its lightness's detail, nor what is no skin", () => {
+    // The left half lit at a third of the right's (sRGB 100 against 160 in every cell), its skin's colour blotchy as a
+    // JPEG keeps a dark side's (purple and orange blocks, 8 px here), an eye-blue patch in it that is no skin.
+    const side = 96;
+    const grid: WorkGrid = { rect: { x: 0, y: 0, width: side, height: side }, factor: 1, width: side, height: side, mesh: new Float32Array(0), faceSize: side };
+    const n = side * side;
+    const own = new Float32Array(n * 3), mirrored = new Float32Array(n * 3);
+    const rgb = new Float32Array(n * 3);
+    const skin = new Float32Array(n).fill(1);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const p = y * side + x;
+        const left = x < side / 2;
+        own.fill(left ? 100 : 160, p * 3, p * 3 + 3);
+        mirrored.fill(left ? 160 : 100, p * 3, p * 3 + 3);
+        // Blocks alternating purple and orange of the same luma, and a fine luma ripple (skin's detail).
+        const tint = ((x >> 3) + (y >> 3)) % 2 ? [8, -6, 10] : [-8, 6, -10];
+        const ripple = x % 2 ? 3 : -3;
+        for (let k = 0; k < 3; k++) rgb[p * 3 + k] = (left ? 100 : 160) + ripple + (left ? tint[k] : 0);
+        if (left && Math.hypot(x - 24, y - 48) < 5) {
+          rgb.set([70, 110, 160], p * 3);
+          skin[p] = 0;
+        }
+      }
+    }
+    const before = rgb.slice();
+    const evened = (withSkin: boolean) => {
+      const out = before.slice();
+      evenLight(out, new Float32Array(n).fill(1), own, mirrored, new Float32Array(n).fill(1), grid, side * 0.06, 1, withSkin ? skin : undefined);
+      return out;
+    };
+    const luma = (v: Float32Array, p: number) => 0.299 * v[p * 3] + 0.587 * v[p * 3 + 1] + 0.114 * v[p * 3 + 2];
+    // Over the brightened half's skin, away from the eye and the middle: how far the colour (red less green) strays
+    // from its mean, and how far the lightness steps from a pixel to the next, on average.
+    const spreads = (v: Float32Array) => {
+      const colours: number[] = [];
+      let lightness = 0;
+      for (let y = 8; y < side - 8; y++) {
+        for (let x = 4; x < side / 2 - 12; x++) {
+          const p = y * side + x;
+          if (Math.hypot(x - 24, y - 48) < 12) continue;
+          colours.push(v[p * 3] - v[p * 3 + 1]);
+          lightness += Math.abs(luma(v, p) - luma(v, p + 1));
+        }
+      }
+      const mean = colours.reduce((a, b) => a + b, 0) / colours.length;
+      return { colour: colours.reduce((a, c) => a + Math.abs(c - mean), 0) / colours.length, lightness: lightness / colours.length };
+    };
+    const [plain, smoothed] = [spreads(evened(false)), spreads(evened(true))];
+    // Brightened 1.6 times, two thirds of the way to smoothed: the colour's spread 17 evened as before, 7 now.
+    expect(smoothed.colour).toBeLessThan(0.5 * plain.colour);
+    expect(smoothed.lightness).toBeGreaterThan(0.95 * plain.lightness);
+    const result = evened(true);
+    // The eye keeps its blue: bluer than it is red by as much as before, brightened.
+    const eye = 48 * side + 24;
+    expect(result[eye * 3 + 2] - result[eye * 3]).toBeGreaterThan(0.9 * (before[eye * 3 + 2] - before[eye * 3]));
+  });
+});

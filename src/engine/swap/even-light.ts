@@ -85,9 +85,10 @@ const MAX_DIFFERENCE = 2;
  * `mirrored` are its cells' mean colours and those of the same face drawn from its other side. Their log ratio in
  * each channel (linear light) over the cells where `weight` (0..1 per cell) says both show bare skin, smoothed over
  * `sigma` cells, moves each pixel's channel by `strength` times half of it, so that both sides meet at their
- * geometric mean, in the light's strength and its colour.
+ * geometric mean, in the light's strength and its colour. Where `skin` (0..1 per cell) is given, the colour of the
+ * skin it raises much is smoothed too (see smoothRaisedColour).
  */
-export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float32Array, mirrored: Float32Array, weight: Float32Array, grid: WorkGrid, sigma: number, strength: number): void {
+export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float32Array, mirrored: Float32Array, weight: Float32Array, grid: WorkGrid, sigma: number, strength: number, skin?: Float32Array): void {
   const cells = grid.width * grid.height;
   // Per channel: a shaded side's light is of another colour too (warmer), which brightened alone stayed an orange cheek.
   const weighted = [floats(cells), floats(cells), floats(cells)];
@@ -112,9 +113,50 @@ export function evenLight(rgb: Float32Array, coverage: Float32Array, own: Float3
     if (!(coverage[p] > 0)) continue;
     for (let k = 0; k < 3; k++) rgb[p * 3 + k] = linearToSrgb(srgbToLinear(rgb[p * 3 + k]) * gains[k][p]);
   }
+  if (skin) smoothRaisedColour(rgb, coverage, gains, toPixels(grid, skin), grid.rect.width, grid.rect.height, grid.faceSize * grid.factor * RAISED_COLOUR_SIGMA);
 }
 
 /** Luminance in linear light of an sRGB colour (0..255 a channel). */
 function linearLuminance(r: number, g: number, b: number): number {
   return 0.2126 * srgbToLinear(r) + 0.7152 * srgbToLinear(g) + 0.0722 * srgbToLinear(b);
 }
+
+/**
+ * Where the light is raised from this much (the channels' mean gain) to the second, a pixel's colour (what differs
+ * from its luma) takes the skin's around it, over this reach (relative to the face's size). A JPEG keeps the colour of
+ * a dark side coarsely (in 16 px blocks, and noisy): brightened up to 2.7 times, img34's shaded cheek on img3 showed
+ * purple and orange patches, and a purple shade under the eye.
+ */
+const RAISED = [1.2, 1.8] as const;
+const RAISED_COLOUR_SIGMA = 0.03;
+
+/**
+ * Smooths the colour of `rgb` (interleaved sRGB, drawn where `coverage` > 0) over `sigma` px where the per-channel
+ * `gains` raise its light much, on `skin` only (0..1 per pixel: an eye's blue, a brow's brown keep theirs), from the
+ * skin's colour around: its lightness and the detail in it stay.
+ */
+function smoothRaisedColour(rgb: Float32Array, coverage: Float32Array, gains: Float32Array[], skin: Float32Array, w: number, h: number, sigma: number): void {
+  const n = w * h;
+  const weight = floats(n);
+  const chroma = [floats(n), floats(n), floats(n)];
+  for (let p = 0; p < n; p++) {
+    if (!(coverage[p] > 0)) continue;
+    weight[p] = skin[p];
+    const luma = lumaAt(rgb, p);
+    for (let k = 0; k < 3; k++) chroma[k][p] = (rgb[p * 3 + k] - luma) * weight[p];
+  }
+  const around = gaussianBlur(weight, w, h, sigma);
+  const smooth = chroma.map((plane) => gaussianBlur(plane, w, h, sigma, plane));
+  for (let p = 0; p < n; p++) {
+    const raised = (gains[0][p] + gains[1][p] + gains[2][p]) / 3;
+    const t = weight[p] * Math.min(1, Math.max(0, (raised - RAISED[0]) / (RAISED[1] - RAISED[0])));
+    if (!(t > 0) || !(around[p] > 0)) continue;
+    const luma = lumaAt(rgb, p);
+    for (let k = 0; k < 3; k++) {
+      const own = rgb[p * 3 + k] - luma;
+      rgb[p * 3 + k] = luma + own + t * (smooth[k][p] / around[p] - own);
+    }
+  }
+}
+
+const lumaAt = (rgb: Float32Array, p: number) => 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];

@@ -217,7 +217,7 @@ export function evenSourceLight(face: SourceRender, source: SourceFace, geometry
   const own = face.mirrored ? shrink(face.mirrored, rect.width, rect.height, grid.factor) : null;
   const bare = floats(grid.width * grid.height);
   for (let c = 0; c < bare.length; c++) bare[c] = covered[c] > 0.9 && !(own && own[c] > 0) ? sourceSkin[c] * mirroredSkin[c] * (1 - layout.features[c]) : 0;
-  evenLight(face.rgb, face.coverage, ownCells, mirroredCells, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, strength);
+  evenLight(face.rgb, face.coverage, ownCells, mirroredCells, bare, grid, grid.faceSize * EVEN_LIGHT_SIGMA, strength, sourceSkin.map((v, c) => v * (1 - layout.features[c])));
 }
 
 /**
