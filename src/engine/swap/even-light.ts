@@ -3,7 +3,8 @@ import { MIRROR_POINT } from '../face/symmetry.ts';
 import type { Raster } from '../image/raster.ts';
 import { linearToSrgb, srgbToLinear } from './colour.ts';
 import { toPixels, type WorkGrid } from './face-layout.ts';
-import { gaussianBlur } from './mask.ts';
+import { gaussianBlur, meanOver } from './mask.ts';
+import { lumaOf } from './patch.ts';
 import { floats } from '../scratch.ts';
 
 /**
@@ -137,26 +138,23 @@ const RAISED_COLOUR_SIGMA = 0.03;
  */
 function smoothRaisedColour(rgb: Float32Array, coverage: Float32Array, gains: Float32Array[], skin: Float32Array, w: number, h: number, sigma: number): void {
   const n = w * h;
+  const luma = lumaOf(rgb);
   const weight = floats(n);
   const chroma = [floats(n), floats(n), floats(n)];
   for (let p = 0; p < n; p++) {
     if (!(coverage[p] > 0)) continue;
     weight[p] = skin[p];
-    const luma = lumaAt(rgb, p);
-    for (let k = 0; k < 3; k++) chroma[k][p] = (rgb[p * 3 + k] - luma) * weight[p];
+    for (let k = 0; k < 3; k++) chroma[k][p] = (rgb[p * 3 + k] - luma[p]) * weight[p];
   }
-  const around = gaussianBlur(weight, w, h, sigma);
-  const smooth = chroma.map((plane) => gaussianBlur(plane, w, h, sigma, plane));
+  const mass = gaussianBlur(weight, w, h, sigma);
+  const around = chroma.map((plane) => meanOver(plane, weight, w, h, sigma, mass));
   for (let p = 0; p < n; p++) {
     const raised = (gains[0][p] + gains[1][p] + gains[2][p]) / 3;
     const t = weight[p] * Math.min(1, Math.max(0, (raised - RAISED[0]) / (RAISED[1] - RAISED[0])));
-    if (!(t > 0) || !(around[p] > 0)) continue;
-    const luma = lumaAt(rgb, p);
+    if (!(t > 0) || Number.isNaN(around[0][p])) continue;
     for (let k = 0; k < 3; k++) {
-      const own = rgb[p * 3 + k] - luma;
-      rgb[p * 3 + k] = luma + own + t * (smooth[k][p] / around[p] - own);
+      const own = rgb[p * 3 + k] - luma[p];
+      rgb[p * 3 + k] += t * (around[k][p] - own);
     }
   }
 }
-
-const lumaAt = (rgb: Float32Array, p: number) => 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];

@@ -173,6 +173,16 @@ export function blurRgb(rgb: Float32Array, w: number, h: number, sigma: number):
 }
 
 /**
+ * The mean about each pixel of the values whose `weight`ed sum is `weighted` (w x h), a Gaussian of `sigma` apart: a
+ * normalised blur; NaN where next to no weight lies. `mass`, the weight blurred so, where the caller has it already.
+ */
+export function meanOver(weighted: Float32Array, weight: Float32Array, w: number, h: number, sigma: number, mass = gaussianBlur(weight, w, h, sigma)): Float32Array {
+  const mean = gaussianBlur(weighted, w, h, sigma);
+  for (let p = 0; p < mean.length; p++) mean[p] = mass[p] > 1e-3 ? mean[p] / mass[p] : NaN;
+  return mean;
+}
+
+/**
  * Approximate Gaussian blur of a float plane: three separable box passes (sizes chosen for `sigma`),
  * with half-sample mirrored edges, so the plane's sum (mean) is preserved. Writes into `out`
  * (which may be `plane`) or a new plane.

@@ -1,7 +1,7 @@
 import { expressionOf } from '../face/measures.ts';
 import { floats } from '../scratch.ts';
 import { smoothstep } from './face-layout.ts';
-import { gaussianBlur } from './mask.ts';
+import { gaussianBlur, meanOver } from './mask.ts';
 import { lumaOf } from './patch.ts';
 import type { Rect } from './region.ts';
 
@@ -85,17 +85,6 @@ function shadingDepth(band: Float32Array, weight: Float32Array, w: number, h: nu
   const depth = meanOver(size, weight, w, h, faceSize * DEPTH_REACH);
   for (let p = 0; p < n; p++) if (Number.isNaN(depth[p])) depth[p] = 0;
   return depth;
-}
-
-/**
- * The mean about each pixel of the values whose `weight`ed sum is `weighted` (w x h), a Gaussian of `sigma` apart: a
- * normalised blur; NaN where next to no weight lies.
- */
-function meanOver(weighted: Float32Array, weight: Float32Array, w: number, h: number, sigma: number): Float32Array {
-  const mean = gaussianBlur(weighted, w, h, sigma);
-  const mass = gaussianBlur(weight, w, h, sigma);
-  for (let p = 0; p < mean.length; p++) mean[p] = mass[p] > 1e-3 ? mean[p] / mass[p] : NaN;
-  return mean;
 }
 
 /** How near each pixel of `rect` lies to a fold's course on `geometry` (1 within FOLD_REACH's first distance, 0 past its second). */
