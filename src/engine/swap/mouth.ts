@@ -207,14 +207,8 @@ export function unlike(rgb: Float32Array, region: Float32Array, lipColour: Colou
  * closes the lips over them.
  */
 function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
-  const { inside, pixels } = pixelsIn(rgb, region);
-  const lab = rgbToLab(pixels, pixels);
   const [mL, ma] = lipColour.median;
-  const out = floats(region.length);
-  inside.forEach((p, k) => {
-    out[p] = region[p] * smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(0, TEETH.lighter, lab[k * 3] - mL);
-  });
-  return out;
+  return scoredIn(rgb, region, (lab, o) => smoothstep(TEETH.lessRed[0], TEETH.lessRed[1], ma - lab[o + 1]) * smoothstep(0, TEETH.lighter, lab[o] - mL));
 }
 
 /**
@@ -223,10 +217,15 @@ function teethIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel
  * lips drawn over the rest).
  */
 function darkIn(rgb: Float32Array, region: Float32Array, lipColour: ColourModel): Float32Array {
+  return scoredIn(rgb, region, (lab, o) => darkInside(lab, o, lipColour.median[0]));
+}
+
+/** `region` (0..1 per pixel of `rgb`) times `score` (0..1) of each of its pixels' L*a*b* colour (at `o` of `lab`). */
+function scoredIn(rgb: Float32Array, region: Float32Array, score: (lab: Float32Array, o: number) => number): Float32Array {
   const { inside, pixels } = pixelsIn(rgb, region);
   const lab = rgbToLab(pixels, pixels);
   const out = floats(region.length);
-  inside.forEach((p, k) => (out[p] = region[p] * darkInside(lab, k * 3, lipColour.median[0])));
+  inside.forEach((p, k) => (out[p] = region[p] * score(lab, k * 3)));
   return out;
 }
 
