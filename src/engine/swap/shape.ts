@@ -28,6 +28,11 @@ const UPPER_LIP_MIDDLE = 13;
 const LOWER_LIP_MIDDLE = 14;
 /** How far (relative to the mouth's width) the skin around the mouth follows the mouth's new shape, fading out. */
 const MOUTH_REACH = 0.6;
+/**
+ * ...and the jaw beside the chin its shift, fading out (see swapGeometry). Twice as far, the jaw's sides came up with
+ * the chin: img1's pointed chin on img3 went round (identity 0.617 -> 0.614 on the bench; 0.616 at this).
+ */
+const CHIN_REACH = 0.3;
 const EYES = [
   { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left, iris: IRIS_POINTS.left },
   { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right, iris: IRIS_POINTS.right },
@@ -49,9 +54,13 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
   const beforeMouth = result.slice();
   transplant(targetMesh, result, MOUTH, mouthFrom, mouthTo, 1);
   carryAround(beforeMouth, result, MOUTH, new Set<number>([...MOUTH, ...CHIN, ...RIGID]), MOUTH_REACH * mouthTo.scale);
-  // The chin follows the lower lip when the target's mouth is open wider than the source's.
+  // The chin follows the lower lip where the target's mouth is open wider or less than the source's, and the jaw beside
+  // it part of the way: moved alone, the chin left a step in the jaw line where its points meet the jaw's (img8 on
+  // img18; a turn of 74 degrees and back, img1 on img34).
   const lowerLipAfter = point(result, LOWER_LIP);
+  const beforeChin = result.slice();
   for (const i of CHIN) for (let k = 0; k < 3; k++) result[i * 3 + k] += 0.85 * (lowerLipAfter[k] - lowerLipBefore[k]);
+  carryAround(beforeChin, result, CHIN, new Set<number>([...MOUTH, ...CHIN, ...RIGID]), CHIN_REACH * mouthTo.scale);
 
   // The eyes keep the target's lids (blinks, squints) on the source's eye size and position, and its gaze where both
   // meshes carry iris points: the new face's irises are placed there (gaze.ts).
