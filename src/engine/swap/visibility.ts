@@ -66,13 +66,9 @@ const SKIN = { redder: 0.3 };
  * count as hair over the face (img55's), not colour; on the brow itself, strands running down the face where the
  * other brow's hairs do not (a lock across its end, img22), and then it is taken from the other brow.
  */
-const BY_BROW: Uint8Array = (() => {
-  const brow = new Set<number>([...BROWS.left, ...BROWS.right]);
-  return Uint8Array.from({ length: TRIANGULATION.length / 3 }, (_, t) => {
-    const corners = [0, 1, 2].filter((k) => brow.has(TRIANGULATION[t * 3 + k])).length;
-    return corners === 3 ? 2 : corners > 0 ? 1 : 0;
-  });
-})();
+const BY_BROW: Uint8Array = cornersAmong([...BROWS.left, ...BROWS.right]).map((corners) => (corners === 3 ? 2 : corners > 0 ? 1 : 0));
+/** Triangles with a corner on the face's outline. */
+const ON_OUTLINE: Uint8Array = cornersAmong(FACE_OVAL);
 /** Mesh points of the mouth corners and the outer eye corners. */
 const MOUTH_CORNERS = [61, 291] as const;
 const EYE_CORNERS = [33, 263] as const;
@@ -145,6 +141,10 @@ export function sourceVisibility(source: Raster, mesh: Float32Array, frames: Gla
     const shown = own[k] >= MIRROR_WHEN_SMALLER * mirrored[k] || (own[k] > 0 && mirrored[k] <= 0);
     const triangle = [TRIANGULATION[t], TRIANGULATION[t + 1], TRIANGULATION[t + 2]];
     if (unmirrorable[k]) continue;
+    // On the outline, a triangle that faces away as its mirror image does shows neither: what lies there is in front of
+    // it or past the face's edge. Taken from its mirror image, a turned face's far cheek came out with a dark streak
+    // down it on a face turned less (img8 on img13, img18); left out, the target's own skin shows there.
+    if (ON_OUTLINE[k] && own[k] <= 0 && mirrored[k] <= 0) continue;
     if (shown && !underHair[k]) seen.push(...triangle);
     else if (mirrorBare(k)) {
       hidden.push(...triangle);
@@ -471,3 +471,9 @@ const TRIANGLES_OF_POINT: number[][] = (() => {
   for (let t = 0; t < TRIANGULATION.length / 3; t++) for (let k = 0; k < 3; k++) (out[TRIANGULATION[t * 3 + k]] ??= []).push(t);
   return out;
 })();
+
+/** Per triangle of TRIANGULATION: how many of its corners are among `points`. */
+function cornersAmong(points: readonly number[]): Uint8Array {
+  const among = new Set<number>(points);
+  return Uint8Array.from({ length: TRIANGULATION.length / 3 }, (_, t) => [0, 1, 2].filter((k) => among.has(TRIANGULATION[t * 3 + k])).length);
+}
