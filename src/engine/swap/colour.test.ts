@@ -101,6 +101,23 @@ describe.skipIf(!existsSync(FACES_DIR))('matchColourStats on real faces', () => 
     expect(moved / shift).toBeGreaterThan(0.85);
   });
 
+  it('gives skin in shade the same change of colour as the lit skin beside it (img24 -> img26)', async () => {
+    // img24's shaded skin (0.75 to 0.95 of the face's mean lightness: the sides of his nose, under his eyes, his
+    // cheeks' far parts) moved 0.84 as far in b* as his lit skin when a pixel's share scaled from the mean down (0.99
+    // now).
+    const { sMask, before, after } = await transferred(
+      ['img24.jpg', { x: 335, y: 297, width: 530, height: 630 }, [600, 612, 200, 260]],
+      ['img26.jpg', { x: 398, y: 374, width: 589, height: 655 }, [692, 700, 230, 280]],
+      { gainRange: [0.75, 1.33] },
+    );
+    const meanL = maskedStats(before, sMask).mean[0];
+    const band = (lo: number, hi: number) => sMask.map((m, p) => (m > 0.5 && before[p * 3] >= lo * meanL && before[p * 3] < hi * meanL ? 1 : 0));
+    const [shaded, lit] = [band(0.75, 0.95), band(1, Infinity)];
+    expect(shaded.reduce((a, b) => a + b, 0)).toBeGreaterThan(10000);
+    const moved = (region: Float32Array) => maskedStats(after, region).mean[2] - maskedStats(before, region).mean[2];
+    expect(moved(shaded) / moved(lit)).toBeGreaterThan(0.95);
+  });
+
   it("keeps a highlight's texture when the face is brightened: no skin pushed to white (img67 -> img13)", async () => {
     // img67's face, lit from above with a bright patch on its cheek, coloured like img13's much lighter one.
     const sRect = { x: 372, y: 357, width: 210, height: 237 };
