@@ -1,4 +1,5 @@
 import { sampleBilinear } from '../face/affine.ts';
+import { MOUTH_CORNERS } from '../face/landmarks.ts';
 import { LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
@@ -14,7 +15,6 @@ import { medianOf } from './skin.ts';
 /** Across the mouth, corner to corner: the outer lip line's lower and upper points, beside the inner line's. */
 const LOWER_OUTER = LIPS_OUTER.slice(1, 10);
 const UPPER_OUTER = LIPS_OUTER.slice(11, 20).reverse();
-const [LEFT_CORNER, RIGHT_CORNER] = [61, 291];
 /**
  * Only mouths the mesh draws open at least this far (see mouthOpening) are fitted: where it draws them shut, a lip in
  * shadow reads as an opening (img34's, lit from one side).
@@ -38,26 +38,27 @@ const MIN_LIP = 0.25;
  * one the frame cuts) the points stay; the corners always do. Returns `mesh` itself when nothing moves.
  */
 export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32Array {
-  const width = Math.hypot(mesh[RIGHT_CORNER * 3] - mesh[LEFT_CORNER * 3], mesh[RIGHT_CORNER * 3 + 1] - mesh[LEFT_CORNER * 3 + 1]);
+  const [left, right] = MOUTH_CORNERS;
+  const width = Math.hypot(mesh[right * 3] - mesh[left * 3], mesh[right * 3 + 1] - mesh[left * 3 + 1]);
   if (!(width >= MIN_MOUTH_WIDTH) || mouthOpening(mesh) < MESH_OPEN) return mesh;
-  const sampled = UPPER_OUTER.map((upper, k) => lineAcross(image, mesh, upper, LOWER_OUTER[k]));
+  const sampled = UPPER_OUTER.map((_, k) => lineAcross(image, mesh, k));
   if (!sampled.every((line) => line !== null)) return mesh;
   const lines: Line[] = sampled;
-  const onLips = lines.map((line, k) => lipSamples(line, mesh, UPPER_INNER[k], LOWER_INNER[k]));
+  const onLips = lines.map(lipSamples);
   if (!onLips.some((samples) => samples.length)) return mesh;
   // The lips' median L* and a*.
   const lips = [0, 1].map((channel) => medianOf(Float32Array.from(onLips.flatMap((samples, k) => samples.map((s) => lines[k].lab[s * 3 + channel])))));
   const lipL = lips[0];
   // Teeth are told from lips less surely (a glossy lip, a pale lower one): a mouth showing them is left as the mesh has
   // it, which follows a smile's teeth well.
-  if (teethShare(lines, mesh, lips) > MAX_TEETH) return mesh;
-  const runs = lines.map((line, k) => openingRun(line, lipL, width, mesh, UPPER_INNER[k], LOWER_INNER[k]));
+  if (teethShare(lines, lips) > MAX_TEETH) return mesh;
+  const runs = lines.map((line) => openingRun(line, lipL, width));
   if (runs.every((run) => run === null)) return mesh;
   // Each line's move (px, along it) for the upper and the lower lip, the median of it and its neighbours': one line
   // that reads a glint or a lip's shadow does not jag the line.
-  const moves = (pick: (run: Run, line: Line, k: number) => number) => runs.map((run, k) => (run ? pick(run, lines[k], k) : 0));
-  const upper = medianOfThree(moves((run, line, k) => (run.from - along(line, mesh, UPPER_INNER[k])) * line.length));
-  const lower = medianOfThree(moves((run, line, k) => (run.to - along(line, mesh, LOWER_INNER[k])) * line.length));
+  const moves = (pick: (run: Run, line: Line) => number) => runs.map((run, k) => (run ? pick(run, lines[k]) : 0));
+  const upper = medianOfThree(moves((run, line) => (run.from - line.upper) * line.length));
+  const lower = medianOfThree(moves((run, line) => (run.to - line.lower) * line.length));
   if (upper.every((move) => move === 0) && lower.every((move) => move === 0)) return mesh;
   const fitted = mesh.slice();
   lines.forEach((line, k) => {
@@ -73,13 +74,12 @@ export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32A
 const MAX_TEETH = 0.15;
 
 /** The share of the mesh's opening along `lines` that shows teeth (see looksLikeTeeth; `lips`, their median L* and a*). */
-function teethShare(lines: Line[], mesh: Float32Array, lips: number[]): number {
+function teethShare(lines: Line[], lips: number[]): number {
   let teeth = 0, all = 0;
-  lines.forEach((line, k) => {
-    const [u, l] = [along(line, mesh, UPPER_INNER[k]), along(line, mesh, LOWER_INNER[k])];
+  lines.forEach((line) => {
     for (let s = 0; s < line.count; s++) {
       const t = s / (line.count - 1);
-      if (t < u || t > l) continue;
+      if (t < line.upper || t > line.lower) continue;
       all++;
       if (looksLikeTeeth(line.lab, s * 3, lips)) teeth++;
     }
@@ -100,20 +100,25 @@ interface Run {
   to: number;
 }
 
-/** Samples of the picture along a line from point `from` to point `to` of the mesh (L*a*b*), and the line itself. */
+/**
+ * Samples of the picture along a line across the lips, from the upper lip's outer edge to the lower lip's (L*a*b*),
+ * the line's direction and length, and where the mesh's inner lip points beside it lie along it.
+ */
 interface Line {
-  x0: number;
-  y0: number;
   dx: number;
   dy: number;
   length: number;
-  /** Samples, evenly from 0 (`from`) to 1 (`to`). */
+  /** Samples, evenly from 0 (the upper end) to 1 (the lower). */
   lab: Float32Array;
   count: number;
+  /** Where the upper and the lower inner lip point lie along the line (0..1 from its upper end): their projections. */
+  upper: number;
+  lower: number;
 }
 
-/** The line from point `from` to point `to` of the mesh, sampled; null where it leaves the picture. */
-function lineAcross(image: Raster, mesh: Float32Array, from: number, to: number): Line | null {
+/** The `k`th line across the lips (corner to corner), sampled; null where it leaves the picture. */
+function lineAcross(image: Raster, mesh: Float32Array, k: number): Line | null {
+  const [from, to] = [UPPER_OUTER[k], LOWER_OUTER[k]];
   const x0 = mesh[from * 3], y0 = mesh[from * 3 + 1];
   const dx = mesh[to * 3] - x0, dy = mesh[to * 3 + 1] - y0;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= image.width - 1 && y <= image.height - 1;
@@ -127,18 +132,15 @@ function lineAcross(image: Raster, mesh: Float32Array, from: number, to: number)
     sampleBilinear(image, x0 + t * dx, y0 + t * dy, sample);
     rgb.set(sample, s * 3);
   }
-  return { x0, y0, dx, dy, length: Math.hypot(dx, dy), lab: rgbToLab(rgb, rgb), count };
-}
-
-/** Where along `line` (0..1) a mesh point lies: its projection. */
-function along(line: Line, mesh: Float32Array, point: number): number {
-  const length2 = line.dx * line.dx + line.dy * line.dy;
-  return length2 > 0 ? ((mesh[point * 3] - line.x0) * line.dx + (mesh[point * 3 + 1] - line.y0) * line.dy) / length2 : 0;
+  // Where a mesh point lies along the line (0..1): its projection.
+  const length2 = dx * dx + dy * dy;
+  const along = (point: number) => (length2 > 0 ? ((mesh[point * 3] - x0) * dx + (mesh[point * 3 + 1] - y0) * dy) / length2 : 0);
+  return { dx, dy, length: Math.hypot(dx, dy), lab: rgbToLab(rgb, rgb), count, upper: along(UPPER_INNER[k]), lower: along(LOWER_INNER[k]) };
 }
 
 /** The samples of a line on the lips: between its outer ends and the mesh's inner points, away from both. */
-function lipSamples(line: Line, mesh: Float32Array, upper: number, lower: number): number[] {
-  const [u, l] = [along(line, mesh, upper), along(line, mesh, lower)];
+function lipSamples(line: Line): number[] {
+  const [u, l] = [line.upper, line.lower];
   const out: number[] = [];
   for (let s = 0; s < line.count; s++) {
     const t = s / (line.count - 1);
@@ -151,11 +153,10 @@ function lipSamples(line: Line, mesh: Float32Array, upper: number, lower: number
 
 /**
  * The run of samples along `line` that show the mouth's dark inside (see darkInside), small gaps bridged,
- * that overlaps the mesh's opening between its `upper` and `lower` inner points most, as positions 0..1 along the
- * line, each lip left at least MIN_LIP of its thickness; null where none overlaps it, or is MIN_OPENING of the
- * mouth's width long.
+ * that overlaps the mesh's opening between its inner lip points most, as positions 0..1 along the line, each lip
+ * left at least MIN_LIP of its thickness; null where none overlaps it, or is MIN_OPENING of the mouth's width long.
  */
-function openingRun(line: Line, lipL: number, mouthWidth: number, mesh: Float32Array, upper: number, lower: number): Run | null {
+function openingRun(line: Line, lipL: number, mouthWidth: number): Run | null {
   const { count, lab } = line;
   const pxPerSample = line.length / (count - 1);
   const inside = new Uint8Array(count);
@@ -163,7 +164,7 @@ function openingRun(line: Line, lipL: number, mouthWidth: number, mesh: Float32A
     inside[s] = darkInside(lab, s * 3, lipL) >= 0.5 ? 1 : 0;
   }
   const gap = Math.round((GAP * mouthWidth) / pxPerSample);
-  const [u, l] = [along(line, mesh, upper), along(line, mesh, lower)];
+  const [u, l] = [line.upper, line.lower];
   let best: { from: number; to: number; overlap: number } | null = null;
   for (let s = 0; s < count; ) {
     if (!inside[s]) {
