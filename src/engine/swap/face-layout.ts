@@ -1,3 +1,4 @@
+import { MOUTH_CORNERS } from '../face/landmarks.ts';
 import { BROWS, EYE_POLYGON, FACE_OVAL, LIDS, LIPS_INNER, LIPS_OUTER, LOWER_LIDS } from '../face/regions.ts';
 import { enlarge } from './colour.ts';
 import { distanceInside, gaussianBlur, rasterizePolygon } from './mask.ts';
@@ -107,7 +108,6 @@ const BROW_OUTLINE = { left: BROWS.left.slice(0, 10), right: BROWS.right.slice(0
 /** The nostrils and the base of the nose, as one outline. */
 const NOSTRILS = [64, 98, 97, 2, 326, 327, 294, 278, 344, 440, 275, 4, 45, 220, 115, 48] as const;
 const NOSE_TIP = 4;
-const MOUTH_CORNERS = [61, 291] as const;
 
 /** Features are grown by this much (relative to the face's size) before hair and skin are looked for around them. */
 const FEATURE_GROWTH = 0.03;

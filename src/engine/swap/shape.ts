@@ -1,5 +1,5 @@
 import { fitSimilarity, applySimilarity } from '../face/rigid.ts';
-import { IRIS_POINTS, MESH_POINTS } from '../face/landmarks.ts';
+import { IRIS_POINTS, MESH_POINTS, MOUTH_CORNERS } from '../face/landmarks.ts';
 import { CHIN, EYE_POLYGON, EYE_RING, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
 
 /**
@@ -14,8 +14,6 @@ export interface ShapeOptions {
 }
 
 const MOUTH = [...LIPS_OUTER, ...LIPS_INNER, ...LIPS_BETWEEN];
-const MOUTH_CORNER_L = 61;
-const MOUTH_CORNER_R = 291;
 const LOWER_LIP = 17;
 /**
  * The mouth is centred this far from its corners' middle towards its lips' middle (0..1): a smile lifts the corners
@@ -123,7 +121,7 @@ function frame(mesh: Float32Array, a: number, b: number): Frame {
 
 /** The mouth's frame: along the line through its corners, with its origin towards the middle of its lips (LIPS_ANCHOR). */
 function mouthFrame(mesh: Float32Array): Frame {
-  const corners = frame(mesh, MOUTH_CORNER_L, MOUTH_CORNER_R);
+  const corners = frame(mesh, MOUTH_CORNERS[0], MOUTH_CORNERS[1]);
   const [ux, uy, uz] = point(mesh, UPPER_LIP_MIDDLE);
   const [lx, ly, lz] = point(mesh, LOWER_LIP_MIDDLE);
   const toward = (corner: number, upper: number, lower: number) => corner + LIPS_ANCHOR * ((upper + lower) / 2 - corner);

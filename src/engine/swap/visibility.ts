@@ -1,4 +1,4 @@
-import { TRIANGULATION } from '../face/landmarks.ts';
+import { MOUTH_CORNERS, TRIANGULATION } from '../face/landmarks.ts';
 import { BROWS, FACE_OVAL } from '../face/regions.ts';
 import { MIRROR_POINT } from '../face/symmetry.ts';
 import { halvedCrop } from '../face/pyramid.ts';
@@ -69,8 +69,7 @@ const SKIN = { redder: 0.3 };
 const BY_BROW: Uint8Array = cornersAmong([...BROWS.left, ...BROWS.right]).map((corners) => (corners === 3 ? 2 : corners > 0 ? 1 : 0));
 /** Triangles with a corner on the face's outline. */
 const ON_OUTLINE: Uint8Array = cornersAmong(FACE_OVAL);
-/** Mesh points of the mouth corners and the outer eye corners. */
-const MOUTH_CORNERS = [61, 291] as const;
+/** Mesh points of the outer eye corners. */
 const EYE_CORNERS = [33, 263] as const;
 /** The mesh point at the nose's base, between the nostrils. */
 const NOSE_BASE = 2;
