@@ -1,4 +1,5 @@
 import { MESH_POINTS } from '../face/landmarks.ts';
+import { mouthOpening } from '../face/measures.ts';
 import { EYE_POLYGON, FACE_OVAL, LIPS_INNER, LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { floats, releaseScratch, scratchLimit, scratchStep, withScratch } from '../scratch.ts';
@@ -12,7 +13,7 @@ import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { withInnerLipsFitted } from './lip-fit.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lipsProper, mouthOpening, withLipsShut, type KeptLips, type Mouths } from './mouth.ts';
+import { lipsProper, withLipsShut, type KeptLips, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';

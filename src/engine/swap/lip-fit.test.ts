@@ -5,7 +5,7 @@ import { hasModels } from '../../../test/load-raster.ts';
 import { swapPhoto } from '../../../test/swap-photo.ts';
 import { rgbToLab } from './colour.ts';
 import { withInnerLipsFitted } from './lip-fit.ts';
-import { mouthOpening } from './mouth.ts';
+import { mouthOpening } from '../face/measures.ts';
 
 const MODELS = hasModels('blazeface', 'facemesh', 'iris', 'faceres');
 

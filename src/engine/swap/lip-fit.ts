@@ -1,9 +1,10 @@
 import { sampleBilinear } from '../face/affine.ts';
 import { MOUTH_CORNERS } from '../face/landmarks.ts';
+import { mouthOpening } from '../face/measures.ts';
 import { LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
-import { darkInside, looksLikeTeeth, LOWER_INNER, mouthOpening, UPPER_INNER } from './mouth.ts';
+import { darkInside, looksLikeTeeth, LOWER_INNER, UPPER_INNER } from './mouth.ts';
 import { medianOf } from './skin.ts';
 
 /**

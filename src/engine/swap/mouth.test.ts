@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MESH_POINTS } from '../face/landmarks.ts';
 import { LIPS_INNER } from '../face/regions.ts';
-import { mouthOpening, withLipsShut } from './mouth.ts';
+import { mouthOpening } from '../face/measures.ts';
+import { withLipsShut } from './mouth.ts';
 
 describe('withLipsShut', () => {
   it('brings each inner lip point to the one across, at their midpoint, and moves nothing else', () => {

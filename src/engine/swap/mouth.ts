@@ -30,7 +30,7 @@ export interface Mouths {
   /** The new face's mouth opening (within the inner lip line) and lip line (the outer), 0..1 per pixel of its rectangle. */
   opening: Float32Array;
   lipLine: Float32Array;
-  /** How far the new face's and the source's mouths are open (see mouthOpening). */
+  /** How far the new face's and the source's mouths are open (see measures.ts' mouthOpening). */
   openness: number;
   sourceOpenness: number;
 }
@@ -172,12 +172,6 @@ function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, ope
     kept[p] *= 1 - smoothstep(MOUSTACHE.lessRed[0], MOUSTACHE.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(MOUSTACHE.darker[0], MOUSTACHE.darker[1], mL - lab[k * 3]);
   });
   return kept;
-}
-
-/** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */
-export function mouthOpening(mesh: Float32Array): number {
-  const gap = (a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
-  return gap(13, 14) / Math.max(1, gap(61, 291));
 }
 
 /** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
