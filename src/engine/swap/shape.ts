@@ -1,6 +1,6 @@
 import { fitSimilarity, applySimilarity } from '../face/rigid.ts';
 import { IRIS_POINTS, MESH_POINTS, MOUTH_CORNERS } from '../face/landmarks.ts';
-import { CHIN, EYE_POLYGON, EYE_RING, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
+import { CHIN, EYE_POLYGON, EYE_RING, LIDS, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
 
 /**
  * Identity lives in shape as well as skin. This builds the face geometry of a swap: the source's 3-D proportions
@@ -32,9 +32,17 @@ const MOUTH_REACH = 0.6;
  */
 const CHIN_REACH = 0.3;
 const EYES = [
-  { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left, iris: IRIS_POINTS.left },
-  { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right, iris: IRIS_POINTS.right },
+  { corners: [33, 133] as const, core: EYE_POLYGON.left, ring: EYE_RING.left, iris: IRIS_POINTS.left, lid: LIDS.left },
+  { corners: [263, 362] as const, core: EYE_POLYGON.right, ring: EYE_RING.right, iris: IRIS_POINTS.right, lid: LIDS.right },
 ];
+/**
+ * The most the lid between the lashes and the ring's outer loop is stretched (see keepUpperLid). Kept at the source's
+ * height (1), a source's open lid looked hooded on narrower eyes and lost likeness (bench, 52 pairs: img22 onto img26,
+ * img29 and img34 0.03-0.05, one pair closer to its target); at 1.5 img12's lashes streaked img21's lid again.
+ */
+const MAX_LID_STRETCH = 1.25;
+/** LIDS' first points: the eye's upper outline, corner to corner; then the brow's lower edge. */
+const UPPER_OUTLINE_POINTS = 9;
 
 /** Returns the swap's mesh (x, y, z per point, target image px) for a source face placed on a target face. */
 export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array, { strength }: ShapeOptions): Float32Array {
@@ -63,13 +71,41 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
   // The eyes keep the target's lids (blinks, squints) on the source's eye size and position, and its gaze where both
   // meshes carry iris points: the new face's irises are placed there (gaze.ts).
   const withIris = n >= (MESH_POINTS + IRIS_POINTS.left.length + IRIS_POINTS.right.length) * 3;
+  const sourceEyes = result.slice();
   for (const eye of EYES) {
     const from = frame(targetMesh, eye.corners[0], eye.corners[1]);
     const to = frame(result, eye.corners[0], eye.corners[1]);
     transplant(targetMesh, result, withIris ? [...eye.core, ...eye.iris] : eye.core, from, to, 1);
     transplant(targetMesh, result, eye.ring, from, to, 0.6);
+    keepUpperLid(sourceEyes, result, eye);
   }
   return result;
+}
+
+/**
+ * Each upper lid keeps the source's: its lashes and liner (up to the ring's first loop) keep their width from the eye's
+ * new outline, and the lid up to the ring's outer loop stretches at most MAX_LID_STRETCH, so that where the new eye
+ * opens less than the source's (a squint), the skin below the brow takes the rest, as on a lid. Stretched with the
+ * eye's ring, long lashes turned a dark smeared band over the lid (img12 on img21: the lid twice the source's height).
+ * Where the lid has less room to the brow than in the source, both loops close in with it, keeping their shares of
+ * the way.
+ */
+function keepUpperLid(source: Float32Array, mesh: Float32Array, { core, ring, lid }: (typeof EYES)[number]): void {
+  const loops = [ring.slice(0, core.length), ring.slice(core.length)];
+  const brow = lid.slice(UPPER_OUTLINE_POINTS);
+  const distance = (m: Float32Array, a: number, b: number) => Math.hypot(m[a * 3] - m[b * 3], m[a * 3 + 1] - m[b * 3 + 1]);
+  const nearest = (from: number, among: readonly number[]) => among.reduce((a, b) => (distance(source, from, a) <= distance(source, from, b) ? a : b));
+  for (const edge of lid.slice(0, UPPER_OUTLINE_POINTS)) {
+    const above = nearest(edge, brow);
+    const share = Math.min(1, distance(mesh, edge, above) / Math.max(1e-6, distance(source, edge, above)));
+    const margin = loops[0][(core as readonly number[]).indexOf(edge)];
+    const outerPoint = nearest(margin, loops[1]);
+    const ringStretch = distance(mesh, edge, outerPoint) / Math.max(1e-6, distance(source, edge, outerPoint));
+    const stretch = share < 1 ? share : Math.min(MAX_LID_STRETCH, Math.max(1, ringStretch));
+    for (const [point, by] of [[margin, share], [outerPoint, stretch]]) {
+      for (let c = 0; c < 3; c++) mesh[point * 3 + c] = mesh[edge * 3 + c] + by * (source[point * 3 + c] - source[edge * 3 + c]);
+    }
+  }
 }
 
 /**
