@@ -5,20 +5,20 @@ import type { Raster } from '../image/raster.ts';
 import { floats, releaseScratch, scratchLimit, scratchStep, withScratch } from '../scratch.ts';
 import { bendBounds, bendPicture, type BendOptions } from './bend.ts';
 import { compositeInto, multiBandBlend } from './blend.ts';
-import { giveTint, labToRgb, matchColourStats, monochromeTint, rgbToLab, type ColourMatchOptions } from './colour.ts';
+import { giveTint, matchColourStats, monochromeTint, type ColourMatchOptions } from './colour.ts';
 import { addTargetTexture } from './detail.ts';
-import { faceLayout, regionBounds, smoothstep, toGrid, toPixels, workGrid, type WorkGrid } from './face-layout.ts';
+import { faceLayout, regionBounds, toPixels, workGrid } from './face-layout.ts';
 import { matchFocus } from './focus.ts';
 import { addGrain, matchGrain } from './grain.ts';
 import { matchLight } from './light.ts';
 import { withInnerLipsFitted } from './lip-fit.ts';
 import { featherMask, gaussianBlur, rasterizePolygon } from './mask.ts';
-import { lipsProper, withLipsShut, type KeptLips, type Mouths } from './mouth.ts';
+import { enlargedLipColour, lipRecolour, shiftColour, type LipColour } from './lip-colour.ts';
+import { withLipsShut, type Mouths } from './mouth.ts';
 import { cropPlane, cropRgb, FACE_WORK_SIZE, readRgb, shrunkCopy } from './patch.ts';
 import { boundingRect, clipRect, expandRect, mergeOverlapping, unionRect, type Rect } from './region.ts';
 import { enlargeBilinear } from './resample.ts';
 import { swapGeometry } from './shape.ts';
-import { likeness } from './skin.ts';
 import { flattenSmileFolds } from './smile-folds.ts';
 import { cleanSourceFace } from './source-clean.ts';
 import { addSourceDetail, evenSourceLight, renderSourceFace, sourceFace, type SourceFace } from './source-face.ts';
@@ -276,73 +276,6 @@ function renderedGeometry(geometry: Float32Array, mouthShut: boolean): Float32Ar
   return mouthShut ? withLipsShut(geometry) : geometry;
 }
 
-/** The share of the change of lightness that a target's lips kept under a source's open smile take: with all of it a glossy lip's highlight went white. */
-const KEPT_LIPS_LIGHTNESS = 0.5;
-
-/**
- * The target's lips kept under a source's open smile (over `background`, with their colour) in the colour of the
- * source's lips as the new face (`lit`) shows them: the target's shape and shading, the source's colour (no lipstick
- * the source did not wear, none lost that it did). Each colour is the median of the lips' redder half (the source's
- * over `lips`, grid cells); what is unlike the target's lips (the skin about the lip line, less red) takes none of it, and the
- * lightness only part of the change (KEPT_LIPS_LIGHTNESS). Null where nothing of the lips stays.
- */
-function lipRecolour(background: Float32Array, lit: Float32Array, { plane: kept, colour: targetLips }: KeptLips, grid: WorkGrid, lips: Float32Array): LipColour | null {
-  const { width: w, height: h } = grid.rect;
-  const parts = regionBounds(kept, w, h, LIP_COLOUR_FROM);
-  if (parts.length === 0) return null;
-  const rect = parts.reduce(unionRect);
-  const sourceLips = lipsProper(toGrid(grid, lit), lips);
-  // Redder or darker than their median is lips too (a lip liner); the skin about them is less red. So is what is
-  // darker and nearly as red: the deep red where a lipstick's lips meet, left red by the likeness alone (a wedge at
-  // img26's mouth corner).
-  const rgb = cropRgb(background, w, rect);
-  const weight = likeness(rgb, targetLips, { redder: 0, shade: 2 });
-  const lab = rgbToLab(rgb);
-  const [lightness, redness] = targetLips.median;
-  const keptHere = cropPlane(kept, w, rect);
-  for (let p = 0; p < weight.length; p++) {
-    if (redness > 0 && lab[p * 3] < lightness) weight[p] = Math.max(weight[p], smoothstep(DEEP_RED[0], DEEP_RED[1], lab[p * 3 + 1] / redness));
-    weight[p] *= keptHere[p];
-  }
-  return { weight, rect, shift: sourceLips.median.map((v, c) => (v - targetLips.median[c]) * (c === 0 ? KEPT_LIPS_LIGHTNESS : 1)) };
-}
-
-/** How much of its colour's shift (0..1 a pixel, over `rect` of the face's rectangle) the target's lips take, and the shift (L*a*b*). */
-interface LipColour {
-  weight: Float32Array;
-  rect: Rect;
-  shift: number[];
-}
-
-/** Darker than the target's lips, a colour this share of their redness (a*, a ramp) is theirs too. */
-const DEEP_RED = [0.65, 0.85] as const;
-
-/** What takes less of the lips' colour than this takes none (the bounds of what is shifted). */
-const LIP_COLOUR_FROM = 0.01;
-
-/** Shifts the L*a*b* colour of `canvas` over its part `rect` of the face's rectangle `faceRect` (see LipColour). */
-function shiftColour(canvas: Raster, faceRect: Rect, { weight, rect, shift }: LipColour): void {
-  // Only what takes some of it: the lips are a small part of a 4K face's rectangle.
-  const offsets: number[] = [];
-  const weights: number[] = [];
-  for (let y = 0; y < rect.height; y++) {
-    for (let x = 0; x < rect.width; x++) {
-      const k = weight[y * rect.width + x];
-      if (!(k > LIP_COLOUR_FROM)) continue;
-      offsets.push(((faceRect.y + rect.y + y) * canvas.width + faceRect.x + rect.x + x) * 4);
-      weights.push(k);
-    }
-  }
-  const rgb = floats(offsets.length * 3);
-  offsets.forEach((o, i) => rgb.set(canvas.data.subarray(o, o + 3), i * 3));
-  const lab = rgbToLab(rgb);
-  weights.forEach((k, i) => {
-    for (let c = 0; c < 3; c++) lab[i * 3 + c] += k * shift[c];
-  });
-  labToRgb(lab, rgb);
-  offsets.forEach((o, i) => canvas.data.set(rgb.subarray(i * 3, i * 3 + 3), o));
-}
-
 /**
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
@@ -402,12 +335,6 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
   const lipColour = lips ? enlargedLipColour(lipWeights, lips, fullSize, w, h) : null;
   return { rgb, mask, bare: enlarged(face.bare), paintedGrain, ...(lipColour && { lipColour }) };
-}
-
-/** The lips' colour worked out on a copy (`weights` over `rect` of it) brought to full size (`fullSize` maps a rectangle, within w x h). */
-function enlargedLipColour(weights: Float32Array, { rect, shift }: Omit<LipColour, 'weight'>, fullSize: (r: Rect) => Rect, w: number, h: number): LipColour {
-  const full = clipRect(fullSize(rect), w, h);
-  return { weight: enlargeBilinear(weights.subarray(0, rect.width * rect.height), 1, rect.width, rect.height, full.width, full.height), rect: full, shift };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
