@@ -263,7 +263,7 @@ function newFace(background: Float32Array, faceRect: Rect, geometry: Float32Arra
   flattenSmileFolds(lit, background, faceRect, faceSize, geometry, source.mesh, { source: contrastWeight, target: toPixels(grid, targetSkin) }, lipLine);
   addTargetTexture(lit, textured, w, Math.max(2, Math.round(faceSize * TEXTURE_SCALE)), texturedBounds, (window) => cropRgb(background, w, window));
   // Multi-band rather than Poisson: a hair strand on the mask border smears into the cheek under Poisson.
-  const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips) : null;
+  const lipColour = keptLips ? lipRecolour(background, lit, keptLips, grid, layout.lips, mouth) : null;
   return { rgb: multiBandBlend(background, lit, mask, w, h), mask, painted, textured, texturedBounds, bare, mouthShut, ...(lipColour && { lipColour }) };
 }
 
@@ -304,8 +304,9 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     face.texturedBounds = made.texturedBounds;
     face.mouthShut = made.mouthShut;
     if (made.lipColour) {
-      lipWeights.set(made.lipColour.weight);
-      lips = { rect: made.lipColour.rect, shift: made.lipColour.shift };
+      const { weight, ...colour } = made.lipColour;
+      lipWeights.set(weight);
+      lips = colour;
     }
   });
   const enlarged = (plane: Float32Array, channels = 1) => enlargeBilinear(plane, channels, sw, sh, w, h);
