@@ -5,8 +5,8 @@ import { rgbToLab, shrink } from './colour.ts';
 import { localContrast } from './detail.ts';
 import { findEyewear } from './eyewear.ts';
 import { cleanRegion, gridRect, grow, regionMeans, seededRegions, smoothstep, SPECK, STRAY_REACH, toGrid, toPixels, type FaceLayout, type WorkGrid } from './face-layout.ts';
-import { unlike } from './mouth.ts';
-import { colourModel, likeness, SKIN_LIKENESS, skinModel } from './skin.ts';
+import { lipsProper, unlike } from './mouth.ts';
+import { likeness, SKIN_LIKENESS, skinModel } from './skin.ts';
 import type { WarpResult } from './warp.ts';
 
 /**
@@ -59,7 +59,9 @@ export function cleanSourceFace(
   for (let p = 0; p < gaps.length; p++) gaps[p] = face.coverage[p] > 0 ? 0 : Math.max(mouth[p], outline[p]);
   paintOver(face.rgb, gaps, face.coverage, w, h);
   for (let p = 0; p < gaps.length; p++) if (gaps[p] > 0) face.coverage[p] = 1;
-  const teeth = unlike(face.rgb, lipLine, colourModel(toGrid(grid, face.rgb), layout.lips));
+  // Told from the lips proper (their redder half): a wide smile's teeth fill much of the lips' region, and a model of
+  // all of it took them for lips (white fangs between img16's lips, kept under img24's smile).
+  const teeth = unlike(face.rgb, lipLine, lipsProper(toGrid(grid, face.rgb), layout.lips));
   paintOver(face.rgb, teeth, face.coverage, w, h);
   const painted = gaps;
   for (let p = 0; p < painted.length; p++) painted[p] = Math.max(painted[p], teeth[p]);
