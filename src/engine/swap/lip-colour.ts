@@ -72,6 +72,7 @@ function rednessAbout(lab: Float32Array, kept: Float32Array): number | null {
 
 /** Skin about the lips lies where their kept plane is under this. */
 const SKIN_ABOUT = 0.05;
+/** ...sampled on at least this many pixels, or the lips are told by their likeness alone. */
 const MIN_SKIN_SAMPLES = 20;
 /** Lips redder than the skin about them by less than this (a*) are not told from it by redness. */
 const MIN_LIP_REDNESS = 5;
