@@ -104,7 +104,7 @@ export function swapFace(canvas: Raster, meshAsFound: Float32Array, source: Rast
     const { faceRect, geometry } = plan;
     const scale = Math.min(1, options.workSize / Math.max(faceRect.width, faceRect.height));
     const from = sourceFace(source, sourceMesh);
-    const { rgb, mask, bare, paintedGrain, lipColour } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFace(readRgb(canvas, faceRect), faceRect, geometry, from, options, look);
+    const { rgb, mask, bare, paintedGrain, lipColour } = scale < 1 ? newFaceFromCopy(canvas, faceRect, geometry, from, scale, options, look) : newFaceAtSize(canvas, faceRect, geometry, from, options, look);
     const soften = options.softenToTarget !== false;
     // A sharp source on a soft photo (enlarged, retouched, not quite in focus) is as soft as the photo's own face was.
     // An enlarged source's face softer than the photo's is sharpened towards it.
@@ -277,6 +277,29 @@ function renderedGeometry(geometry: Float32Array, mouthShut: boolean): Float32Ar
 }
 
 /**
+ * The new face of a face no larger than the work size, worked out at its own size. What was painted over takes a grain
+ * here too (see newFaceFromCopy): left smooth, the skin rebuilt where img24's glasses were was a flat pale band
+ * around the eyes of img16's small face.
+ */
+function newFaceAtSize(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, options: FaceSwapOptions, look: TargetLook): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain' | 'lipColour'> {
+  const face = newFace(readRgb(canvas, faceRect), faceRect, geometry, source, options, look);
+  const { width: w, height: h } = faceRect;
+  const regions = grainRegions(face, w, h, (b) => clipRect(expandRect(b, 1), w, h));
+  const paintedGrain = { regions, weight: (p: number) => Math.min(1, face.painted[p]) - face.textured[p], reference: (p: number) => !(face.painted[p] > 0) && face.bare[p] >= 0.5 };
+  return { ...face, paintedGrain };
+}
+
+/**
+ * The regions where what was painted over, but for what took the target's texture, is smoother than the skin around
+ * and takes a grain as fine (the skin around the eyes rebuilt where glasses were, img24): found on the new face (`w` x
+ * `h`), each brought to where the grain is added by `place`.
+ */
+function grainRegions({ painted, textured }: Pick<NewFace, 'painted' | 'textured'>, w: number, h: number, place: (r: Rect) => Rect): Rect[] {
+  const toGrain = painted.map((v, p) => Math.min(1, v) - textured[p]);
+  return mergeOverlapping(regionBounds(toGrain, w, h, GRAIN_FROM).map(place));
+}
+
+/**
  * The new face of a large face: worked out on a copy of its rectangle shrunk by `scale`, enlarged back, with the
  * detail finer than the copy holds taken from a full-size render of the source (except where it was painted over).
  */
@@ -329,10 +352,7 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
     addTargetTexture(rgb, textured, w, f, face.texturedBounds.map(fullSize), (window) => readRgb(canvas, { ...window, x: window.x + faceRect.x, y: window.y + faceRect.y }));
   }
   const mask = enlarged(face.mask);
-  // What was painted over, but for what took the target's texture, is smoother than the skin around: it takes a grain
-  // as fine (the skin around the eyes rebuilt where glasses were, img24).
-  const toGrain = face.painted.map((v, p) => Math.min(1, v) - face.textured[p]);
-  const regions = mergeOverlapping(regionBounds(toGrain, sw, sh, GRAIN_FROM).map((b) => clipRect(expandRect(fullSize(b), 1), w, h)));
+  const regions = grainRegions(face, sw, sh, (b) => clipRect(expandRect(fullSize(b), 1), w, h));
   const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
   const lipColour = lips ? enlargedLipColour(lipWeights, lips, fullSize, w, h) : null;
   return { rgb, mask, bare: enlarged(face.bare), paintedGrain, ...(lipColour && { lipColour }) };
