@@ -279,7 +279,7 @@ function renderedGeometry(geometry: Float32Array, mouthShut: boolean): Float32Ar
 /**
  * The new face of a face no larger than the work size, worked out at its own size. What was painted over takes a grain
  * here too (see newFaceFromCopy): left smooth, the skin rebuilt where img24's glasses were was a flat pale band
- * around the eyes of img16's small face.
+ * around the eyes of img16's small face. On both paths the grain is the bare skin's: a beard's hairs are no grain.
  */
 function newFaceAtSize(canvas: Raster, faceRect: Rect, geometry: Float32Array, source: SourceFace, options: FaceSwapOptions, look: TargetLook): Pick<NewFace, 'rgb' | 'mask' | 'bare' | 'paintedGrain' | 'lipColour'> {
   const face = newFace(readRgb(canvas, faceRect), faceRect, geometry, source, options, look);
@@ -353,9 +353,10 @@ function newFaceFromCopy(canvas: Raster, faceRect: Rect, geometry: Float32Array,
   }
   const mask = enlarged(face.mask);
   const regions = grainRegions(face, sw, sh, (b) => clipRect(expandRect(fullSize(b), 1), w, h));
-  const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && mask[p] > 0.5 };
+  const bare = enlarged(face.bare);
+  const paintedGrain = { regions, weight: (p: number) => 1 - detailWeight[p] - (textured ? textured[p] : 0), reference: (p: number) => detailWeight[p] >= 1 && bare[p] >= 0.5 };
   const lipColour = lips ? enlargedLipColour(lipWeights, lips, fullSize, w, h) : null;
-  return { rgb, mask, bare: enlarged(face.bare), paintedGrain, ...(lipColour && { lipColour }) };
+  return { rgb, mask, bare, paintedGrain, ...(lipColour && { lipColour }) };
 }
 
 /** The blend weight of the new face: its outline eroded and feathered (and the eyes left to the target when asked). */
