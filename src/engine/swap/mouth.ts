@@ -40,8 +40,9 @@ export interface Mouths {
  * `background`, cells `cellsRgb`): the open mouth, its teeth and the dark inside, not lips (`opening`). The mesh often
  * closes the lips over teeth that show: where the mouth is slightly open, teeth near the opening within the lip line
  * are the open mouth too. Under a source smiling open onto a mouth open at most 0.6 as far (KEPT_LIPS_OPENING), the
- * lips stay too (`lips`, null otherwise, with their colour; not a moustache over them, see keptLipsOf): the mesh draws
- * the source's lips shut over its teeth, which then show between them (a pale band, or dark teeth). A mouth the mesh
+ * lips stay too (`lips`, null otherwise, with their colour; not a moustache over them, see keptLipsOf, nor where one
+ * hides most of the upper lip, MIN_UPPER_LIP_KEPT): the mesh draws the source's lips shut over its teeth, which then
+ * show between them (a pale band, or dark teeth). A mouth the mesh
  * draws a little open that shows no teeth, nor a parted mouth's dark inside, is `shut`: nothing of its opening stays,
  * and the new face is drawn with its lips shut (withLipsShut).
  */
@@ -52,12 +53,12 @@ export function keptMouth(background: Float32Array, cellsRgb: Float32Array, grid
   // Under a thinner new lip line a wide smile's teeth fill much of the lip region, and its colour model takes them for
   // lips (they were left to the source's painted mouth, as grey teeth): they are told by the lips proper too.
   const proper = lipsProper(cellsRgb, layout.lips);
-  const keptLips = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING;
-  const lips = keptLips ? { plane: gaussianBlur(keptLipsOf(background, w, lipLine, mouth, proper), w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
+  const kept = sourceOpening > SLIGHTLY_OPEN[1] && opening < sourceOpening * KEPT_LIPS_OPENING ? keptLipsOf(background, w, lipLine, mouth, proper) : null;
+  const lips = kept && kept.upperLipShare >= MIN_UPPER_LIP_KEPT ? { plane: gaussianBlur(kept.plane, w, h, Math.max(1, faceSize * KEPT_LIPS_FEATHER)), colour: proper } : null;
   // A mouth drawn a little open that shows no teeth, and no dark inside as wide as a parted mouth's, is shut: what its
   // opening holds is lips, the line where they meet, or a moustache over them. Kept as its open mouth, that showed on
   // the new lips (the sheen of img34's lower lip as a pale patch, img26's lipstick as a red edge).
-  if (!keptLips && opening < SLIGHTLY_OPEN[1]) {
+  if (!lips && opening < SLIGHTLY_OPEN[1]) {
     const { teeth, dark } = openingHolds(background, mouth, proper);
     if (teeth < SHUT_TEETH && opening * dark < PARTED) return { opening: floats(mouth.length), lips: null, shut: true };
   }
@@ -149,6 +150,14 @@ export interface KeptLips {
   colour: ColourModel;
 }
 
+/**
+ * A target's lips stay under a source's open smile only where a moustache leaves at least this share of the upper lip
+ * (the test photos: 0.92-1 without one). Under more of it, what stayed was the lower lip and the shade under the
+ * moustache: a dark line over the new lips (img16: 0.06 left, img61: 0.16) or a dark red gap between them (img62's
+ * moustache, close to his lips' colour: 0.67-0.70). There the source's lips are drawn shut instead, and its teeth
+ * painted over (see cleanSourceFace).
+ */
+const MIN_UPPER_LIP_KEPT = 0.8;
 /** A moustache over the lips is this much less red (a*, ramp) and darker (L*, ramp) than the lips' median. */
 const MOUSTACHE = { lessRed: [6, 12], darker: [0, 10] } as const;
 
@@ -156,8 +165,9 @@ const MOUSTACHE = { lessRed: [6, 12], darker: [0, 10] } as const;
  * The target's lips within the new lip line (0..1 per pixel of `rgb`, `width` px a row): all of it but a moustache
  * over the upper lip, less red and darker than the lips (`lips`, their redder half). Only above the mouth's `opening`
  * (0..1 a pixel): a lip's highlight is less red but lighter, and the shade at the mouth's corners is the target's.
+ * Also the share of the upper lip (the lip line above the opening) that is kept.
  */
-function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, opening: Float32Array, lips: ColourModel): Float32Array {
+function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, opening: Float32Array, lips: ColourModel): { plane: Float32Array; upperLipShare: number } {
   // Each column's first row in the opening; none where the opening does not reach.
   const top = new Int32Array(width).fill(-1);
   for (let p = 0; p < opening.length; p++) if (opening[p] >= 0.5 && top[p % width] < 0) top[p % width] = Math.floor(p / width);
@@ -171,7 +181,13 @@ function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, ope
   inside.forEach((p, k) => {
     kept[p] *= 1 - smoothstep(MOUSTACHE.lessRed[0], MOUSTACHE.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(MOUSTACHE.darker[0], MOUSTACHE.darker[1], mL - lab[k * 3]);
   });
-  return kept;
+  let upperLip = 0;
+  let keptOfIt = 0;
+  for (const p of inside) {
+    upperLip += overUpperLip[p];
+    keptOfIt += kept[p];
+  }
+  return { plane: kept, upperLipShare: upperLip > 0 ? keptOfIt / upperLip : 1 };
 }
 
 /** The colour of the lips proper in `lips` (0..1 per cell of `rgb`): its redder half, whatever teeth fill the rest. */
