@@ -14,16 +14,18 @@ export interface Expression {
 }
 
 const at = (mesh: Float32Array, i: number): [number, number] => [mesh[i * 3], mesh[i * 3 + 1]];
-const dist = (mesh: Float32Array, a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
+/** The distance in the picture between two points of a mesh (x, y, z per point). */
+export const meshDistance = (mesh: Float32Array, a: number, b: number) => Math.hypot(mesh[a * 3] - mesh[b * 3], mesh[a * 3 + 1] - mesh[b * 3 + 1]);
 const [MOUTH_LEFT, MOUTH_RIGHT] = MOUTH_CORNERS;
 /** The inner midpoints of the upper and the lower lip. */
 const [UPPER_LIP_MID, LOWER_LIP_MID] = [13, 14];
 
-const mouthWidth = (mesh: Float32Array) => Math.max(1, dist(mesh, MOUTH_LEFT, MOUTH_RIGHT));
+/** The mouth's width, corner to corner (at least 1 px, to divide by). */
+export const mouthWidth = (mesh: Float32Array) => Math.max(1, meshDistance(mesh, MOUTH_LEFT, MOUTH_RIGHT));
 
 /** How far a mesh's mouth is open (its openness): the gap between the lips' inner midpoints over the mouth's width. */
 export function mouthOpening(mesh: Float32Array): number {
-  return dist(mesh, UPPER_LIP_MID, LOWER_LIP_MID) / mouthWidth(mesh);
+  return meshDistance(mesh, UPPER_LIP_MID, LOWER_LIP_MID) / mouthWidth(mesh);
 }
 
 /** Expression ratios of a mesh, measured in the frame of its eye line so that head roll does not count. */
@@ -34,7 +36,7 @@ export function expressionOf(mesh: Float32Array): Expression {
   const up = (i: number) => -(-Math.sin(angle) * mesh[i * 3] + Math.cos(angle) * mesh[i * 3 + 1]);
   return {
     mouthOpen: mouthOpening(mesh),
-    eyeOpen: (dist(mesh, 159, 145) / dist(mesh, 33, 133) + dist(mesh, 386, 374) / dist(mesh, 263, 362)) / 2,
+    eyeOpen: (meshDistance(mesh, 159, 145) / meshDistance(mesh, 33, 133) + meshDistance(mesh, 386, 374) / meshDistance(mesh, 263, 362)) / 2,
     smile: ((up(MOUTH_LEFT) + up(MOUTH_RIGHT)) / 2 - (up(UPPER_LIP_MID) + up(LOWER_LIP_MID)) / 2) / mouthWidth(mesh),
   };
 }

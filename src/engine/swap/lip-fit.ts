@@ -1,6 +1,5 @@
 import { sampleBilinear } from '../face/affine.ts';
-import { MOUTH_CORNERS } from '../face/landmarks.ts';
-import { mouthOpening } from '../face/measures.ts';
+import { mouthOpening, mouthWidth } from '../face/measures.ts';
 import { LIPS_OUTER } from '../face/regions.ts';
 import type { Raster } from '../image/raster.ts';
 import { rgbToLab } from './colour.ts';
@@ -39,8 +38,7 @@ const MIN_LIP = 0.25;
  * one the frame cuts) the points stay; the corners always do. Returns `mesh` itself when nothing moves.
  */
 export function withInnerLipsFitted(image: Raster, mesh: Float32Array): Float32Array {
-  const [left, right] = MOUTH_CORNERS;
-  const width = Math.hypot(mesh[right * 3] - mesh[left * 3], mesh[right * 3 + 1] - mesh[left * 3 + 1]);
+  const width = mouthWidth(mesh);
   if (!(width >= MIN_MOUTH_WIDTH) || mouthOpening(mesh) < MESH_OPEN) return mesh;
   const sampled = UPPER_OUTER.map((_, k) => lineAcross(image, mesh, k));
   if (!sampled.every((line) => line !== null)) return mesh;

@@ -178,15 +178,13 @@ function keptLipsOf(rgb: Float32Array, width: number, lipLine: Float32Array, ope
   const { inside, pixels } = pixelsIn(rgb, overUpperLip);
   const lab = rgbToLab(pixels, pixels);
   const [mL, ma] = lips.median;
-  inside.forEach((p, k) => {
-    kept[p] *= 1 - smoothstep(MOUSTACHE.lessRed[0], MOUSTACHE.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(MOUSTACHE.darker[0], MOUSTACHE.darker[1], mL - lab[k * 3]);
-  });
   let upperLip = 0;
   let keptOfIt = 0;
-  for (const p of inside) {
+  inside.forEach((p, k) => {
+    kept[p] *= 1 - smoothstep(MOUSTACHE.lessRed[0], MOUSTACHE.lessRed[1], ma - lab[k * 3 + 1]) * smoothstep(MOUSTACHE.darker[0], MOUSTACHE.darker[1], mL - lab[k * 3]);
     upperLip += overUpperLip[p];
     keptOfIt += kept[p];
-  }
+  });
   return { plane: kept, upperLipShare: upperLip > 0 ? keptOfIt / upperLip : 1 };
 }
 

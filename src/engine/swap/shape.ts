@@ -1,5 +1,6 @@
 import { fitSimilarity, applySimilarity } from '../face/rigid.ts';
 import { IRIS_POINTS, MESH_POINTS, MOUTH_CORNERS } from '../face/landmarks.ts';
+import { meshDistance } from '../face/measures.ts';
 import { CHIN, EYE_POLYGON, EYE_RING, LIDS, LIPS_BETWEEN, LIPS_INNER, LIPS_OUTER, RIGID } from '../face/regions.ts';
 
 /**
@@ -93,14 +94,13 @@ export function swapGeometry(sourceMesh: Float32Array, targetMesh: Float32Array,
 function keepUpperLid(source: Float32Array, mesh: Float32Array, { core, ring, lid }: (typeof EYES)[number]): void {
   const loops = [ring.slice(0, core.length), ring.slice(core.length)];
   const brow = lid.slice(UPPER_OUTLINE_POINTS);
-  const distance = (m: Float32Array, a: number, b: number) => Math.hypot(m[a * 3] - m[b * 3], m[a * 3 + 1] - m[b * 3 + 1]);
-  const nearest = (from: number, among: readonly number[]) => among.reduce((a, b) => (distance(source, from, a) <= distance(source, from, b) ? a : b));
+  const nearest = (from: number, among: readonly number[]) => among.reduce((a, b) => (meshDistance(source, from, a) <= meshDistance(source, from, b) ? a : b));
   for (const edge of lid.slice(0, UPPER_OUTLINE_POINTS)) {
     const above = nearest(edge, brow);
-    const share = Math.min(1, distance(mesh, edge, above) / Math.max(1e-6, distance(source, edge, above)));
+    const share = Math.min(1, meshDistance(mesh, edge, above) / Math.max(1e-6, meshDistance(source, edge, above)));
     const margin = loops[0][(core as readonly number[]).indexOf(edge)];
     const outerPoint = nearest(margin, loops[1]);
-    const ringStretch = distance(mesh, edge, outerPoint) / Math.max(1e-6, distance(source, edge, outerPoint));
+    const ringStretch = meshDistance(mesh, edge, outerPoint) / Math.max(1e-6, meshDistance(source, edge, outerPoint));
     const stretch = share < 1 ? share : Math.min(MAX_LID_STRETCH, Math.max(1, ringStretch));
     for (const [point, by] of [[margin, share], [outerPoint, stretch]]) {
       for (let c = 0; c < 3; c++) mesh[point * 3 + c] = mesh[edge * 3 + c] + by * (source[point * 3 + c] - source[edge * 3 + c]);
